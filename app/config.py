@@ -1,0 +1,40 @@
+"""Where the application keeps its data: the per-user data directory, the default database, logs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+DB_FILENAME = "houfu.db"
+
+
+def data_dir() -> Path:
+    """The per-user data directory (created on demand); HOUFU_DATA_DIR overrides it."""
+    override = os.environ.get("HOUFU_DATA_DIR")
+    if override:
+        path = Path(override)
+    elif sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.environ.get("APPDATA") or str(Path.home())
+        path = Path(base) / "Houfu"
+    elif sys.platform == "darwin":
+        path = Path.home() / "Library" / "Application Support" / "Houfu"
+    else:
+        path = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "houfu"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_db_path() -> Path:
+    """The database used when no --db is given."""
+    return data_dir() / DB_FILENAME
+
+
+def log_path() -> Path:
+    """The error log, in the data directory, where unexpected errors are written in full."""
+    return data_dir() / "houfu-error.log"
+
+
+def backup_dir(db_path: Path) -> Path:
+    """Backups of a database live beside it, in a folder named after it."""
+    return db_path.parent / f"{db_path.stem}-备份"

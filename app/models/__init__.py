@@ -1,0 +1,18 @@
+"""Mapped classes only, one module per area; importing this package registers every table on Base."""
+
+from app.models.baobao import HouseholdAssignment, PointAssignment, UnitAssignment
+from app.models.households import Attachment, ChangeLog, Household, HouseholdTag, Member
+from app.models.ledgers import (
+    Activity, EmploymentRecord, FundRecord, HousingRecord, Inspection, Meeting, MeetingDecision,
+    PartyRecord, Problem, ProblemProgress, Project, SupportRecord, Visit,
+)
+from app.models.org import Cadre, SettlementPoint, Setting, TownProfile, Unit, Village
+from app.models.plans import Plan, PlanItem, PlanProgress
+
+__all__ = [
+    "Activity", "Attachment", "Cadre", "ChangeLog", "EmploymentRecord", "FundRecord", "Household",
+    "HouseholdAssignment", "HouseholdTag", "HousingRecord", "Inspection", "Meeting", "MeetingDecision",
+    "Member", "PartyRecord", "Plan", "PlanItem", "PlanProgress", "PointAssignment", "Problem",
+    "ProblemProgress", "Project", "Setting", "SettlementPoint", "SupportRecord", "TownProfile", "Unit",
+    "UnitAssignment", "Village", "Visit",
+]

@@ -1,0 +1,136 @@
+"""The household archive (一户一档, SPEC §3): households, members, change history, attachments.
+
+Household.key_flags, archive_state, head_name, member_count and search_text are derived values cached on
+the row by the household service whenever the household or its members change, so that the list filters
+100,000 households without loading members. `check` recomputes them from the source fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from app.db import Base
+from app.models._common import Area, Money, Timestamps, now
+from app.models.org import SettlementPoint, Village
+
+
+class Household(Timestamps, Base):
+    __tablename__ = "households"
+    __table_args__ = (
+        Index("ix_households_village_point", "village_id", "settlement_point_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    archive_no: Mapped[str] = mapped_column(String(40), unique=True)  # 档案编号
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id", ondelete="RESTRICT"), index=True)
+    group_name: Mapped[str] = mapped_column(String(40), default="")  # 组
+    settlement_point_id: Mapped[int | None] = mapped_column(
+        ForeignKey("settlement_points.id", ondelete="RESTRICT"), index=True
+    )
+    address: Mapped[str] = mapped_column(String(200), default="")
+    original_residence: Mapped[str] = mapped_column(String(200), default="")  # 原居住地
+    relocation_date: Mapped[str] = mapped_column(String(10), default="")  # YYYY, YYYY-MM or YYYY-MM-DD
+    settlement_type: Mapped[str] = mapped_column(String(10), default="")  # vocab.SETTLEMENT_TYPES
+    housing_status: Mapped[str] = mapped_column(String(20), default="")  # vocab.HOUSING_STATUS
+    house_leaks: Mapped[bool | None] = mapped_column(Boolean)
+    geohazard_unmoved: Mapped[bool | None] = mapped_column(Boolean)  # 受地质灾害威胁未搬迁
+    land_mu: Mapped[Decimal | None] = mapped_column(Area)  # blank = unknown
+    annual_income: Mapped[Decimal | None] = mapped_column(Money)  # 元
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    household_size: Mapped[int | None] = mapped_column(Integer)  # 家庭人口 as recorded
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="在册", index=True)  # vocab.HOUSEHOLD_STATUS
+
+    # Derived caches (see module docstring).
+    key_flags: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    archive_state: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    head_name: Mapped[str] = mapped_column(String(40), default="")
+    member_count: Mapped[int] = mapped_column(Integer, default=0)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    village: Mapped[Village | None] = relationship()
+    settlement_point: Mapped[SettlementPoint | None] = relationship()
+    members: Mapped[list[Member]] = relationship(
+        back_populates="household", order_by="Member.sort_order", cascade="all, delete-orphan"
+    )
+    tags: Mapped[list[HouseholdTag]] = relationship(cascade="all, delete-orphan")
+
+
+class HouseholdTag(Base):
+    """A key-group tag declared for a household (derived tags are not stored here)."""
+
+    __tablename__ = "household_tags"
+
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class Member(Timestamps, Base):
+    """家庭成员; never deleted: a person leaves with status 迁出 or 死亡 and a date."""
+
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="RESTRICT"), index=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(40), default="")
+    relation: Mapped[str] = mapped_column(String(10), default="")
+    sex: Mapped[str] = mapped_column(String(2), default="")
+    id_number: Mapped[str] = mapped_column(String(18), default="", index=True)
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    ethnic_group: Mapped[str] = mapped_column(String(20), default="")
+    education: Mapped[str] = mapped_column(String(20), default="")
+    health: Mapped[str] = mapped_column(String(10), default="")
+    labour: Mapped[str] = mapped_column(String(10), default="")
+    employment: Mapped[str] = mapped_column(String(10), default="")
+    party_member: Mapped[bool] = mapped_column(Boolean, default=False)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(4), default="在册", index=True)  # vocab.MEMBER_STATUS
+    status_date: Mapped[dt.date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    household: Mapped[Household] = relationship(back_populates="members")
+
+
+class ChangeLog(Base):
+    """One changed field of a household or member: when, what, old and new value, and why.
+
+    Rows form a hash chain (row_hash covers the row and the previous row's hash) so that `check` can tell
+    when history was altered outside the application.
+    """
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_household_at", "household_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id", ondelete="SET NULL"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    subject: Mapped[str] = mapped_column(String(40), default="")  # e.g. "户" or the member's name
+    field: Mapped[str] = mapped_column(String(40))  # the Chinese field label
+    old_value: Mapped[str] = mapped_column(Text, default="")
+    new_value: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(String(200), default="")  # 编辑 / 导入 / a ledger entry …
+    row_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Attachment(Base):
+    """A scanned document or photo of a household, stored inside the database with its SHA-256."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (UniqueConstraint("household_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
