@@ -1,0 +1,1 @@
+"""Use-cases over the database: one session per call, plain results back, no Qt."""

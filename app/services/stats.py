@@ -1,0 +1,143 @@
+"""The headline counts of SPEC §7 `stats`, shared by the command line, the dashboard and the reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from app import vocab
+from app.db import Database
+from app.models import Cadre, Household, HouseholdAssignment, Member, PointAssignment, Problem, SettlementPoint, Village, Visit
+
+ACTIVE_HOUSEHOLD = Household.status == vocab.HOUSEHOLD_ACTIVE
+KEY_MASK = vocab.SANTE_MASK | vocab.SANWU_MASK
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """First day of the month and first day of the next, for 'YYYY-MM'."""
+    year, mon = (int(p) for p in month.split("-"))
+    start = dt.date(year, mon, 1)
+    end = dt.date(year + (mon == 12), mon % 12 + 1, 1)
+    return start, end
+
+
+def parse_month(text: str) -> str:
+    """Validate 'YYYY-MM' and return it normalised; ValueError with a Chinese message otherwise."""
+    try:
+        year, mon = text.strip().split("-")
+        value = dt.date(int(year), int(mon), 1)
+    except (ValueError, AttributeError):
+        raise ValueError(f"月份格式不对：{text}，应为 年-月，例如 2026-05") from None
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def is_key(column=Household.key_flags):
+    return column.op("&")(KEY_MASK) != 0
+
+
+def current_assignment():
+    return and_(HouseholdAssignment.household_id == Household.id, HouseholdAssignment.end_date.is_(None))
+
+
+def point_sizes(s: Session) -> dict[int, int]:
+    rows = s.execute(select(Household.settlement_point_id, func.count())
+                     .where(ACTIVE_HOUSEHOLD, Household.settlement_point_id.is_not(None))
+                     .group_by(Household.settlement_point_id))
+    return dict(rows.all())
+
+
+def big_points(s: Session) -> list[int]:
+    """Ids of 集中 settlement points with at least 50 households 在册."""
+    sizes = point_sizes(s)
+    kinds = dict(s.execute(select(SettlementPoint.id, SettlementPoint.kind)).all())
+    return [pid for pid, n in sizes.items() if n >= vocab.POINT_LEADER_THRESHOLD and kinds.get(pid) == "集中"]
+
+
+def points_with_rank(s: Session, rank: str) -> set[int]:
+    rows = s.scalars(select(PointAssignment.settlement_point_id)
+                     .join(Cadre, Cadre.id == PointAssignment.cadre_id)
+                     .where(PointAssignment.end_date.is_(None), Cadre.rank == rank))
+    return set(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class VisitCount:
+    month: str
+    due: int
+    done: int
+
+
+def visit_count(s: Session, month: str) -> VisitCount:
+    """Households under one-to-one 包保 (due) and those visited by their cadre in the month (done)."""
+    start, end = month_bounds(month)
+    due_q = (select(HouseholdAssignment.household_id, HouseholdAssignment.cadre_id)
+             .join(Household, Household.id == HouseholdAssignment.household_id)
+             .where(HouseholdAssignment.end_date.is_(None), ACTIVE_HOUSEHOLD))
+    due = s.scalar(select(func.count()).select_from(due_q.subquery())) or 0
+    visited = exists().where(Visit.household_id == HouseholdAssignment.household_id,
+                             Visit.cadre_id == HouseholdAssignment.cadre_id,
+                             Visit.date >= start, Visit.date < end)
+    done = s.scalar(select(func.count()).select_from(due_q.where(visited).subquery())) or 0
+    return VisitCount(month, due, done)
+
+
+def stats(db: Database, month: str | None = None, today: dt.date | None = None) -> dict:
+    """The SPEC §7 stats object: counts of households and members 在册, key groups, 包保, visits, problems."""
+    today = today or dt.date.today()
+    month = month or f"{today.year:04d}-{today.month:02d}"
+    with db.read() as s:
+        households = s.scalar(select(func.count()).where(ACTIVE_HOUSEHOLD)) or 0
+        member_rows = (select(func.count()).select_from(Member)
+                       .join(Household, Household.id == Member.household_id)
+                       .where(ACTIVE_HOUSEHOLD, Member.status == vocab.MEMBER_ACTIVE))
+        members = s.scalar(member_rows) or 0
+
+        villages: dict[str, dict[str, int]] = {
+            name: {"households": 0, "members": 0} for name in s.scalars(select(Village.name).order_by(Village.name))
+        }
+        for name, n, people in s.execute(
+            select(Village.name, func.count(), func.coalesce(func.sum(Household.member_count), 0))
+            .join(Household, Household.village_id == Village.id).where(ACTIVE_HOUSEHOLD).group_by(Village.name)
+        ):
+            villages[name] = {"households": n, "members": int(people)}
+
+        flag_counts = dict(s.execute(select(Household.key_flags, func.count()).where(ACTIVE_HOUSEHOLD)
+                                     .group_by(Household.key_flags)).all())
+        key_groups = {tag: 0 for tag in vocab.KEY_TAGS}
+        key_groups[vocab.GROUP_SANTE] = 0
+        key_groups[vocab.GROUP_SANWU] = 0
+        for flags, n in flag_counts.items():
+            for tag, bit in vocab.TAG_BITS.items():
+                if flags & bit:
+                    key_groups[tag] += n
+            if flags & vocab.SANTE_MASK:
+                key_groups[vocab.GROUP_SANTE] += n
+            if flags & vocab.SANWU_MASK:
+                key_groups[vocab.GROUP_SANWU] += n
+        key_households = sum(n for flags, n in flag_counts.items() if flags & KEY_MASK)
+        uncovered = s.scalar(select(func.count()).where(ACTIVE_HOUSEHOLD, is_key(), ~exists().where(current_assignment()))) or 0
+
+        big = big_points(s)
+        led = points_with_rank(s, vocab.CADRE_RANKS[0])
+        visits = visit_count(s, month)
+        open_q = Problem.status.in_(vocab.PROBLEM_OPEN)
+        problems_open = s.scalar(select(func.count()).where(open_q)) or 0
+        overdue = s.scalar(select(func.count()).where(open_q, Problem.deadline < today)) or 0
+
+    return {
+        "households": households,
+        "members": members,
+        "villages": villages,
+        "key_groups": key_groups,
+        "baobao": {
+            "key_households": key_households,
+            "key_households_uncovered": uncovered,
+            "points_50plus": len(big),
+            "points_50plus_without_town_leader": len([p for p in big if p not in led]),
+        },
+        "visits": {"month": visits.month, "due": visits.due, "done": visits.done},
+        "problems": {"open": problems_open, "overdue": overdue},
+    }
