@@ -104,3 +104,93 @@ def point_household_counts(db: Database) -> dict[int, int]:
             .group_by(Household.settlement_point_id)
         )
         return dict(rows.all())
+
+
+@dataclass
+class VillageData:
+    id: int | None = None
+    name: str = ""
+    secretary: str = ""
+    director: str = ""
+    phone: str = ""
+    households: int = 0  # derived, read-only
+    members: int = 0  # derived, read-only
+
+
+@dataclass
+class PointData:
+    id: int | None = None
+    name: str = ""
+    village_id: int | None = None
+    kind: str = "集中"
+    address: str = ""
+    village: str = ""  # display only
+    households: int = 0  # derived, read-only
+
+
+def list_villages(db: Database) -> list[VillageData]:
+    """Villages with their households and people 在册 (derived)."""
+    with db.read() as s:
+        counts = {
+            vid: (n, int(p)) for vid, n, p in s.execute(
+                select(Household.village_id, func.count(), func.coalesce(func.sum(Household.member_count), 0))
+                .where(Household.status == vocab.HOUSEHOLD_ACTIVE).group_by(Household.village_id))
+        }
+        return [
+            VillageData(v.id, v.name, v.secretary, v.director, v.phone, *counts.get(v.id, (0, 0)))
+            for v in s.scalars(select(Village).order_by(Village.name))
+        ]
+
+
+def list_points(db: Database) -> list[PointData]:
+    """Settlement points with their village and household count (derived)."""
+    counts = point_household_counts(db)
+    with db.read() as s:
+        rows = s.execute(select(SettlementPoint, Village.name).join(Village)
+                         .order_by(Village.name, SettlementPoint.name))
+        return [PointData(p.id, p.name, p.village_id, p.kind, p.address, vname, counts.get(p.id, 0))
+                for p, vname in rows]
+
+
+def save_village(db: Database, data: VillageData) -> int:
+    """Add or update a village; its name is required and unique. Returns its id."""
+    name = "".join(data.name.split())
+    if not name:
+        raise ValueError("请填写村名")
+    with db.write() as s:
+        clash = s.scalar(select(Village.id).where(Village.name == name, Village.id != (data.id or 0)))
+        if clash is not None:
+            raise ValueError(f"已有名为“{name}”的村")
+        v = s.get(Village, data.id) if data.id else None
+        if v is None:
+            v = Village(name=name)
+            s.add(v)
+            if s.scalar(select(Unit.id).where(Unit.name == name)) is None:
+                s.add(Unit(name=name, kind="村"))
+        v.name, v.secretary, v.director, v.phone = name, data.secretary.strip(), data.director.strip(), data.phone.strip()
+        s.flush()
+        return v.id
+
+
+def save_point(db: Database, data: PointData) -> int:
+    """Add or update a settlement point; name and village are required, unique within the village."""
+    name = "".join(data.name.split())
+    if not name:
+        raise ValueError("请填写安置点名称")
+    if data.village_id is None:
+        raise ValueError("请选择安置点所在的村")
+    if data.kind not in vocab.POINT_KINDS:
+        raise ValueError("请选择安置类型（集中或分散）")
+    with db.write() as s:
+        clash = s.scalar(select(SettlementPoint.id).where(
+            SettlementPoint.name == name, SettlementPoint.village_id == data.village_id,
+            SettlementPoint.id != (data.id or 0)))
+        if clash is not None:
+            raise ValueError(f"该村已有名为“{name}”的安置点")
+        p = s.get(SettlementPoint, data.id) if data.id else None
+        if p is None:
+            p = SettlementPoint(name=name, village_id=data.village_id)
+            s.add(p)
+        p.name, p.village_id, p.kind, p.address = name, data.village_id, data.kind, data.address.strip()
+        s.flush()
+        return p.id

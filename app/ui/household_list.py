@@ -1,0 +1,270 @@
+"""户档案: the household list. The model holds only the matching ids and fetches rows by the page, so the
+list stays fast at 100,000 households; queries run off the GUI thread."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
+)
+
+from app import vocab
+from app.db import Database
+from app.rules import flags_to_tags
+from app.services import households as hs
+from app.services import town
+from app.ui.widgets import fill_combo, page_title, primary_button, setup_table
+from app.ui.workers import Background
+
+PAGE = 200
+STATE_COLOURS = {vocab.ARCHIVE_INCOMPLETE: QColor("#b9770e"), vocab.ARCHIVE_INCONSISTENT: QColor("#c0392b")}
+
+
+def _tags_text(flags: int) -> str:
+    return "、".join(flags_to_tags(flags))
+
+
+# (header, row -> text, sort key of services.households.SORT_COLUMNS or None)
+COLUMNS: list[tuple[str, Any, str | None]] = [
+    ("档案编号", lambda r: r.archive_no, "archive_no"),
+    ("户主", lambda r: r.head_name, "head_name"),
+    ("村", lambda r: r.village, "village"),
+    ("组", lambda r: r.group_name, "group"),
+    ("安置点", lambda r: r.point, "point"),
+    ("在册人口", lambda r: str(r.member_count), "member_count"),
+    ("重点户类型", lambda r: _tags_text(r.key_flags), "key_flags"),
+    ("档案", lambda r: vocab.ARCHIVE_STATE_LABELS[r.archive_state], "archive_state"),
+    ("联系电话", lambda r: r.phone, None),
+]
+
+
+class HouseholdTableModel(QAbstractTableModel):
+    """Rows are household ids; their display rows are fetched PAGE at a time and kept in a small cache."""
+
+    def __init__(self, db: Database, parent=None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.ids: list[int] = []
+        self._pages: OrderedDict[int, list[hs.HouseholdRow]] = OrderedDict()
+
+    def set_ids(self, ids: list[int]) -> None:
+        self.beginResetModel()
+        self.ids = ids
+        self._pages.clear()
+        self.endResetModel()
+
+    def invalidate(self) -> None:
+        """Forget fetched rows (after an edit) and repaint."""
+        self._pages.clear()
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
+
+    def household_id(self, row: int) -> int:
+        return self.ids[row]
+
+    def row(self, row: int) -> hs.HouseholdRow | None:
+        page = row // PAGE
+        rows = self._pages.get(page)
+        if rows is None:
+            chunk = self.ids[page * PAGE:(page + 1) * PAGE]
+            fetched = {r.id: r for r in hs.fetch_rows(self.db, chunk)}
+            rows = [fetched.get(i) for i in chunk]
+            self._pages[page] = rows
+            if len(self._pages) > 50:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page)
+        offset = row - page * PAGE
+        return rows[offset] if offset < len(rows) else None
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.ids)):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            r = self.row(index.row())
+            return COLUMNS[index.column()][1](r) if r else ""
+        if role == Qt.ItemDataRole.ForegroundRole and COLUMNS[index.column()][0] == "档案":
+            r = self.row(index.row())
+            colour = STATE_COLOURS.get(r.archive_state) if r else None
+            return QBrush(colour) if colour else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[index.column()][0] == "在册人口":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section][0]
+        return None
+
+
+class HouseholdListPage(QWidget):
+    """Filters, the counts line and the list; double-click or 打开 opens the editor."""
+
+    loaded = Signal(int)  # number of households listed, after each query
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.query = hs.HouseholdQuery()
+        self.background = Background(self)
+
+        layout = QVBoxLayout(self)
+        head = QHBoxLayout()
+        head.addWidget(page_title("户档案（一户一档）"))
+        head.addStretch(1)
+        self.new_button = primary_button("新建户")
+        self.open_button = QPushButton("打开")
+        self.new_button.setEnabled(not db.readonly)
+        head.addWidget(self.new_button)
+        head.addWidget(self.open_button)
+        layout.addLayout(head)
+
+        filters = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("搜索姓名、身份证号（可输部分）、电话、档案编号")
+        self.search.setClearButtonEnabled(True)
+        self.village = QComboBox()
+        self.point = QComboBox()
+        self.point.setMinimumContentsLength(10)
+        self.key_group = QComboBox()
+        fill_combo(self.key_group, ((g, g) for g in hs.KEY_GROUP_FILTERS), blank="全部类型")
+        self.state = QComboBox()
+        fill_combo(self.state, ((label, code) for code, label in vocab.ARCHIVE_STATE_LABELS.items()), blank="全部档案")
+        self.status = QComboBox()
+        fill_combo(self.status, ((s, s) for s in vocab.HOUSEHOLD_STATUS), blank="全部状态")
+        self.status.setCurrentIndex(1)
+        filters.addWidget(self.search, 3)
+        for label, combo in (("村", self.village), ("安置点", self.point), ("重点户", self.key_group),
+                             ("档案", self.state), ("状态", self.status)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(combo, 1)
+        layout.addLayout(filters)
+
+        self.count_label = QLabel("正在加载……")
+        self.count_label.setObjectName("CountLabel")
+        layout.addWidget(self.count_label)
+
+        self.model = HouseholdTableModel(db, self)
+        self.view = QTableView()
+        self.view.setObjectName("households")
+        self.view.setModel(self.model)
+        setup_table(self.view)
+        self.view.setSortingEnabled(False)
+        header = self.view.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.sectionClicked.connect(self._sort_clicked)
+        for col, width in enumerate((100, 80, 90, 60, 170, 70, 200, 70)):
+            self.view.setColumnWidth(col, width)
+        layout.addWidget(self.view, 1)
+
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(200)
+        self.debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self.debounce.start())
+        self.village.currentIndexChanged.connect(self._village_changed)
+        for combo in (self.point, self.key_group, self.state, self.status):
+            combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.view.doubleClicked.connect(lambda index: self.open_household(self.model.household_id(index.row())))
+        self.open_button.clicked.connect(self.open_selected)
+        self.new_button.clicked.connect(lambda: self.open_household(None))
+
+        self.reload_choices()
+        self.refresh()
+
+    # -------------------------------------------------------------------------------------- filters
+
+    def reload_choices(self) -> None:
+        """Refill the village and point filters (after villages or points change)."""
+        self._villages = town.villages(self.db)
+        self._points = town.settlement_points(self.db)
+        fill_combo(self.village, ((v.label, v.id) for v in self._villages), blank="全部村")
+        self._fill_points()
+
+    def _fill_points(self) -> None:
+        vid = self.village.currentData()
+        fill_combo(self.point, ((p.label, p.id) for p in self._points if vid is None or p.parent_id == vid),
+                   blank="全部安置点")
+
+    def _village_changed(self) -> None:
+        self.point.blockSignals(True)
+        self._fill_points()
+        self.point.blockSignals(False)
+        self.refresh()
+
+    def _sort_clicked(self, section: int) -> None:
+        key = COLUMNS[section][2]
+        if key is None:
+            self.view.horizontalHeader().setSortIndicator(
+                [c[2] for c in COLUMNS].index(self.query.sort), Qt.SortOrder.DescendingOrder
+                if self.query.descending else Qt.SortOrder.AscendingOrder)
+            return
+        descending = self.query.sort == key and not self.query.descending
+        self.query.sort, self.query.descending = key, descending
+        self.view.horizontalHeader().setSortIndicator(
+            section, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+        self.refresh()
+
+    def current_query(self) -> hs.HouseholdQuery:
+        return hs.HouseholdQuery(
+            text=self.search.text(), village_id=self.village.currentData(), point_id=self.point.currentData(),
+            key_group=self.key_group.currentData(), archive_state=self.state.currentData(),
+            status=self.status.currentData(), sort=self.query.sort, descending=self.query.descending,
+        )
+
+    def refresh(self) -> None:
+        """Run the current query in the background and show the result when it arrives."""
+        self.debounce.stop()
+        query = self.current_query()
+        self.query = query
+        db = self.db
+
+        def work():
+            ids = hs.query_ids(db, query)
+            return ids, hs.count_people(db, ids)
+
+        self.background.submit(work, self._show)
+
+    def _show(self, result: tuple[list[int], int]) -> None:
+        ids, people = result
+        selected = self.selected_id()
+        self.model.set_ids(ids)
+        self.count_label.setText(f"共 {len(ids):,} 户，在册 {people:,} 人")
+        if selected in ids:
+            self.view.selectRow(ids.index(selected))
+        self.loaded.emit(len(ids))
+
+    # -------------------------------------------------------------------------------------- editing
+
+    def selected_id(self) -> int | None:
+        rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
+        return self.model.household_id(rows[0].row()) if rows else None
+
+    def open_selected(self) -> None:
+        hid = self.selected_id()
+        if hid is not None:
+            self.open_household(hid)
+
+    def open_household(self, household_id: int | None) -> None:
+        from app.ui.household_editor import HouseholdEditor
+
+        editor = HouseholdEditor(self.db, household_id, self)
+        editor.saved.connect(self._after_save)
+        editor.exec()
+
+    def _after_save(self, household_id: int) -> None:
+        self.model.invalidate()
+        self.refresh()

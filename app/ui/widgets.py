@@ -1,0 +1,58 @@
+"""Small widgets and helpers shared by the screens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QTableView, QAbstractItemView, QHeaderView, QWidget
+
+
+def fill_combo(combo: QComboBox, items: Iterable[tuple[str, Any]], *, blank: str | None = None) -> None:
+    """Replace a combo's items with (label, data) pairs, keeping the current data when still present."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    if blank is not None:
+        combo.addItem(blank, None)
+    for label, data in items:
+        combo.addItem(label, data)
+    index = combo.findData(current)
+    combo.setCurrentIndex(index if index >= 0 else 0)
+    combo.blockSignals(False)
+
+
+def select_data(combo: QComboBox, data: Any) -> None:
+    index = combo.findData(data)
+    combo.setCurrentIndex(index if index >= 0 else 0)
+
+
+def primary_button(text: str, parent: QWidget | None = None) -> QPushButton:
+    button = QPushButton(text, parent)
+    button.setProperty("primary", True)
+    return button
+
+
+def page_title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("PageTitle")
+    return label
+
+
+def setup_table(view: QTableView) -> None:
+    """The common look of a read-only table: whole-row selection, alternating rows, last column stretched."""
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(28)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.setWordWrap(False)
+
+
+def set_invalid(widget: QWidget, invalid: bool) -> None:
+    """Mark a field invalid (red border from the style sheet)."""
+    widget.setProperty("invalid", invalid)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
