@@ -1,0 +1,64 @@
+"""The database file of SPEC §8: pragmas, schema under migrations, refusing and upgrading files."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+import app.models  # noqa: F401
+from app.db import APPLICATION_ID, Base, DatabaseError, create_database, open_database
+
+
+def test_new_file_is_marked_and_safe(tmp_path):
+    """A new file carries our application_id, WAL, synchronous=FULL and enforced foreign keys."""
+    db = create_database(tmp_path / "a.db")
+    with db.read() as s:
+        assert s.execute(text("PRAGMA application_id")).scalar() == APPLICATION_ID
+        assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert s.execute(text("PRAGMA synchronous")).scalar() == 2
+        assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    with pytest.raises(IntegrityError), db.write() as s:
+        s.execute(text("INSERT INTO members (household_id, name) VALUES (999, '无主')"))
+
+
+def test_migrations_build_exactly_the_model(tmp_path):
+    """The schema the migrations create is the schema the models declare."""
+    db = create_database(tmp_path / "a.db")
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    assert diff == []
+
+
+def test_failed_upgrade_keeps_file_and_names_backup(tmp_path):
+    """When an upgrade fails the message says so and where the backup is; the data is untouched."""
+    path = tmp_path / "old.db"
+    create_database(path).close()
+    con = sqlite3.connect(path)
+    con.execute("DROP TABLE alembic_version")  # looks like a file from before the baseline
+    con.execute("INSERT INTO villages (name, secretary, director, phone, created_at, updated_at) "
+                "VALUES ('清江村', '', '', '', '2020-01-01', '2020-01-01')")
+    con.commit()
+    con.close()
+    with pytest.raises(DatabaseError, match="升级失败") as failure:
+        open_database(path)
+    backups = list((tmp_path / "old-备份").glob("*.db"))
+    assert len(backups) == 1 and str(backups[0]) in str(failure.value)
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT name FROM villages").fetchall() == [("清江村",)]
+    con.close()
+
+
+def test_read_only_file_opens_for_viewing_only(tmp_path):
+    """A file without write permission opens read-only and refuses writes with a reason."""
+    path = tmp_path / "ro.db"
+    create_database(path).close()
+    db = open_database(path, readonly=True)
+    assert db.readonly
+    with pytest.raises(DatabaseError):
+        with db.write():
+            pass
