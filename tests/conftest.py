@@ -70,14 +70,9 @@ def add_household(db, place):
     return make
 
 
-def type_into(widget, text: str) -> None:
-    """Type text into a widget key by key, as a clerk would; Chinese characters included
-    (QTest.keyClicks accepts only ASCII, so other characters are sent as key events carrying text)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtTest import QTest
 
-    for ch in text:
-        if ch.isascii():
-            QTest.keyClicks(widget, ch)
-        else:
-            QTest.sendKeyEvent(QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, ch, Qt.KeyboardModifier.NoModifier)
+def type_into(widget, text: str) -> None:
+    """Type text into a widget as a clerk would, Chinese included (see tests/ui/qt_helpers.type_text)."""
+    from tests.ui.qt_helpers import type_text
+
+    type_text(None, widget, text)

@@ -62,3 +62,15 @@ def test_read_only_file_opens_for_viewing_only(tmp_path):
     with pytest.raises(DatabaseError):
         with db.write():
             pass
+
+
+def test_a_file_open_in_the_app_is_recognised_by_a_second_process(tmp_path):
+    """While the app holds a new database open, another opener still recognises it as ours."""
+    first = create_database(tmp_path / "busy.db")
+    with first.write() as s:
+        s.execute(text("INSERT INTO settings (key, value) VALUES ('x', '1')"))
+    second = open_database(tmp_path / "busy.db")
+    with second.read() as s:
+        assert s.execute(text("SELECT value FROM settings WHERE key='x'")).scalar() == "1"
+    second.close()
+    first.close()
