@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Integer, MetaData, create_engine, event, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -25,6 +26,10 @@ from app import config
 APPLICATION_ID = 0x486F7546
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# A settings row that marks a file as a copy exported for the county (app.services.snapshot): such a file
+# always opens read-only, wherever it is found.
+SNAPSHOT_SETTING = "snapshot.county_copy"
+SNAPSHOT_READONLY_REASON = "这是导出给县局的副本，只能查看，不能修改。"
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -109,6 +114,39 @@ def read_header(path: Path) -> tuple[bool, int]:
     return True, int.from_bytes(head[68:72], "big")
 
 
+# Tables that live outside the models: the full-text index of migration 0002 and SQLite's shadow tables.
+UNMAPPED_TABLE_PREFIXES = ("household_fts",)
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic filter: leave the unmapped full-text tables out of schema comparisons."""
+    return not (type_ == "table" and reflected and name.startswith(UNMAPPED_TABLE_PREFIXES))
+
+
+def schema_diff(connection) -> list:
+    """Differences between a file's schema and the models (empty when they agree)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    import app.models  # noqa: F401  (registers every table)
+
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "include_object": include_object})
+    return compare_metadata(context, Base.metadata)
+
+
+def _application_id_through_wal(path: Path) -> int:
+    """application_id as SQLite sees it, including a header change still in the write-ahead log."""
+    try:
+        con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        try:
+            return int(con.execute("PRAGMA application_id").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
 def _alembic_config(connection=None):
     from alembic.config import Config
 
@@ -152,7 +190,8 @@ def upgrade(engine: Engine) -> None:
 
 
 def backup_file(engine: Engine, db_path: Path, label: str) -> Path:
-    """A consistent copy of the database (SQLite backup API) into its backup folder; returns its path."""
+    """A consistent copy of the database (SQLite backup API) into its backup folder; returns its path.
+    The copy is one self-contained file (rollback journal, not WAL), so it opens from anywhere, read-only too."""
     folder = config.backup_dir(db_path)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -163,14 +202,54 @@ def backup_file(engine: Engine, db_path: Path, label: str) -> Path:
         target = folder / f"{db_path.stem}-{stamp}-{label}-{n}.db"
     raw = engine.raw_connection()
     try:
-        dest = sqlite3.connect(target)
+        dest = sqlite3.connect(target, isolation_level=None)
         try:
             raw.driver_connection.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             dest.close()
     finally:
         raw.close()
     return target
+
+
+_STORAGE_MESSAGES = (
+    (("SQLITE_FULL",), ("database or disk is full",),
+     "磁盘空间不足，本次修改没有保存。请清理磁盘或把数据库移到空间更大的位置后再试。"),
+    (("SQLITE_READONLY",), ("readonly database",),
+     "数据库文件是只读的，本次修改没有保存。"),
+    (("SQLITE_CORRUPT", "SQLITE_NOTADB"), ("malformed", "file is not a database"),
+     "数据库文件已损坏，本次操作没有完成。请从备份恢复（“数据安全”页，或命令 restore）。"),
+    (("SQLITE_BUSY", "SQLITE_LOCKED"), ("database is locked", "database table is locked"),
+     "数据库正被其他程序占用，本次修改没有保存。请稍后再试。"),
+    (("SQLITE_IOERR", "SQLITE_CANTOPEN"), ("disk i/o error", "unable to open database file"),
+     "读写数据库文件时出错（磁盘或U盘可能已拔出或损坏），本次操作没有完成。"),
+)
+
+
+def storage_error_message(exc: BaseException) -> str | None:
+    """The clerk's sentence for an SQLite storage failure (disk full, read-only, damaged, locked, I/O);
+    None for anything else (constraint violations and program errors are not storage failures)."""
+    orig = getattr(exc, "orig", exc)
+    if not isinstance(orig, sqlite3.Error) or isinstance(orig, sqlite3.IntegrityError):
+        return None
+    name = getattr(orig, "sqlite_errorname", "") or ""
+    text_lower = str(orig).lower()
+    for names, fragments, message in _STORAGE_MESSAGES:
+        if any(name.startswith(n) for n in names) or any(f in text_lower for f in fragments):
+            return message
+    return None
+
+
+@contextlib.contextmanager
+def _storage_errors() -> Iterator[None]:
+    try:
+        yield
+    except (sa_exc.DBAPIError, sqlite3.Error) as exc:
+        message = storage_error_message(exc)
+        if message is None:
+            raise
+        raise DatabaseError(message) from exc
 
 
 @dataclass
@@ -197,13 +276,15 @@ class Database:
         """One user action as one transaction: commits on success, rolls back on any error."""
         if self.readonly:
             raise DatabaseError(self.readonly_reason or "数据库以只读方式打开，不能修改。")
-        with self._sessions() as s, s.begin():
+        # A storage failure (disk full, damaged file, I/O) rolls the whole action back and reaches the
+        # caller as a DatabaseError with a Chinese sentence; any other exception passes through unchanged.
+        with _storage_errors(), self._sessions() as s, s.begin():
             yield s
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only unit of work in one transaction (a consistent view)."""
-        with self._sessions() as s, s.begin():
+        with _storage_errors(), self._sessions() as s, s.begin():
             yield s
 
     def close(self) -> None:
@@ -220,6 +301,10 @@ def create_database(path: Path) -> Database:
     with engine.begin() as conn:
         conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
     upgrade(engine)
+    # Move the header (application_id) from the WAL into the main file, so that another process reading
+    # the header sees at once that the file is ours.
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return Database(path=path, engine=engine)
 
 
@@ -236,6 +321,8 @@ def open_database(path: Path, *, readonly: bool = False) -> Database:
         raise DatabaseError(f"无法读取数据库文件：{path}（{exc.strerror or exc}）") from exc
     if not is_sqlite:
         raise DatabaseError(f"不是有效的数据库文件（文件已损坏或不是本软件的数据库）：{path}")
+    if app_id != APPLICATION_ID and Path(f"{path}-wal").exists():
+        app_id = _application_id_through_wal(path)
     if app_id != APPLICATION_ID:
         raise DatabaseError(f"该文件不是本软件的数据库：{path}")
 
@@ -251,6 +338,15 @@ def open_database(path: Path, *, readonly: bool = False) -> Database:
             path=path, engine=engine, readonly=True,
             readonly_reason="此数据库由更新版本的软件创建，本软件只能查看，不能修改。请升级软件后再编辑。",
         )
+    try:
+        marker = snapshot_marker(engine)
+    except Exception:  # unreadable settings: the damage check below says so
+        marker = None
+    if marker is not None:
+        return Database(path=path, engine=engine, readonly=True, readonly_reason=_snapshot_reason(marker))
+    damage = _damage_on_open(path, engine)
+    if damage:
+        return Database(path=path, engine=engine, readonly=True, readonly_reason=damage)
     if readonly:
         return Database(path=path, engine=engine, readonly=True,
                         readonly_reason="数据库以只读方式打开，不能修改。")
@@ -264,30 +360,148 @@ def open_database(path: Path, *, readonly: bool = False) -> Database:
     db = Database(path=path, engine=engine)
     if revision != head:
         db.backup_path = backup_file(engine, path, "升级前")
+        before = _schema_fingerprint(engine)
         try:
             upgrade(engine)
         except Exception as exc:
             engine.dispose()
-            raise DatabaseError(
-                f"数据库升级失败，文件未被修改；升级前的备份在：{db.backup_path}"
-            ) from exc
+            if _schema_fingerprint_of(path) == before:
+                message = f"数据库升级失败，文件未被修改；升级前的备份在：{db.backup_path}"
+            else:
+                _put_back(db.backup_path, path)
+                message = (f"数据库升级失败，已用升级前的备份把文件恢复原样；"
+                           f"升级前的备份在：{db.backup_path}")
+            raise DatabaseError(message) from exc
         db.upgraded_from = revision or "(无)"
     return db
+
+
+def snapshot_marker(engine: Engine) -> dict | None:
+    """The county-copy marker of a snapshot file ({"town", "taken_at", ...}), or None for a working file."""
+    import json
+
+    with engine.connect() as conn:
+        has = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='settings'"
+        ).first()
+        if not has:
+            return None
+        row = conn.execute(text("SELECT value FROM settings WHERE key = :k"), {"k": SNAPSHOT_SETTING}).first()
+    if row is None:
+        return None
+    try:
+        value = json.loads(row[0] or "{}")
+    except ValueError:
+        value = {}
+    return value if isinstance(value, dict) else {}
+
+
+def _snapshot_reason(marker: dict) -> str:
+    town = str(marker.get("town") or "").strip()
+    taken = str(marker.get("taken_at") or "")[:10]
+    detail = "，".join(x for x in (town, f"{taken} 导出" if taken else "") if x)
+    if not detail:
+        return SNAPSHOT_READONLY_REASON
+    return SNAPSHOT_READONLY_REASON.replace("副本，", f"副本（{detail}），", 1)
+
+
+# Files up to this size get a full PRAGMA quick_check when opened (a town's file is 5–30 MB and
+# checks in well under a second); larger files get the cheap header checks only and `check` does the rest.
+QUICK_CHECK_ON_OPEN_BYTES = 64 * 1024 * 1024
+DAMAGED_READONLY_REASON = ("数据库文件已损坏，为防止损坏扩大，只能查看，不能修改。"
+                           "请从备份恢复（“数据安全”页，或命令 restore）。")
+
+
+def _damage_on_open(path: Path, engine: Engine) -> str:
+    """Why the file must not be written because it is damaged ("" when it looks sound)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+        page_size = int.from_bytes(head[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        in_header = int.from_bytes(head[28:32], "big")
+        header_valid = head[24:28] == head[92:96]
+        size = path.stat().st_size
+    except OSError:
+        return DAMAGED_READONLY_REASON
+    if page_size < 512 or page_size & (page_size - 1) or size % page_size:
+        return DAMAGED_READONLY_REASON
+    if header_valid and in_header * page_size > size and not Path(f"{path}-wal").exists():
+        return DAMAGED_READONLY_REASON  # truncated: the header counts pages the file no longer has
+    if size > QUICK_CHECK_ON_OPEN_BYTES:
+        return ""
+    try:
+        with engine.connect() as conn:
+            rows = [r[0] for r in conn.exec_driver_sql("PRAGMA quick_check(1)")]
+    except Exception:
+        return DAMAGED_READONLY_REASON
+    return "" if rows == ["ok"] else DAMAGED_READONLY_REASON
+
+
+def _schema_fingerprint(engine: Engine) -> tuple:
+    with engine.connect() as conn:
+        return _fingerprint_rows(conn.exec_driver_sql)
+
+
+def _schema_fingerprint_of(path: Path) -> tuple | None:
+    try:
+        con = sqlite3.connect(path)
+        try:
+            return _fingerprint_rows(con.execute)
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+
+
+def _fingerprint_rows(execute) -> tuple:
+    """What a migration changes: the schema, the revision, and the row count of every table."""
+    schema = tuple(tuple(r) for r in execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
+    ).fetchall())
+    counts = tuple(
+        (name, execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
+        for kind, name, _t, _s in schema if kind == "table"
+    )
+    revision = None
+    if any(name == "alembic_version" for _k, name, _t, _s in schema):
+        row = execute("SELECT version_num FROM alembic_version").fetchone()
+        revision = row[0] if row else None
+    return schema, counts, revision
+
+
+def _put_back(backup: Path, path: Path) -> None:
+    """Replace path by the backup copy (atomically), dropping any write-ahead log of the replaced file."""
+    import os
+    import shutil
+
+    tmp = path.with_name(f".{path.name}.restore-tmp")
+    shutil.copyfile(backup, tmp)
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    os.replace(tmp, path)
 
 
 def _writable(path: Path) -> bool:
     import os
 
+    # A file marked read-only (no write bit; the Windows read-only attribute) stays read-only even for an
+    # administrator, who would otherwise be let through by os.access.
+    if not path.stat().st_mode & 0o222:
+        return False
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 def integrity_check(engine: Engine) -> list[str]:
     """PRAGMA integrity_check and foreign_key_check; an empty list means the file is sound."""
     problems: list[str] = []
-    with engine.connect() as conn:
-        rows = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
-        if rows != ["ok"]:
-            problems.extend(rows)
-        for row in conn.execute(text("PRAGMA foreign_key_check")):
-            problems.append(f"外键错误：表 {row[0]} 第 {row[1]} 行引用了不存在的 {row[2]}")
+    try:
+        with engine.connect() as conn:
+            rows = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
+            if rows != ["ok"]:
+                problems.extend(f"文件结构损坏（{r}）" for r in rows)
+            for row in conn.execute(text("PRAGMA foreign_key_check")):
+                problems.append(f"外键错误：表 {row[0]} 第 {row[1]} 行引用了不存在的 {row[2]}")
+    except (sa_exc.DBAPIError, sqlite3.Error) as exc:  # too damaged for the check itself to finish
+        problems.append(storage_error_message(exc) or "数据库文件已损坏，完整性检查无法完成。")
     return problems

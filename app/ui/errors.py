@@ -11,7 +11,14 @@ from app.errors import log_exception, unexpected_message
 
 
 def show_unexpected(exc: BaseException, parent=None) -> None:
-    """Log an unforeseen exception and tell the clerk in one sentence; never show a traceback."""
+    """Log an unforeseen exception and tell the clerk in one sentence; never show a traceback.
+    A DatabaseError (disk full, damaged file …) already is that sentence and is shown as it is."""
+    from app.db import DatabaseError
+
+    if isinstance(exc, DatabaseError):
+        if QApplication.instance() is not None:
+            warn(parent or QApplication.activeWindow(), "无法完成", str(exc))
+        return
     log_exception(exc, "图形界面")
     if QApplication.instance() is None:
         return

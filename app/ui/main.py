@@ -48,18 +48,49 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def run_gui(db_path: Path | None = None) -> int:
-    """Open the GUI on db_path (or the default database); returns the process exit status."""
-    from app.ui.errors import install_exception_hooks
-    from app.ui.startup import open_for_gui
+    """Open the GUI on db_path (or the default database); returns the process exit status.
+
+    One instance per database file; the app password (if set) is asked first; a restore chosen on the
+    数据安全 page closes the window, replaces the file with nothing open, and reopens it."""
+    from app.ui.data_safety import restore_and_reopen
+    from app.ui.errors import install_exception_hooks, warn
     from app.ui.main_window import MainWindow
+    from app.ui.password import IdleLock, ask_password_at_launch
+    from app.ui.single_instance import InstanceGuard, bring_forward
+    from app.ui.startup import open_for_gui
 
     app = make_application()
     install_exception_hooks()
-    db = open_for_gui(db_path or config.default_db_path())
-    if db is None:
+    path = Path(db_path or config.default_db_path()).absolute()
+    guard = InstanceGuard(path)
+    if not guard.acquire():
+        if not guard.notified:
+            warn(None, "已经打开", guard.busy_message())
         return 0
-    window = MainWindow(db)
-    window.show()
-    status = app.exec()
-    db.close()
-    return status
+    current: dict = {}
+    guard.activation_requested.connect(lambda: current.get("window") and bring_forward(current["window"]))
+    try:
+        db = open_for_gui(path)
+        if db is None or not ask_password_at_launch(db):
+            if db is not None:
+                db.close()
+            return 0
+        status = 0
+        while db is not None:
+            window = MainWindow(db)
+            current["window"] = window
+            lock = IdleLock(db, window)
+            pending: list[Path] = []
+            window.safety.restore_requested.connect(
+                lambda source, w=window: (pending.append(source), w.close()))
+            window.show()
+            status = app.exec()
+            lock.stop()
+            db.close()
+            window.deleteLater()
+            if not pending:
+                break
+            db = restore_and_reopen(path, pending[0])
+        return status
+    finally:
+        guard.release()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 from app import APP_NAME, __version__
 from app.db import Database
 from app.services import town
+from app.ui.data_safety import DataSafetyPage
 from app.ui.household_list import HouseholdListPage
 from app.ui.org_page import OrgPage
 
@@ -53,6 +54,8 @@ class MainWindow(QMainWindow):
         self.org.changed.connect(self.households.reload_choices)
         self.add_page("户档案", self.households)
         self.add_page("基础信息", self.org)
+        self.safety = DataSafetyPage(db)
+        self.add_page("数据安全", self.safety)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.nav.setCurrentRow(0)
 
@@ -79,5 +82,6 @@ class MainWindow(QMainWindow):
         self.households.search.selectAll()
 
     def closeEvent(self, event) -> None:
+        self.safety.shutdown()
         self.households.background.wait(3000)
         super().closeEvent(event)

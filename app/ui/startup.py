@@ -94,8 +94,11 @@ def open_for_gui(path: Path) -> Database | None:
             try:
                 db = open_database(path)
             except DatabaseError as exc:
-                warn(None, "无法打开数据库", str(exc))
-                return None
+                from app.ui.data_safety import offer_restore_after_failure
+
+                db = offer_restore_after_failure(path, str(exc))
+                if db is None:
+                    return None
         if db.upgraded_from:
             info(None, "数据库已升级", f"数据库已升级到新版本的格式。升级前的备份保存在：\n{db.backup_path}")
         if db.readonly:

@@ -1,0 +1,321 @@
+"""The county copy (SPEC §8 `snapshot`, the GUI's 导出给县局): a consistent, verified copy of the database
+that opens read-only anywhere, with a manifest beside it, optionally in a password-protected archive.
+
+How it is made, and why:
+- VACUUM INTO from a connection of the running app: one read transaction, so the copy is consistent while
+  the clerk keeps editing; it writes only live pages, so nothing deleted earlier travels to the county.
+- The copy is marked (settings row app.db.SNAPSHOT_SETTING), so that `open_database` always opens it
+  read-only and says why; it is set to journal_mode=DELETE, so it is one self-contained file that opens from a
+  read-only USB stick; the app password (a setting of the town's PC) is left out.
+- PRAGMA integrity_check and foreign_key_check on the copy, and its SHA-256, before it is published; the
+  output appears under its final name only when complete (write then rename).
+- With a password the result is a standard zip with AES-256 encryption (WinZip AE-2, via pyzipper): the
+  county opens it with 7-Zip, WinRAR, Bandizip or 360压缩, which every county office has, with no software
+  of ours; the older ZipCrypto is breakable and Windows Explorer opens neither. The plain copy is then made
+  in the database's own folder on the local disk (never on the USB stick, where a deleted file is
+  recoverable) and removed as soon as the archive is written, whatever happens.
+
+The manifest (``OUT.manifest.json``) holds the town, the date, the app and schema versions, the row count of
+every table, the size and SHA-256: counts and names of places only, never a person's data. No Qt here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import secrets
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import text
+
+from app import __version__, vocab
+from app.db import (
+    APPLICATION_ID, SNAPSHOT_SETTING, Database, DatabaseError, integrity_check, make_engine, read_header,
+    snapshot_marker,
+)
+from app.services.privacy import MIN_PASSWORD_LENGTH, PASSWORD_SETTING
+
+MANIFEST_SUFFIX = ".manifest.json"
+ENCRYPTION_NAME = "AES-256（WinZip AE-2 标准 zip 加密，可用 7-Zip、WinRAR、Bandizip、360压缩 打开）"
+_TEMP_PREFIX = ".houfu-snapshot-"
+_STALE_TEMP_SECONDS = 3600
+
+
+class SnapshotError(DatabaseError):
+    """The copy could not be made; the message says why in Chinese; nothing was left at the destination."""
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotResult:
+    """The file written (a .db, or a zip when a password was given), its manifest, and the seconds taken."""
+
+    path: Path
+    manifest_path: Path
+    manifest: dict
+    seconds: float
+
+
+def manifest_path_for(out: Path) -> Path:
+    return Path(out).with_name(Path(out).name + MANIFEST_SUFFIX)
+
+
+def default_name(town: str, encrypted: bool, today: dt.date | None = None) -> str:
+    """A file name for the county copy: 清江镇-县局副本-20261129.db (.zip when encrypted)."""
+    today = today or dt.date.today()
+    stem = f"{(town or '台账').strip()}-县局副本-{today:%Y%m%d}"
+    return stem + (".zip" if encrypted else ".db")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1024 * 1024):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+def _check_destination(db: Database, out: Path, password: str | None) -> None:
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        raise SnapshotError(f"加密密码至少需要 {MIN_PASSWORD_LENGTH} 个字符。")
+    if out.is_dir():
+        raise SnapshotError(f"请给出导出文件的名称，而不是文件夹：{out}")
+    if not out.parent.is_dir():
+        raise SnapshotError(f"目标文件夹不存在：{out.parent}")
+    if out == db.path.absolute() or (out.exists() and os.path.samefile(out, db.path)):
+        raise SnapshotError("导出的文件不能是正在使用的数据库本身，请换一个文件名。")
+    if out.exists():
+        try:
+            is_sqlite, app_id = read_header(out)
+        except OSError:
+            is_sqlite, app_id = False, 0
+        if is_sqlite and app_id == APPLICATION_ID:
+            engine = make_engine(out, readonly=True)
+            try:
+                is_copy = snapshot_marker(engine) is not None
+            except Exception:
+                is_copy = False
+            finally:
+                engine.dispose()
+            if not is_copy:
+                raise SnapshotError(f"目标文件是一个台账数据库（不是导出的副本），不会覆盖它：{out}")
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Delete plain temporary copies that an export killed mid-way left in folder (its process is gone, or the
+    file is over an hour old); returns what was removed. Called before every export and when the page opens."""
+    from app.services.backup import _pid_alive
+
+    removed = []
+    for stale in Path(folder).glob(f"{_TEMP_PREFIX}*.tmp"):
+        try:
+            pid = int(stale.name[len(_TEMP_PREFIX):].split("-")[0])
+        except ValueError:
+            pid = 0
+        try:
+            abandoned = pid != os.getpid() and not _pid_alive(pid)
+            if abandoned or time.time() - stale.stat().st_mtime > _STALE_TEMP_SECONDS:
+                stale.unlink()
+                removed.append(stale)
+        except OSError:
+            pass
+    return removed
+
+
+def _temp_dir(db: Database) -> Path:
+    """Where the plain copy is made before encryption: the database's own folder (local disk) if writable."""
+    for candidate in (db.path.parent, Path(tempfile.gettempdir())):
+        if os.access(candidate, os.W_OK):
+            remove_leftovers(candidate)
+            return candidate
+    raise SnapshotError("找不到可写的临时文件夹，无法导出加密副本。")
+
+
+def _mark_copy(path: Path, marker: dict) -> dict:
+    """Mark the fresh copy as a county copy, drop the app password, make it one file; returns its facts."""
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        con.execute("PRAGMA secure_delete=ON")
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                    (SNAPSHOT_SETTING, json.dumps(marker, ensure_ascii=False)))
+        con.execute("DELETE FROM settings WHERE key = ?", (PASSWORD_SETTING,))
+        con.execute("COMMIT")
+        con.execute("PRAGMA journal_mode=DELETE")
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        revision = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        active = {
+            "households": con.execute("SELECT count(*) FROM households WHERE status = ?",
+                                      (vocab.HOUSEHOLD_ACTIVE,)).fetchone()[0],
+            "members": con.execute("SELECT count(*) FROM members WHERE status = ?",
+                                   (vocab.MEMBER_ACTIVE,)).fetchone()[0],
+        }
+        journal = con.execute("PRAGMA journal_mode").fetchone()[0]
+    finally:
+        con.close()
+    return {"counts": counts, "revision": revision, "active": active, "journal_mode": journal}
+
+
+def _integrity(path: Path) -> list[str]:
+    engine = make_engine(path, readonly=True)
+    try:
+        return integrity_check(engine)
+    finally:
+        engine.dispose()
+
+
+def _zip(plain: Path, inner_name: str, manifest_future, target: Path, password: str) -> None:
+    try:
+        import pyzipper
+    except ImportError as exc:  # a broken installation, not the clerk's doing
+        raise SnapshotError("缺少加密组件（pyzipper），无法导出加密副本；请重新安装本软件。") from exc
+    import zipfile
+
+    with pyzipper.AESZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.setpassword(password.encode("utf-8"))
+        z.setencryption(pyzipper.WZ_AES, nbits=256)
+        z.write(plain, inner_name)
+        z.writestr("manifest.json", json.dumps(manifest_future(), ensure_ascii=False, indent=2))
+
+
+def take_snapshot(db: Database, out: Path, *, password: str | None = None,
+                  progress: Callable[[str], None] | None = None) -> SnapshotResult:
+    """Write the county copy of db to out (a .db, or an AES-256 zip when password is given) and its manifest
+    beside it; safe while the app is writing. Blocking, several seconds at county size: call it off the GUI
+    thread. Raises SnapshotError (Chinese message; nothing left at out) when it cannot."""
+    started = time.perf_counter()
+    say = progress or (lambda _text: None)
+    out = Path(out).absolute()
+    _check_destination(db, out, password)
+    encrypted = password is not None
+    token = secrets.token_hex(4)
+    if encrypted:
+        plain = _temp_dir(db) / f"{_TEMP_PREFIX}{os.getpid()}-{token}.tmp"
+        partial = out.with_name(f".{out.name}.{token}.partial")
+    else:
+        plain = out.with_name(f".{out.name}.{token}.partial")
+        partial = plain
+    manifest_file = manifest_path_for(out)
+    manifest_partial = manifest_file.with_name(f".{manifest_file.name}.{token}.partial")
+    taken_at = dt.datetime.now().replace(microsecond=0)
+    try:
+        say("正在复制数据库……")
+        with db.read() as s:
+            town = s.execute(text(
+                "SELECT town_name, county_name, station_name FROM town_profile WHERE id = 1")).first()
+        town_name, county_name, station = (town or ("", "", ""))
+        raw = db.engine.raw_connection()
+        try:
+            raw.driver_connection.execute("VACUUM INTO ?", (str(plain),))
+        finally:
+            raw.close()
+        facts = _mark_copy(plain, {"town": town_name, "county": county_name,
+                                   "taken_at": taken_at.isoformat(sep=" "), "app_version": __version__})
+        size = plain.stat().st_size
+        inner_name = (out.stem if encrypted else out.name)
+        inner_name = inner_name if inner_name.endswith(".db") else inner_name + ".db"
+
+        manifest = {
+            "说明": "搬迁群众后续扶持台账 导出给县局的副本。用本软件打开时只能查看；文件的 SHA-256 应与下面一致。",
+            "format": "houfu-snapshot",
+            "manifest_version": 1,
+            "town": town_name or "",
+            "county": county_name or "",
+            "station": station or "",
+            "taken_at": taken_at.isoformat(sep=" "),
+            "app_version": __version__,
+            "schema_revision": facts["revision"],
+            "file": inner_name,
+            "size": size,
+            "sha256": "",
+            "integrity": "",
+            "journal_mode": facts["journal_mode"],
+            "active": facts["active"],
+            "row_counts": facts["counts"],
+            "encryption": None,
+        }
+        say("正在校验副本……" if not encrypted else "正在校验并加密副本……")
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            checking = pool.submit(_integrity, plain)
+            hashing = pool.submit(_sha256, plain)
+
+            def manifest_inside() -> dict:
+                return {**manifest, "sha256": hashing.result(), "integrity": "ok"}
+
+            zipping = pool.submit(_zip, plain, inner_name, manifest_inside, partial, password) if encrypted else None
+            problems = checking.result()
+            digest = hashing.result()
+            if zipping is not None:
+                zipping.result()
+        if problems:
+            raise SnapshotError("导出的副本没有通过完整性检查，未导出。数据库文件可能已损坏，"
+                                "请运行“检查”，必要时从备份恢复。")
+        manifest["sha256"] = digest
+        manifest["integrity"] = "ok"
+        if encrypted:
+            manifest["encryption"] = {"method": ENCRYPTION_NAME, "archive": out.name,
+                                      "archive_sha256": _sha256(partial), "archive_size": partial.stat().st_size}
+        _fsync(partial)
+        manifest_partial.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        _fsync(manifest_partial)
+        os.replace(partial, out)
+        os.replace(manifest_partial, manifest_file)
+    except SnapshotError:
+        raise
+    except (sqlite3.Error, DatabaseError) as exc:
+        raise SnapshotError(f"导出失败：{_reason(exc)}。未生成副本。") from exc
+    except OSError as exc:
+        raise SnapshotError(f"导出失败，无法写入 {out.parent}（{exc.strerror or exc}）。未生成副本。") from exc
+    finally:
+        for leftover in {plain, partial, manifest_partial}:
+            try:
+                leftover.unlink(missing_ok=True)
+            except OSError:
+                pass
+    say("完成")
+    return SnapshotResult(out, manifest_file, manifest, time.perf_counter() - started)
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc)
+    if isinstance(exc, DatabaseError):
+        return text.rstrip("。")
+    lower = text.lower()
+    if "full" in lower:
+        return "磁盘空间不足"
+    if "malformed" in lower or "not a database" in lower:
+        return "数据库文件已损坏"
+    if "readonly" in lower or "unable to open" in lower:
+        return "目标位置不能写入"
+    return "读写文件时出错"
+
+
+def verify_snapshot(path: Path, manifest_path: Path | None = None) -> list[str]:
+    """Differences between a county copy and its manifest (an empty list: the file is as exported)."""
+    path = Path(path)
+    manifest_path = manifest_path or manifest_path_for(path)
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return [f"找不到或无法读取清单文件：{manifest_path.name}"]
+    enc = manifest.get("encryption")
+    expected = enc["archive_sha256"] if enc else manifest.get("sha256")
+    if not path.is_file():
+        return [f"找不到副本文件：{path.name}"]
+    if _sha256(path) != expected:
+        return ["副本文件的 SHA-256 与清单不符：文件在导出后被改动或复制不完整。"]
+    return []

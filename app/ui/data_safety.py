@@ -1,0 +1,499 @@
+"""数据安全 page: the backups (list, 立即备份, 从备份恢复), 导出给县局 (optionally encrypted), and the app
+password with its idle lock. Also the two helpers main.py / startup.py use to restore: restore_and_reopen
+(after the window has closed) and offer_restore_after_failure (when the database cannot be opened at all).
+
+Restoring replaces the database file, so it cannot happen under an open window: the page checks the chosen
+file and asks the clerk, then emits restore_requested(Path); the owner closes the window and the database,
+calls restore_and_reopen, and builds a new window on the database it returns.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+    QProgressDialog, QPushButton, QSpinBox, QTableView, QVBoxLayout, QWidget,
+)
+
+from app.db import DAMAGED_READONLY_REASON, Database, DatabaseError, open_database
+from app.services import backup, privacy, snapshot, town
+from app.ui.errors import confirm, info, show_unexpected, warn
+from app.ui.password import SetPasswordDialog
+from app.ui.rows_model import Column, RowsModel
+from app.ui.widgets import page_title, primary_button, setup_table
+from app.ui.workers import Background
+
+AUTO_CHECK_MS = 60 * 60 * 1000  # look once an hour whether the daily automatic backup is due
+
+
+def size_text(size: int) -> str:
+    """A file size as the clerk reads it: 812 KB, 4.6 MB, 1.2 GB."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    if size < 1024 ** 3:
+        return f"{size / 1024 ** 2:.1f} MB"
+    return f"{size / 1024 ** 3:.2f} GB"
+
+
+BACKUP_COLUMNS = [
+    Column("备份时间", lambda b: b.taken_at.strftime("%Y-%m-%d %H:%M:%S")),
+    Column("类型", lambda b: b.kind),
+    Column("大小", lambda b: size_text(b.size), align_right=True),
+    Column("文件", lambda b: b.path.name),
+]
+
+
+def _busy(parent: QWidget, text: str) -> QProgressDialog:
+    dialog = QProgressDialog(text, "", 0, 0, parent)
+    dialog.setWindowTitle("请稍候")
+    dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setValue(0)
+    return dialog
+
+
+class ExportDialog(QDialog):
+    """导出给县局: where to write the copy and, optionally, a password for an AES-256 zip."""
+
+    def __init__(self, default_dir: Path, town_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("导出给县局")
+        self.town_name = town_name
+        self.default_dir = default_dir
+        layout = QVBoxLayout(self)
+        intro = QLabel("导出一份数据库副本交给县农业农村局。副本经过完整性校验，旁边附清单（户数、人数和校验值 SHA-256）；"
+                       "县局用本软件打开时只能查看。")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        row = QHBoxLayout()
+        self.path = QLineEdit(str(default_dir / snapshot.default_name(town_name, False)))
+        self.path.setMinimumWidth(360)
+        browse = QPushButton("浏览……")
+        browse.clicked.connect(self.browse)
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        form.addRow("保存到", row)
+        self.encrypt = QCheckBox("加密（推荐：U盘丢失也不会泄露群众信息）")
+        self.encrypt.toggled.connect(self._encrypt_toggled)
+        form.addRow("", self.encrypt)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat = QLineEdit()
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow("密码", self.password)
+        form.addRow("再输入一次", self.repeat)
+        layout.addLayout(form)
+        self.hint = QLabel("加密后是标准的加密 zip 文件，县局用 7-Zip、WinRAR、Bandizip 或 360压缩 输入密码即可解压。"
+                           "请把密码另行告知县局（电话或当面），不要和U盘放在一起。")
+        self.hint.setObjectName("Hint")
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+        self.error = QLabel("")
+        self.error.setObjectName("ErrorText")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        cancel = QPushButton("取消")
+        self.ok_button = primary_button("导出")
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.ok_button)
+        layout.addLayout(buttons)
+        cancel.clicked.connect(self.reject)
+        self.ok_button.clicked.connect(self.try_accept)
+        self._encrypt_toggled(False)
+
+    def _encrypt_toggled(self, on: bool) -> None:
+        for widget in (self.password, self.repeat, self.hint):
+            widget.setEnabled(on)
+        text = self.path.text().strip()
+        if text:
+            p = Path(text)
+            wanted = ".zip" if on else ".db"
+            if p.suffix.lower() in (".zip", ".db") and p.suffix.lower() != wanted:
+                self.path.setText(str(p.with_suffix(wanted)))
+
+    def browse(self) -> None:
+        current = self.path.text().strip() or str(self.default_dir)
+        pattern = "加密压缩文件 (*.zip)" if self.encrypt.isChecked() else "数据库文件 (*.db)"
+        chosen, _ = QFileDialog.getSaveFileName(self, "导出给县局", current, pattern)
+        if chosen:
+            self.path.setText(chosen)
+
+    def values(self) -> tuple[Path, str | None]:
+        """The destination and the password (None: not encrypted)."""
+        return Path(self.path.text().strip()), (self.password.text() if self.encrypt.isChecked() else None)
+
+    def try_accept(self) -> None:
+        if not self.path.text().strip():
+            self.error.setText("请选择保存位置。")
+            return
+        if self.encrypt.isChecked():
+            if len(self.password.text()) < privacy.MIN_PASSWORD_LENGTH:
+                self.error.setText(f"密码至少需要 {privacy.MIN_PASSWORD_LENGTH} 个字符。")
+                return
+            if self.password.text() != self.repeat.text():
+                self.error.setText("两次输入的密码不一致。")
+                return
+        self.accept()
+
+
+class DataSafetyPage(QWidget):
+    """备份与恢复, 导出给县局 and 软件密码 for one open database. Emits restore_requested(Path) after the clerk
+    confirmed a checked file: the owner must close the window and call restore_and_reopen (see module doc).
+
+    automatic=True takes the automatic backups: one shortly after the page is built (unless one was taken in
+    the last hour) and the daily one, checked hourly. All file work runs off the GUI thread."""
+
+    restore_requested = Signal(object)  # Path of the file to restore from
+    status_changed = Signal(str)
+
+    def __init__(self, db: Database, parent: QWidget | None = None, *, automatic: bool = True) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.background = Background(self)
+        self.backups_bg = Background(self)
+        self.model = RowsModel(BACKUP_COLUMNS, self)
+        self._progress: QProgressDialog | None = None
+        self.can_write = not db.readonly
+        self.can_restore = not db.readonly or db.readonly_reason == DAMAGED_READONLY_REASON
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title("数据安全"))
+        if db.readonly:
+            banner = QLabel(db.readonly_reason)
+            banner.setObjectName("WarnText")
+            banner.setWordWrap(True)
+            layout.addWidget(banner)
+
+        box = QGroupBox("备份与恢复")
+        box_layout = QVBoxLayout(box)
+        self.folder_label = QLabel(
+            f"备份保存在：{backup.backup_folder(db.path)}\n"
+            f"每次打开软件和每天自动备份一次；保留最近 {backup.KEEP_RECENT_AUTO} 份自动备份，"
+            f"另外每月保留一份（{backup.KEEP_MONTHLY_AUTO} 个月）；手动备份不会自动删除。"
+            "建议定期把备份复制到U盘另外保存。")
+        self.folder_label.setObjectName("Hint")
+        self.folder_label.setWordWrap(True)
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box_layout.addWidget(self.folder_label)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        setup_table(self.table)
+        self.table.setColumnWidth(0, 170)
+        self.table.setColumnWidth(1, 90)
+        self.table.setColumnWidth(2, 90)
+        self.table.doubleClicked.connect(lambda _i: self.restore_selected())
+        box_layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.backup_button = primary_button("立即备份")
+        self.restore_button = QPushButton("从所选备份恢复……")
+        self.restore_file_button = QPushButton("从其他文件恢复……")
+        self.folder_button = QPushButton("打开备份文件夹")
+        for b in (self.backup_button, self.restore_button, self.restore_file_button, self.folder_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        box_layout.addLayout(buttons)
+        layout.addWidget(box, 1)
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.restore_file_button.clicked.connect(self.restore_from_file)
+        self.folder_button.clicked.connect(self.open_folder)
+        self.backup_button.setEnabled(self.can_write)
+        self.restore_button.setEnabled(self.can_restore)
+        self.restore_file_button.setEnabled(self.can_restore)
+
+        export_box = QGroupBox("导出给县局")
+        export_layout = QHBoxLayout(export_box)
+        text = QLabel("导出经过校验的数据库副本和清单，可设密码加密。导出时可以继续工作。")
+        text.setWordWrap(True)
+        self.export_button = primary_button("导出给县局……")
+        self.export_button.clicked.connect(self.export)
+        export_layout.addWidget(text, 1)
+        export_layout.addWidget(self.export_button)
+        layout.addWidget(export_box)
+
+        pw_box = QGroupBox("软件密码")
+        pw_layout = QVBoxLayout(pw_box)
+        row = QHBoxLayout()
+        self.password_label = QLabel("")
+        self.set_password_button = QPushButton("设置密码……")
+        self.clear_password_button = QPushButton("取消密码……")
+        row.addWidget(self.password_label, 1)
+        row.addWidget(self.set_password_button)
+        row.addWidget(self.clear_password_button)
+        pw_layout.addLayout(row)
+        idle = QHBoxLayout()
+        idle.addWidget(QLabel("无操作"))
+        self.idle_spin = QSpinBox()
+        self.idle_spin.setRange(0, 240)
+        self.idle_spin.setSuffix(" 分钟")
+        self.idle_spin.setSpecialValueText("不自动")
+        idle.addWidget(self.idle_spin)
+        idle.addWidget(QLabel("后自动锁定（设置了密码时有效）"))
+        idle.addStretch(1)
+        pw_layout.addLayout(idle)
+        layout.addWidget(pw_box)
+        self.set_password_button.clicked.connect(lambda: self.change_password("set"))
+        self.clear_password_button.clicked.connect(lambda: self.change_password("clear"))
+        self.idle_spin.editingFinished.connect(self.save_idle_minutes)
+
+        self.status = QLabel("")
+        self.status.setObjectName("Hint")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+
+        self.reload()
+        self.refresh_password()
+        if self.can_write:
+            snapshot.remove_leftovers(db.path.parent)
+        self.auto_timer = QTimer(self)
+        self.auto_timer.setInterval(AUTO_CHECK_MS)
+        self.auto_timer.timeout.connect(lambda: self.run_auto_backup(backup.AUTO_INTERVAL))
+        if automatic and self.can_write:
+            QTimer.singleShot(0, lambda: self.run_auto_backup())
+            self.auto_timer.start()
+
+    # ------------------------------------------------------------------------------------------ backups
+
+    def reload(self) -> None:
+        """Refresh the list of backups (newest first)."""
+        items = backup.list_backups(self.db.path)
+        self.model.set_rows(items)
+        if items:
+            self.table.selectRow(0)
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+        self.status_changed.emit(text)
+
+    def selected_backup(self) -> backup.BackupInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def run_auto_backup(self, interval=None) -> None:
+        """Take an automatic backup in the background if one is due (see backup.auto_backup)."""
+        if not self.can_write:
+            return
+        kwargs = {} if interval is None else {"min_interval": interval}
+
+        def done(result) -> None:
+            if result is not None:
+                self.reload()
+                self._say(f"已自动备份：{result.taken_at:%Y-%m-%d %H:%M}")
+
+        def failed(exc: BaseException) -> None:
+            self._say(f"自动备份没有成功：{exc}" if isinstance(exc, DatabaseError) else "自动备份没有成功。")
+            if not isinstance(exc, DatabaseError):
+                from app.errors import log_exception
+
+                log_exception(exc, "自动备份")
+
+        self.backups_bg.submit(lambda: backup.auto_backup(self.db, **kwargs), done, failed)
+
+    def backup_now(self) -> None:
+        """立即备份: a manual backup in the background; the list refreshes when it is done."""
+        self.backup_button.setEnabled(False)
+        self._say("正在备份……")
+
+        def done(result: backup.BackupInfo) -> None:
+            self.backup_button.setEnabled(self.can_write)
+            self.reload()
+            self._say(f"已备份：{result.path.name}（{size_text(result.size)}）")
+
+        def failed(exc: BaseException) -> None:
+            self.backup_button.setEnabled(self.can_write)
+            self._say("")
+            self._failed("备份失败", exc)
+
+        self.backups_bg.submit(lambda: backup.make_backup(self.db, backup.KIND_MANUAL), done, failed)
+
+    def open_folder(self) -> None:
+        folder = backup.backup_folder(self.db.path)
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def _failed(self, title: str, exc: BaseException) -> None:
+        if isinstance(exc, DatabaseError):
+            warn(self, title, str(exc))
+        else:
+            show_unexpected(exc, self)
+
+    # ---------------------------------------------------------------------------------------- restoring
+
+    def restore_selected(self) -> None:
+        chosen = self.selected_backup()
+        if chosen is None:
+            info(self, "从备份恢复", "请先在列表中选择一个备份。")
+            return
+        self.check_and_request(chosen.path)
+
+    def restore_from_file(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, "选择用来恢复的备份文件", str(backup.backup_folder(self.db.path)),
+                                                "数据库文件 (*.db *.sqlite);;所有文件 (*)")
+        if chosen:
+            self.check_and_request(Path(chosen))
+
+    def check_and_request(self, source: Path) -> None:
+        """Check source (in the background), ask the clerk, then emit restore_requested(source)."""
+        if not self.can_restore:
+            return
+        self._progress = _busy(self, "正在检查所选文件……")
+
+        def done(candidate: backup.RestoreCandidate) -> None:
+            self._close_progress()
+            note = "\n（这是导出给县局的副本，恢复后会变回可以修改的正式数据库。）" if candidate.is_snapshot else ""
+            text = (f"用这个文件恢复数据库吗？\n\n文件：{candidate.path.name}\n时间：{candidate.modified:%Y-%m-%d %H:%M}\n"
+                    f"镇：{candidate.town or '（未填）'}\n在册：{candidate.households} 户，{candidate.members} 人{note}\n\n"
+                    "当前的数据库会先另存为“恢复前”备份。恢复后软件会重新打开数据库，"
+                    "在此备份之后录入的内容将不在恢复后的数据库中。")
+            if confirm(self, "从备份恢复", text, yes="恢复", no="取消"):
+                self.restore_requested.emit(candidate.path)
+
+        def failed(exc: BaseException) -> None:
+            self._close_progress()
+            self._failed("不能用此文件恢复", exc)
+
+        self.background.submit(lambda: backup.inspect_file(source, self.db.path), done, failed)
+
+    def _close_progress(self) -> None:
+        if self._progress is not None:
+            self._progress.close()
+            self._progress.deleteLater()
+            self._progress = None
+
+    # ------------------------------------------------------------------------------------------ export
+
+    def export(self) -> None:
+        """导出给县局……: ask where (and a password), then write the copy in the background."""
+        profile = town.load_town(self.db)
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        dialog = ExportDialog(Path(docs or Path.home()), profile.town_name, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        out, password = dialog.values()
+        if out.exists() and not confirm(self, "导出给县局", f"文件已存在，要替换它吗？\n{out}", yes="替换"):
+            return
+        self.run_export(out, password)
+
+    def run_export(self, out: Path, password: str | None) -> None:
+        """Write the county copy to out in the background, then tell the clerk where it is and what it holds."""
+        self.export_button.setEnabled(False)
+        self._progress = _busy(self, "正在导出给县局的副本（复制、校验" + ("、加密" if password else "") + "）……")
+
+        def done(result: snapshot.SnapshotResult) -> None:
+            self._close_progress()
+            self.export_button.setEnabled(True)
+            m = result.manifest
+            lines = [f"已导出：{result.path}",
+                     f"在册 {m['active']['households']} 户，{m['active']['members']} 人；完整性检查：通过。",
+                     f"清单：{result.manifest_path.name}（校验值 SHA-256 以 {m['sha256'][:12]} 开头）"]
+            if m["encryption"]:
+                lines.append("已加密。请把密码另行告知县局（电话或当面），不要和U盘放在一起。")
+            self._say(f"已导出给县局：{result.path.name}")
+            info(self, "导出完成", "\n".join(lines))
+
+        def failed(exc: BaseException) -> None:
+            self._close_progress()
+            self.export_button.setEnabled(True)
+            self._failed("导出失败", exc)
+
+        self.background.submit(lambda: snapshot.take_snapshot(self.db, out, password=password), done, failed)
+
+    # ---------------------------------------------------------------------------------------- password
+
+    def refresh_password(self) -> None:
+        has = privacy.has_password(self.db)
+        self.password_label.setText("已设置密码：打开软件和锁定后需要输入密码。" if has
+                                    else "未设置密码：任何人打开电脑都能查看台账。")
+        self.set_password_button.setText("修改密码……" if has else "设置密码……")
+        self.clear_password_button.setEnabled(has and self.can_write)
+        self.set_password_button.setEnabled(self.can_write)
+        self.idle_spin.setEnabled(self.can_write)
+        self.idle_spin.blockSignals(True)
+        self.idle_spin.setValue(privacy.idle_minutes(self.db))
+        self.idle_spin.blockSignals(False)
+
+    def change_password(self, mode: str) -> None:
+        dialog = SetPasswordDialog(self.db, self, mode=mode)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._say("密码已取消。" if mode == "clear" else "密码已设置。")
+        self.refresh_password()
+
+    def save_idle_minutes(self) -> None:
+        if not self.can_write or self.idle_spin.value() == privacy.idle_minutes(self.db):
+            return
+        try:
+            privacy.set_idle_minutes(self.db, self.idle_spin.value())
+        except (privacy.PasswordError, DatabaseError) as exc:
+            warn(self, "无法保存", str(exc))
+        self.refresh_password()
+
+    def shutdown(self) -> None:
+        """Stop the timers and wait for background work (call before the database closes)."""
+        self.auto_timer.stop()
+        self.background.wait(15000)
+        self.backups_bg.wait(15000)
+
+
+# ----------------------------------------------------------------------- restoring with no window open
+
+
+def restore_and_reopen(db_path: Path, source: Path, parent: QWidget | None = None) -> Database | None:
+    """With the database closed: restore db_path from source (backup.restore) and open it again, telling the
+    clerk what happened. Returns the open database — the restored one, or the untouched old one when the restore
+    was refused — or None when it cannot be opened at all."""
+    result = None
+    progress = _busy(parent, "正在恢复……") if parent is not None else None
+    failure = ""
+    try:
+        result = backup.restore(db_path, source)
+    except DatabaseError as exc:
+        failure = str(exc)
+    finally:
+        if progress is not None:
+            progress.close()
+    if failure:
+        warn(parent, "恢复失败", f"{failure}\n原来的数据库没有被改动。")
+    try:
+        db = open_database(db_path)
+    except DatabaseError as exc:
+        warn(parent, "无法打开数据库", str(exc))
+        return None
+    if result is not None:
+        kept = f"\n恢复前的数据库已另存为：\n{result.kept}" if result.kept else ""
+        info(parent, "已恢复", f"已用备份恢复数据库：\n{result.candidate.path}{kept}")
+    if db.upgraded_from:
+        info(parent, "数据库已升级", f"数据库已升级到新版本的格式。升级前的备份保存在：\n{db.backup_path}")
+    return db
+
+
+def offer_restore_after_failure(db_path: Path, message: str, parent: QWidget | None = None) -> Database | None:
+    """The database cannot be opened (message says why): offer the newest backup, another file, or quitting.
+    Returns the restored, open database, or None when the clerk quits."""
+    items = backup.list_backups(db_path)
+    box = QMessageBox(QMessageBox.Icon.Critical, "无法打开数据库", message, QMessageBox.StandardButton.NoButton,
+                      parent)
+    newest = None
+    if items:
+        newest = box.addButton(f"从最新备份恢复（{items[0].taken_at:%Y-%m-%d %H:%M}）",
+                               QMessageBox.ButtonRole.AcceptRole)
+        box.setInformativeText(f"有 {len(items)} 个备份可用，保存在：{backup.backup_folder(db_path)}")
+    other = box.addButton("选择备份文件……", QMessageBox.ButtonRole.ActionRole)
+    quit_button = box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(newest or quit_button)
+    box.exec()
+    clicked = box.clickedButton()
+    if newest is not None and clicked is newest:
+        return restore_and_reopen(db_path, items[0].path, parent)
+    if clicked is other:
+        chosen, _ = QFileDialog.getOpenFileName(parent, "选择用来恢复的备份文件", str(backup.backup_folder(db_path)),
+                                                "数据库文件 (*.db *.sqlite);;所有文件 (*)")
+        if chosen:
+            return restore_and_reopen(db_path, Path(chosen), parent)
+    return None
