@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import app.models  # noqa: F401  (registers every table)
-from app.db import Base
+from app.db import Base, include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -20,6 +20,7 @@ def run_migrations() -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

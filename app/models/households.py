@@ -3,6 +3,8 @@
 Household.key_flags, archive_state, head_name, member_count and search_text are derived values cached on
 the row by the household service whenever the household or its members change, so that the list filters
 100,000 households without loading members. `check` recomputes them from the source fields.
+search_text is also indexed by the trigram full-text table household_fts (migration 0002, kept in step
+by triggers), which is not mapped here.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ class Household(Timestamps, Base):
     __tablename__ = "households"
     __table_args__ = (
         Index("ix_households_village_point", "village_id", "settlement_point_id"),
+        # Covers the list's default query (status filter, archive order, people count) without a sort.
+        Index("ix_households_list_order", "status", "archive_no", "id", "member_count"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -755,18 +755,8 @@ class HouseholdEditor(QDialog):
     def __init__(self, db: Database, household_id: int | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self._load_error: str | None = None
         self._temp_dir: Path | None = None
-        self._elsewhere_cache: tuple[tuple[str, ...], dict[str, str]] = ((), {})
-        self._finding_targets: list[tuple[object, str]] = []
-        try:
-            self._data = load_household(db, household_id) if household_id is not None else HouseholdData()
-        except HouseholdNotFound as exc:
-            self._load_error = str(exc)
-            self._data = HouseholdData()
-        self._villages = town_service.villages(db)
-        self._points = town_service.settlement_points(db)
-        self._attachments: list[AttachmentInfo] = list(self._data.attachments)
+        self._read(household_id)
 
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)
@@ -784,6 +774,30 @@ class HouseholdEditor(QDialog):
         self._connect_changes()
         self._refresh_live()
         self._size_to_screen()
+
+    def _read(self, household_id: int | None) -> None:
+        self._load_error: str | None = None
+        self._elsewhere_cache: tuple[tuple[str, ...], dict[str, str]] = ((), {})
+        self._finding_targets: list[tuple[object, str]] = []
+        try:
+            self._data = load_household(self.db, household_id) if household_id is not None else HouseholdData()
+        except HouseholdNotFound as exc:
+            self._load_error = str(exc)
+            self._data = HouseholdData()
+        self._villages = town_service.villages(self.db)
+        self._points = town_service.settlement_points(self.db)
+        self._attachments: list[AttachmentInfo] = list(self._data.attachments)
+
+    def load(self, household_id: int | None) -> None:
+        """Show another household in this (closed) editor: building the widgets is the slow part of opening,
+        so the household list keeps one editor and reloads it."""
+        self._read(household_id)
+        self.village_combo.set_choices([("", None)] + [(v.label, v.id) for v in self._villages])
+        self.setWindowTitle(self._title())
+        self._show(self._data)
+        self._baseline = self._snapshot()
+        self._refresh_live()
+        self.tabs.setCurrentIndex(0)
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:

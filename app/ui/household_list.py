@@ -17,7 +17,7 @@ from app.db import Database
 from app.rules import flags_to_tags
 from app.services import households as hs
 from app.services import town
-from app.ui.widgets import fill_combo, page_title, primary_button, setup_table
+from app.ui.widgets import fill_combo, page_title, primary_button, select_data, setup_table
 from app.ui.workers import Background
 
 PAGE = 200
@@ -117,6 +117,7 @@ class HouseholdListPage(QWidget):
         self.db = db
         self.query = hs.HouseholdQuery()
         self.background = Background(self)
+        self._editor = None
 
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
@@ -232,11 +233,7 @@ class HouseholdListPage(QWidget):
         self.query = query
         db = self.db
 
-        def work():
-            ids = hs.query_ids(db, query)
-            return ids, hs.count_people(db, ids)
-
-        self.background.submit(work, self._show)
+        self.background.submit(lambda: hs.query_list(db, query), self._show)
 
     def _show(self, result: tuple[list[int], int]) -> None:
         ids, people = result
@@ -259,12 +256,39 @@ class HouseholdListPage(QWidget):
             self.open_household(hid)
 
     def open_household(self, household_id: int | None) -> None:
+        """Open the editor on a household (None: a new one); one editor is built once and reused."""
         from app.ui.household_editor import HouseholdEditor
 
-        editor = HouseholdEditor(self.db, household_id, self)
-        editor.saved.connect(self._after_save)
-        editor.exec()
+        if self._editor is None:
+            self._editor = HouseholdEditor(self.db, household_id, self)
+            self._editor.saved.connect(self._after_save)
+        else:
+            self._editor.load(household_id)
+        self._editor.exec()
 
     def _after_save(self, household_id: int) -> None:
         self.model.invalidate()
+        self.refresh()
+
+    def apply_filter(self, *, village_id: int | None = None, point_id: int | None = None,
+                     key_group: str | None = None, archive_state: int | None = None,
+                     status: str | None = vocab.HOUSEHOLD_ACTIVE, text: str = "") -> None:
+        """Show the households behind a figure elsewhere (the 首页): set every filter at once, then query
+        once. A point implies its village."""
+        if point_id is not None and village_id is None:
+            village_id = next((p.parent_id for p in self._points if p.id == point_id), None)
+        combos = (self.village, self.point, self.key_group, self.state, self.status)
+        for w in (*combos, self.search):
+            w.blockSignals(True)
+        try:
+            select_data(self.village, village_id)
+            self._fill_points()
+            select_data(self.point, point_id)
+            select_data(self.key_group, key_group)
+            select_data(self.state, archive_state)
+            select_data(self.status, status)
+            self.search.setText(text)
+        finally:
+            for w in (*combos, self.search):
+                w.blockSignals(False)
         self.refresh()

@@ -71,3 +71,17 @@ def test_cancel_discards_the_edit(qtbot, db, add_household):
         double_click_row(qtbot, page.view, 0)
     assert asked and "保存" in asked[0]
     assert hs.load_household(db, hid) == before
+
+
+def test_reused_editor_shows_the_second_household_not_the_first(qtbot, db, add_household):
+    """Opening one household, closing, then another shows the second one's data and history only."""
+    first = add_household("张国强", phone="13811112222")
+    second = add_household("赵志刚", phone="13933334444")
+    editor = HouseholdEditor(db, first)
+    qtbot.addWidget(editor)
+    assert editor.phone_edit.text() == "13811112222"
+    editor.load(second)
+    assert editor.phone_edit.text() == "13933334444"
+    assert "赵志刚" in editor.windowTitle()
+    assert not editor.is_dirty()
+    assert editor.members_model.member(0).name == "赵志刚"
