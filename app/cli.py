@@ -81,7 +81,49 @@ def build_parser() -> Parser:
 
     p = command("check", "检查数据库文件完整性和一户一档的完整、一致")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    p = command("snapshot", "导出给县局：数据库的一致、已校验的副本，旁边附清单（户数、SHA-256）")
+    p.add_argument("out", type=Path, metavar="OUT", help="导出的文件（加密时为 .zip）")
+    p.add_argument("--encrypt", action="store_true",
+                   help="用密码加密为标准 AES-256 zip（7-Zip、WinRAR 可打开）；密码在提示时输入，"
+                        "或取自环境变量 HOUFU_SNAPSHOT_PASSWORD")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出清单")
+
+    p = command("backup", "立即备份数据库（备份放在数据库旁的“备份”文件夹）")
+    p.add_argument("--list", action="store_true", help="只列出已有的备份")
+
+    p = command("restore", "从备份文件恢复数据库（恢复前先把当前文件另存为备份）")
+    p.add_argument("file", type=Path, metavar="FILE", help="用来恢复的备份文件")
+    _add_io_commands(command, db_help)
     return parser
+
+
+def _add_io_commands(command, db_help: str) -> None:
+    """The Excel commands of SPEC §7: import households, export households, export template."""
+    p = command("import", "从 Excel 导入（目前支持：households 户籍花名册）")
+    what = p.add_subparsers(dest="what", metavar="内容", parser_class=Parser, required=True)
+    q = what.add_parser("households", help="导入各村报送的搬迁群众花名册（.xlsx）",
+                        description="导入各村报送的搬迁群众花名册（.xlsx），默认全部正确才导入")
+    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("files", nargs="+", type=Path, metavar="FILE", help="一个或多个 .xlsx 文件")
+    q.add_argument("--village", metavar="NAME", help="文件中没有“村”列时，这些户所属的村")
+    q.add_argument("--dry-run", action="store_true", help="只检查并统计，不写入数据库")
+    q.add_argument("--skip-invalid", action="store_true", help="导入没有错误的户，有错误的户整户跳过")
+    q.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    q.add_argument("--error-report", type=Path, metavar="OUT.xlsx",
+                   help="把标出错误单元格并加上“错误说明”列的文件副本写到这里")
+
+    p = command("export", "导出为 Excel（households 户籍花名册；template 空白导入模板）")
+    what = p.add_subparsers(dest="what", metavar="内容", parser_class=Parser, required=True)
+    q = what.add_parser("households", help="导出全部户和成员（一人一行，可再导入）",
+                        description="导出全部户和成员（一人一行，可再导入）")
+    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("out", type=Path, metavar="OUT.xlsx", help="要写入的 .xlsx 文件")
+    q = what.add_parser("template", help="空白的花名册导入模板，发给各村填写",
+                        description="空白的花名册导入模板，发给各村填写")
+    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("out", type=Path, metavar="OUT.xlsx", help="要写入的 .xlsx 文件")
+    _add_ledger_export(what, db_help)
 
 
 def _db_path(args) -> Path:
@@ -184,7 +226,250 @@ def cmd_check(args) -> int:
     return EXIT_OK if report.file_ok else EXIT_USAGE
 
 
-COMMANDS = {"init": cmd_init, "demo": cmd_demo, "stats": cmd_stats, "check": cmd_check}
+def _snapshot_password() -> str:
+    import os
+
+    password = os.environ.get("HOUFU_SNAPSHOT_PASSWORD")
+    if password:
+        return password
+    if not sys.stdin or not sys.stdin.isatty():
+        raise UsageError("用法错误：--encrypt 需要密码，请在终端中运行以便输入，或设置环境变量 HOUFU_SNAPSHOT_PASSWORD。")
+    import getpass
+
+    first = getpass.getpass("加密密码：")
+    if getpass.getpass("再输入一次：") != first:
+        raise UsageError("用法错误：两次输入的密码不一致。")
+    return first
+
+
+def cmd_snapshot(args) -> int:
+    from app.services.snapshot import take_snapshot
+
+    password = _snapshot_password() if args.encrypt else None
+    db = _open(args, write=False)
+    try:
+        result = take_snapshot(db, args.out, password=password)
+    finally:
+        db.close()
+    m = result.manifest
+    if args.json:
+        print(json.dumps(m, ensure_ascii=False))
+        return EXIT_OK
+    print(f"已导出县局副本：{result.path}")
+    print(f"  {m['town'] or '（未填镇名）'}，在册 {m['active']['households']} 户，{m['active']['members']} 人；"
+          f"完整性检查：通过；用时 {result.seconds:.1f} 秒")
+    print(f"  数据库 SHA-256：{m['sha256']}")
+    if m["encryption"]:
+        print(f"  已加密（AES-256 zip），文件 SHA-256：{m['encryption']['archive_sha256']}")
+        print("  请把密码另行告知县局（电话或当面），不要和U盘放在一起。")
+    print(f"  清单：{result.manifest_path}")
+    return EXIT_OK
+
+
+def cmd_backup(args) -> int:
+    from app.services import backup
+
+    path = _db_path(args)
+    if args.list:
+        items = backup.list_backups(path)
+        if not items:
+            print(f"还没有备份。备份文件夹：{backup.backup_folder(path)}")
+        for b in items:
+            print(f"{b.taken_at:%Y-%m-%d %H:%M:%S}  {b.kind:<5}  {b.size / 1048576:8.1f} MB  {b.path}")
+        return EXIT_OK
+    db = _open(args, write=False)
+    try:
+        info = backup.make_backup(db, backup.KIND_MANUAL)
+    finally:
+        db.close()
+    print(f"已备份：{info.path}（{info.size / 1048576:.1f} MB）")
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from app.services import backup
+
+    result = backup.restore(_db_path(args), args.file)
+    c = result.candidate
+    print(f"已从备份恢复：{c.path}（{c.town or '未填镇名'}，在册 {c.households} 户，{c.members} 人）")
+    if result.kept:
+        print(f"恢复前的数据库已另存为：{result.kept}")
+    return EXIT_OK
+
+
+def _xlsx_out(path: Path) -> Path:
+    if path.suffix.lower() != ".xlsx":
+        raise UsageError(f"用法错误：输出文件应以 .xlsx 结尾：{path}")
+    if path.is_dir():
+        raise UsageError(f"用法错误：{path} 是一个文件夹，请给出 .xlsx 文件名")
+    return path
+
+
+def _import_summary(prepared, result) -> str:
+    verb = "将" if result.dry_run else ""
+    lines = []
+    if result.dry_run:
+        lines.append("试运行（--dry-run）：只检查，没有写入数据库。")
+    if result.refused:
+        lines.append(f"发现 {len(result.errors)} 个错误，全部未导入（数据库没有任何改动）。"
+                     "请按下面的说明改正文件后重新导入，或使用 --skip-invalid 只导入没有错误的户。")
+    lines.append(f"共读取 {prepared.households} 户、{prepared.members} 人。")
+    if not result.refused or result.dry_run:
+        lines.append(f"{verb}新增 {result.households_imported} 户，{verb}更新 {result.households_updated} 户，"
+                     f"无变化 {result.households_unchanged} 户，跳过 {result.households_skipped} 户；"
+                     f"{verb}新增成员 {result.members_imported} 人。")
+    if result.new_villages:
+        lines.append(("将新建" if result.dry_run or result.refused else "新建") + "村：" + "、".join(result.new_villages))
+    if result.new_points:
+        lines.append(("将新建" if result.dry_run or result.refused else "新建") + "安置点："
+                     + "、".join(f"{p}（{v}）" for v, p in result.new_points))
+    for file, sheet, reason in result.skipped_sheets:
+        lines.append(f"跳过工作表：{Path(file).name} /「{sheet}」：{reason}")
+
+    def where(i) -> str:
+        parts = [Path(i.file).name]
+        if i.sheet:
+            parts.append(f"「{i.sheet}」")
+        if i.row:
+            parts.append(f"第{i.row}行")
+        if i.column:
+            parts.append(f"{i.column}列" + (f"（{i.header}）" if i.header else ""))
+        return " ".join(parts)
+
+    shown = 200
+    if result.errors:
+        lines.append(f"错误 {len(result.errors)} 个：")
+        lines += [f"  {where(i)}：{i.message}" for i in result.errors[:shown]]
+        if len(result.errors) > shown:
+            lines.append(f"  ……另有 {len(result.errors) - shown} 个，使用 --json 或 --error-report 查看全部")
+    if result.warnings:
+        lines.append(f"提醒 {len(result.warnings)} 个（不影响导入）：")
+        lines += [f"  {where(i)}：{i.message}" for i in result.warnings[:shown]]
+        if len(result.warnings) > shown:
+            lines.append(f"  ……另有 {len(result.warnings) - shown} 个，使用 --json 或 --error-report 查看全部")
+    return "\n".join(lines)
+
+
+def cmd_import(args) -> int:
+    from app.io.importer import run_import
+    from app.io.report import report_paths, write_error_report
+    from app.io.validate import Options
+    from app.io.workbook import WorkbookError
+
+    if args.error_report is not None:
+        _xlsx_out(args.error_report)
+    village = args.village.strip() if args.village else None
+    if args.village is not None and not village:
+        raise UsageError("用法错误：--village 后面要写村名")
+    db = _open(args, write=not args.dry_run)
+    try:
+        prepared, result = run_import(db, args.files, Options(village=village), skip_invalid=args.skip_invalid,
+                                      dry_run=args.dry_run)
+    finally:
+        db.close()
+    if prepared.unreadable:
+        # A file that is not a readable workbook: one line naming it, nothing written (run_import refused).
+        print(prepared.unreadable[0].message, file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+    else:
+        print(_import_summary(prepared, result))
+    if args.error_report is not None:
+        issues_by_file: dict[str, list] = {}
+        for issue in result.errors + result.warnings:
+            issues_by_file.setdefault(issue.file, []).append(issue)
+        if issues_by_file:
+            headers = {}
+            for info in prepared.validation.sheets:
+                if info.header_row:
+                    headers.setdefault(info.file, {})[info.name] = info.header_row
+            targets = report_paths(args.error_report, [str(f) for f in args.files])
+            for file, issues in issues_by_file.items():
+                try:
+                    out = write_error_report(Path(file), issues, targets[file], headers.get(file))
+                except WorkbookError as exc:
+                    print(str(exc), file=sys.stderr)
+                    return EXIT_USAGE
+                except OSError as exc:
+                    print(f"无法写入错误报告：{targets[file]}（{exc.strerror or exc}）", file=sys.stderr)
+                    return EXIT_USAGE
+                if not args.json:
+                    print(f"错误报告已写入：{out}")
+        elif not args.json:
+            print("没有发现错误或提醒，未生成错误报告。")
+    return EXIT_REFUSED if result.refused else EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from app.io.export import export_households, write_template
+
+    if args.what == "ledger":
+        return cmd_export_ledger(args)
+    out = _xlsx_out(args.out)
+    try:
+        if args.what == "template":
+            unit = ""
+            if args.db or config.default_db_path().exists():
+                from app.services import town
+
+                try:
+                    db = _open(args, write=False)
+                except Exception:
+                    db = None
+                if db is not None:
+                    try:
+                        profile = town.load_town(db)
+                        unit = profile.station_name or profile.town_name
+                    finally:
+                        db.close()
+            write_template(out, unit=unit)
+            print(f"已写入空白导入模板：{out}")
+            return EXIT_OK
+        db = _open(args, write=False)
+        try:
+            summary = export_households(db, out)
+        finally:
+            db.close()
+    except OSError as exc:
+        print(f"无法写入文件：{out}（{exc.strerror or exc}）", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"已导出 {summary.households} 户、{summary.members} 人：{out}")
+    return EXIT_OK
+
+
+def _add_ledger_export(what, db_help: str) -> None:
+    """`export ledger NAME OUT.xlsx`: any declared ledger, in the township layout of SPEC §6."""
+    from app.ledgers import LEDGERS
+
+    names = "；".join(f"{name}（{ledger.title}）" for name, ledger in LEDGERS.items())
+    q = what.add_parser("ledger", help=f"导出台账：{names}",
+                        description=f"把一个台账导出为乡镇台账格式的 Excel 表。可导出的台账：{names}")
+    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("name", choices=list(LEDGERS), metavar="NAME", help=f"台账名称：{names}")
+    q.add_argument("out", type=Path, metavar="OUT.xlsx", help="要写入的 .xlsx 文件")
+
+
+def cmd_export_ledger(args) -> int:
+    from app.ledgers import engine, ledger_by_name
+
+    ledger = ledger_by_name(args.name)
+    out = _xlsx_out(args.out)
+    db = _open(args, write=False)
+    try:
+        result = engine.export(db, ledger, out)
+    except OSError as exc:
+        print(f"无法写入文件：{out}（{exc.strerror or exc}）", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        db.close()
+    print(f"已导出{ledger.title} {result.rows} 条：{out}")
+    return EXIT_OK
+
+
+COMMANDS = {"init": cmd_init, "demo": cmd_demo, "stats": cmd_stats, "check": cmd_check,
+            "snapshot": cmd_snapshot, "backup": cmd_backup, "restore": cmd_restore}
+COMMANDS.update({"import": cmd_import, "export": cmd_export})
 
 
 def main(argv: list[str] | None = None) -> int:

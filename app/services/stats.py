@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from app import vocab
 from app.db import Database
-from app.models import Cadre, Household, HouseholdAssignment, Member, PointAssignment, Problem, SettlementPoint, Village, Visit
+from app.models import (
+    Activity, Cadre, Household, HouseholdAssignment, Member, PointAssignment, Problem, SettlementPoint, Village, Visit,
+)
 
 ACTIVE_HOUSEHOLD = Household.status == vocab.HOUSEHOLD_ACTIVE
 KEY_MASK = vocab.SANTE_MASK | vocab.SANWU_MASK
@@ -42,6 +44,31 @@ def current_assignment():
     return and_(HouseholdAssignment.household_id == Household.id, HouseholdAssignment.end_date.is_(None))
 
 
+def key_uncovered():
+    """Condition on Household: a key household 在册 (三特户 or 三无户) without a current one-to-one cadre."""
+    return and_(ACTIVE_HOUSEHOLD, is_key(), ~exists().where(current_assignment()))
+
+
+def key_double_covered(s: Session) -> list[int]:
+    """Key households 在册 with more than one current one-to-one cadre (the partial unique index forbids it;
+    checked anyway, so that a file damaged outside the program still shows it)."""
+    rows = s.scalars(select(HouseholdAssignment.household_id)
+                     .join(Household, Household.id == HouseholdAssignment.household_id)
+                     .where(HouseholdAssignment.end_date.is_(None), ACTIVE_HOUSEHOLD, is_key())
+                     .group_by(HouseholdAssignment.household_id).having(func.count() > 1))
+    return list(rows)
+
+
+def problem_open():
+    """Condition on Problem: not yet closed (待办 or 办理中)."""
+    return Problem.status.in_(vocab.PROBLEM_OPEN)
+
+
+def problem_overdue(today: dt.date):
+    """Condition on Problem: open and past its deadline (a problem without a deadline is never overdue)."""
+    return and_(problem_open(), Problem.deadline.is_not(None), Problem.deadline < today)
+
+
 def point_sizes(s: Session) -> dict[int, int]:
     rows = s.execute(select(Household.settlement_point_id, func.count())
                      .where(ACTIVE_HOUSEHOLD, Household.settlement_point_id.is_not(None))
@@ -63,6 +90,68 @@ def points_with_rank(s: Session, rank: str) -> set[int]:
     return set(rows)
 
 
+def points_with_rank_at_least(s: Session, rank: str) -> set[int]:
+    """Points with a current 包保 cadre of this rank or higher (vocab.RANK_ORDER: lower is higher)."""
+    ranks = [r for r in vocab.CADRE_RANKS if vocab.RANK_ORDER[r] <= vocab.RANK_ORDER[rank]]
+    rows = s.scalars(select(PointAssignment.settlement_point_id)
+                     .join(Cadre, Cadre.id == PointAssignment.cadre_id)
+                     .where(PointAssignment.end_date.is_(None), Cadre.rank.in_(ranks)))
+    return set(rows)
+
+
+def point_breakdown(s: Session) -> dict[int, tuple[int, int]]:
+    """Households and people 在册 per settlement point: {point id: (households, members)}."""
+    rows = s.execute(select(Household.settlement_point_id, func.count(),
+                            func.coalesce(func.sum(Household.member_count), 0))
+                     .where(ACTIVE_HOUSEHOLD, Household.settlement_point_id.is_not(None))
+                     .group_by(Household.settlement_point_id))
+    return {pid: (n, int(people)) for pid, n, people in rows}
+
+
+def archive_state_counts(s: Session) -> dict[int, int]:
+    """Households 在册 per archive state (vocab.ARCHIVE_COMPLETE / INCOMPLETE / INCONSISTENT)."""
+    counts = {state: 0 for state in vocab.ARCHIVE_STATE_LABELS}
+    for state, n in s.execute(select(Household.archive_state, func.count()).where(ACTIVE_HOUSEHOLD)
+                              .group_by(Household.archive_state)):
+        counts[state] = n
+    return counts
+
+
+def visits_due():
+    """(household id, cadre id) of every household 在册 under a current one-to-one 包保: due a visit each month."""
+    return (select(HouseholdAssignment.household_id, HouseholdAssignment.cadre_id)
+            .join(Household, Household.id == HouseholdAssignment.household_id)
+            .where(HouseholdAssignment.end_date.is_(None), ACTIVE_HOUSEHOLD))
+
+
+def visited_by_cadre(start: dt.date, end: dt.date):
+    """Condition (with HouseholdAssignment in scope): its cadre visited its household in [start, end)."""
+    return exists().where(Visit.household_id == HouseholdAssignment.household_id,
+                          Visit.cadre_id == HouseholdAssignment.cadre_id,
+                          Visit.date >= start, Visit.date < end)
+
+
+def visit_status(s: Session, month: str) -> dict[int, tuple[int, bool]]:
+    """For each household due a visit: (its cadre id, visited by that cadre in the month). The same
+    definition as `visit_count`, for the lists behind its figures."""
+    start, end = month_bounds(month)
+    due = visits_due().add_columns(visited_by_cadre(start, end))
+    return {hid: (cid, bool(done)) for hid, cid, done in s.execute(due)}
+
+
+FUSION_ACTIVITY = "居民融合共建活动"
+
+
+def fusion_activities(s: Session, year: int) -> dict[int, tuple[int, dt.date]]:
+    """融合共建 activities per settlement point in a calendar year: {point id: (count, last date)}
+    (SPEC §4.4: each point holds at least one a year)."""
+    rows = s.execute(select(Activity.settlement_point_id, func.count(), func.max(Activity.date))
+                     .where(Activity.kind == FUSION_ACTIVITY, Activity.settlement_point_id.is_not(None),
+                            Activity.date >= dt.date(year, 1, 1), Activity.date < dt.date(year + 1, 1, 1))
+                     .group_by(Activity.settlement_point_id))
+    return {pid: (n, last) for pid, n, last in rows}
+
+
 @dataclass(frozen=True, slots=True)
 class VisitCount:
     month: str
@@ -73,14 +162,9 @@ class VisitCount:
 def visit_count(s: Session, month: str) -> VisitCount:
     """Households under one-to-one 包保 (due) and those visited by their cadre in the month (done)."""
     start, end = month_bounds(month)
-    due_q = (select(HouseholdAssignment.household_id, HouseholdAssignment.cadre_id)
-             .join(Household, Household.id == HouseholdAssignment.household_id)
-             .where(HouseholdAssignment.end_date.is_(None), ACTIVE_HOUSEHOLD))
+    due_q = visits_due()
     due = s.scalar(select(func.count()).select_from(due_q.subquery())) or 0
-    visited = exists().where(Visit.household_id == HouseholdAssignment.household_id,
-                             Visit.cadre_id == HouseholdAssignment.cadre_id,
-                             Visit.date >= start, Visit.date < end)
-    done = s.scalar(select(func.count()).select_from(due_q.where(visited).subquery())) or 0
+    done = s.scalar(select(func.count()).select_from(due_q.where(visited_by_cadre(start, end)).subquery())) or 0
     return VisitCount(month, due, done)
 
 
@@ -118,14 +202,13 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None) 
             if flags & vocab.SANWU_MASK:
                 key_groups[vocab.GROUP_SANWU] += n
         key_households = sum(n for flags, n in flag_counts.items() if flags & KEY_MASK)
-        uncovered = s.scalar(select(func.count()).where(ACTIVE_HOUSEHOLD, is_key(), ~exists().where(current_assignment()))) or 0
+        uncovered = s.scalar(select(func.count()).where(key_uncovered())) or 0
 
         big = big_points(s)
         led = points_with_rank(s, vocab.CADRE_RANKS[0])
         visits = visit_count(s, month)
-        open_q = Problem.status.in_(vocab.PROBLEM_OPEN)
-        problems_open = s.scalar(select(func.count()).where(open_q)) or 0
-        overdue = s.scalar(select(func.count()).where(open_q, Problem.deadline < today)) or 0
+        problems_open = s.scalar(select(func.count()).where(problem_open())) or 0
+        overdue = s.scalar(select(func.count()).where(problem_overdue(today))) or 0
 
     return {
         "households": households,

@@ -1,0 +1,13 @@
+"""Excel import and export of the household archive (SPEC §5, §6). No Qt here.
+
+The import runs in separate steps, each usable and testable alone:
+
+1. `workbook.read_workbook`  file -> sheets of cell values (guarded against zip bombs and XML attacks)
+2. `headers.find_header`     sheet -> where the header is and which column holds which field
+3. `grouping.group_sheet`    sheet + header -> households with their rows (layout A blocks / layout B 户编号)
+4. `validate.validate`       households + what the database holds -> normalised households with errors/warnings
+5. `apply.plan` / `apply.write`  validated households -> what changes -> one transaction
+
+`importer` strings the steps together for the command line and the wizard; `export` and `xlsx_layout`
+write the township ledger layout; `report` writes the error report (a marked copy of the workbook).
+"""

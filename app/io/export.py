@@ -1,0 +1,178 @@
+"""Export the household archive to .xlsx and write the blank import template (SPEC §6 ledger layout).
+
+The export is one row per person, household columns repeated on each row and grouped by 档案编号, in the
+headers the importer reads (`headers.FIELDS`), so exporting and importing into an empty database gives the
+same archive. The template is the same layout, empty, with the SPEC §5 columns and drop-down lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app import vocab
+from app.db import Database
+from app.io.headers import BY_KEY
+from app.io.xlsx_layout import DATE, TEXT, LedgerColumn, LedgerSheet, write_ledger
+from app.models import Household, HouseholdTag, Member, SettlementPoint, Village
+from app.services import town
+
+PARTY_YES, PARTY_NO = "中共党员", "群众"
+
+# (field key, header, width, number format, template choices)
+_COLUMNS: list[tuple[str, str, float, str | None, tuple[str, ...]]] = [
+    ("household_key", "档案编号", 11, TEXT, ()),
+    ("head_name", "户主姓名", 9, None, ()),
+    ("village", "村", 9, None, ()),
+    ("group_name", "组", 6, TEXT, ()),
+    ("point", "安置点", 12, None, ()),
+    ("settlement_type", "安置方式", 9, None, vocab.SETTLEMENT_TYPES),
+    ("relocation_date", "搬迁时间", 9, TEXT, ()),
+    ("original_residence", "原居住地", 14, None, ()),
+    ("address", "现住址", 14, None, ()),
+    ("household_size", "家庭人口", 6, None, ()),
+    ("housing_status", "住房情况", 11, None, vocab.HOUSING_STATUS),
+    ("house_leaks", "房屋漏水", 6, None, ("是", "否")),
+    ("geohazard_unmoved", "受地灾威胁未搬迁", 8, None, ("是", "否")),
+    ("land_mu", "承包地面积（亩）", 8, "0.00", ()),
+    ("annual_income", "家庭年收入（元）", 10, "0.00", ()),
+    ("phone", "联系电话", 12, TEXT, ()),
+    ("tags", "户类型", 12, None, ()),
+    ("household_status", "户状态", 8, None, vocab.HOUSEHOLD_STATUS),
+    ("notes", "备注", 14, None, ()),
+    ("name", "姓名", 9, None, ()),
+    ("relation", "与户主关系", 8, None, vocab.RELATIONS),
+    ("sex", "性别", 5, None, vocab.SEXES),
+    ("id_number", "身份证号", 20, TEXT, ()),
+    ("birth_date", "出生日期", 11, DATE, ()),
+    ("ethnic_group", "民族", 6, None, ()),
+    ("education", "文化程度", 8, None, ()),
+    ("health", "健康状况", 9, None, vocab.HEALTH),
+    ("labour", "劳动能力", 10, None, vocab.LABOUR),
+    ("employment", "就业情况", 11, None, vocab.EMPLOYMENT),
+    ("party_member", "政治面貌", 8, None, (PARTY_YES, PARTY_NO)),
+    ("member_phone", "本人电话", 12, TEXT, ()),
+    ("member_status", "人员状态", 8, None, vocab.MEMBER_STATUS),
+    ("status_date", "变动日期", 11, DATE, ()),
+    ("member_notes", "成员备注", 14, None, ()),
+]
+# The blank template: the SPEC §5 columns a village fills in (户编号 groups a household's rows).
+_TEMPLATE_KEYS = ("household_key", "head_name", "village", "group_name", "point", "settlement_type",
+                  "relocation_date", "original_residence", "household_size", "housing_status", "house_leaks",
+                  "land_mu", "annual_income", "phone", "tags", "name", "relation", "sex", "id_number",
+                  "ethnic_group", "education", "health", "labour", "employment", "party_member", "notes")
+
+assert all(key in BY_KEY for key, *_ in _COLUMNS), "export columns out of step with headers.FIELDS"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSummary:
+    households: int
+    members: int
+    path: Path
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("是" if value else "否")
+
+
+def _blank(value: object) -> object:
+    return None if value in ("", None) else value
+
+
+def _household_rows(db: Database, progress: Callable[[float], None] | None) -> Iterator[list[object]]:
+    """One row per member, households in archive-number order, read in pages of 2,000 households."""
+    with db.read() as s:
+        villages = dict(s.execute(select(Village.id, Village.name)).all())
+        points = dict(s.execute(select(SettlementPoint.id, SettlementPoint.name)).all())
+        ids = list(s.scalars(select(Household.id).order_by(Household.archive_no, Household.id)))
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start:start + 2000]
+        with db.read() as s:
+            households = {h.id: h for h in s.scalars(select(Household).where(Household.id.in_(chunk)))}
+            members: dict[int, list[Member]] = {i: [] for i in chunk}
+            for m in s.scalars(select(Member).where(Member.household_id.in_(chunk))
+                               .order_by(Member.household_id, Member.sort_order, Member.id)):
+                members[m.household_id].append(m)
+            tags: dict[int, list[str]] = {i: [] for i in chunk}
+            for hid, tag in s.execute(select(HouseholdTag.household_id, HouseholdTag.tag)
+                                      .where(HouseholdTag.household_id.in_(chunk))
+                                      .order_by(HouseholdTag.household_id, HouseholdTag.tag)):
+                tags[hid].append(tag)
+        for hid in chunk:
+            h = households[hid]
+            household = {
+                "household_key": h.archive_no, "head_name": _blank(h.head_name),
+                "village": villages.get(h.village_id), "group_name": _blank(h.group_name),
+                "point": points.get(h.settlement_point_id), "settlement_type": _blank(h.settlement_type),
+                "relocation_date": _blank(h.relocation_date), "original_residence": _blank(h.original_residence),
+                "address": _blank(h.address), "household_size": h.household_size,
+                "housing_status": _blank(h.housing_status), "house_leaks": _yes_no(h.house_leaks),
+                "geohazard_unmoved": _yes_no(h.geohazard_unmoved), "land_mu": h.land_mu,
+                "annual_income": h.annual_income, "phone": _blank(h.phone),
+                "tags": "、".join(tags[hid]) or None, "household_status": h.status, "notes": _blank(h.notes),
+            }
+            for m in members[hid]:
+                person = {
+                    "name": m.name, "relation": _blank(m.relation), "sex": _blank(m.sex),
+                    "id_number": _blank(m.id_number), "birth_date": m.birth_date,
+                    "ethnic_group": _blank(m.ethnic_group), "education": _blank(m.education),
+                    "health": _blank(m.health), "labour": _blank(m.labour), "employment": _blank(m.employment),
+                    "party_member": PARTY_YES if m.party_member else PARTY_NO, "member_phone": _blank(m.phone),
+                    "member_status": m.status, "status_date": m.status_date, "member_notes": _blank(m.notes),
+                }
+                yield [household.get(key, person.get(key)) for key, *_ in _COLUMNS]
+        if progress is not None:
+            progress(min((start + len(chunk)) / max(len(ids), 1), 1.0))
+
+
+def export_households(db: Database, path: Path, *, progress: Callable[[float], None] | None = None,
+                      today: dt.date | None = None) -> ExportSummary:
+    """Write the whole archive (every household and member, any status) to path as a ledger workbook."""
+    profile = town.load_town(db)
+    unit = profile.station_name or profile.town_name
+    counted: set[object] = set()
+
+    def rows() -> Iterator[list[object]]:
+        for row in _household_rows(db, progress):
+            counted.add(row[0])
+            yield row
+
+    columns = [LedgerColumn(header, width, fmt) for _, header, width, fmt, _ in _COLUMNS]
+    title = f"{profile.town_name}搬迁群众花名册（一户一档）" if profile.town_name else "搬迁群众花名册（一户一档）"
+    (members,) = write_ledger(path, [LedgerSheet("搬迁群众花名册", title, columns, rows(), unit=unit, date=today)])
+    return ExportSummary(len(counted), members, Path(path))
+
+
+_INSTRUCTIONS = (
+    "填表说明",
+    "1. 每位家庭成员填一行；同一户的成员填写相同的“户编号”（户主那一行填写户的信息即可，其他成员可以留空）。",
+    "2. “身份证号”一列已设为文本格式，请填写完整的18位号码；不要把这一列改成数字格式，否则最后几位会丢失。",
+    "3. 与户主关系填写：" + "、".join(vocab.RELATIONS) + "。每户只能有一位户主。",
+    "4. 搬迁时间可写成 2019、2019.10（2019年10月）、2019年5月、2019-05-03 或 2019/05/03。",
+    "5. 户类型可填：" + "、".join(vocab.KEY_TAGS) + "，多个用顿号隔开；没有就留空。",
+    "6. 住房情况、健康状况、劳动能力、就业情况、安置方式请从下拉列表中选择。",
+    "7. 政治面貌填“中共党员”或“预备党员”的视为党员，其他视为非党员。",
+    "8. 表格下方的合计、填表人、审核人等行不会被导入，可以保留。",
+)
+
+
+def write_template(path: Path, *, unit: str = "", blank_rows: int = 200, today: dt.date | None = None) -> Path:
+    """The blank register a village fills in: the ledger layout with the import columns, drop-downs and notes."""
+    columns = []
+    for key in _TEMPLATE_KEYS:
+        _, header, width, fmt, choices = next(c for c in _COLUMNS if c[0] == key)
+        if key == "household_key":
+            header = "户编号"
+        columns.append(LedgerColumn(header, width, fmt, choices))
+    sheets = [
+        LedgerSheet("搬迁群众花名册", "搬迁群众花名册", columns, [], unit=unit, date=today, blank_rows=blank_rows),
+        LedgerSheet("填表说明", "填表说明", [LedgerColumn("说明", 110)], [[line] for line in _INSTRUCTIONS[1:]],
+                    unit=unit, date=today, footer=()),
+    ]
+    write_ledger(path, sheets)
+    return Path(path)

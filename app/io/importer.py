@@ -1,0 +1,212 @@
+"""The import use-case (SPEC §5, §7): read the files, validate, apply in one transaction; no Qt.
+
+`prepare` reads, groups and validates (and plans against the database, writing nothing) for a preview;
+`commit` applies a prepared import in one transaction, re-checking against the database as it is then.
+`run_import` does both for the command line. Both take progress(fraction, text) and cancel() callbacks
+so the wizard can run them off the GUI thread; cancelling rolls back and writes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.db import Database
+from app.io import apply as apply_step
+from app.io.grouping import SheetParse, group_sheet
+from app.io.validate import ERROR, Issue, Options, Validation, check_against, validate
+from app.io.workbook import Cancelled, WorkbookError, read_workbook
+
+ProgressText = Callable[[float, str], None]
+CancelCheck = Callable[[], bool]
+
+__all__ = ["Cancelled", "ImportResult", "Prepared", "commit", "prepare", "read_files", "run_import"]
+
+
+@dataclass
+class Prepared:
+    """Files read and validated, with the plan against the database at the time of the preview."""
+
+    paths: list[Path]
+    parsed: list[tuple[str, list[SheetParse]]]
+    unreadable: list[Issue]  # one per file that is not a readable workbook
+    validation: Validation
+    options: Options
+    would_import: int = 0
+    would_update: int = 0
+    would_keep: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def households(self) -> int:
+        return len(self.validation.households)
+
+    @property
+    def members(self) -> int:
+        return sum(len(h.members) for h in self.validation.households)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return self.unreadable + self.validation.errors
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return self.validation.warnings
+
+    @property
+    def valid_households(self) -> int:
+        return len(self.validation.valid)
+
+
+@dataclass
+class ImportResult:
+    """The outcome of an import: the counts and issues of SPEC §7, plus what the summary shows."""
+
+    households_imported: int = 0
+    households_updated: int = 0
+    households_unchanged: int = 0
+    households_skipped: int = 0
+    members_imported: int = 0
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    written: bool = False
+    refused: bool = False
+    dry_run: bool = False
+    new_villages: list[str] = field(default_factory=list)
+    new_points: list[tuple[str, str]] = field(default_factory=list)
+    skipped_sheets: list[tuple[str, str, str]] = field(default_factory=list)  # (file, sheet, reason)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        """Exactly the object SPEC §7 prints for `import ... --json`."""
+        return {
+            "households_imported": self.households_imported,
+            "households_updated": self.households_updated,
+            "households_unchanged": self.households_unchanged,
+            "households_skipped": self.households_skipped,
+            "members_imported": self.members_imported,
+            "errors": [i.as_json() for i in self.errors],
+            "warnings": [i.as_json() for i in self.warnings],
+        }
+
+
+def _file_label(path: Path) -> str:
+    return str(path)
+
+
+def read_files(paths: Sequence[Path], *, progress: ProgressText | None = None,
+               cancel: CancelCheck | None = None) -> tuple[list[tuple[str, list[SheetParse]]], list[Issue]]:
+    """Each readable file's sheets grouped into households; an unreadable file gives one error line instead."""
+    parsed: list[tuple[str, list[SheetParse]]] = []
+    unreadable: list[Issue] = []
+    count = max(len(paths), 1)
+    for index, path in enumerate(paths):
+        path = Path(path)
+        label = _file_label(path)
+
+        def on_read(fraction: float, index=index, name=path.name) -> None:
+            if progress is not None:
+                progress((index + 0.8 * fraction) / count, f"正在读取 {name} …")
+
+        try:
+            workbook = read_workbook(path, progress=on_read, cancel=cancel)
+        except WorkbookError as exc:
+            unreadable.append(Issue(ERROR, label, "", None, "", "", str(exc)))
+            continue
+        if progress is not None:
+            progress((index + 0.85) / count, f"正在识别 {path.name} 的表头和各户 …")
+        parsed.append((label, [group_sheet(sheet) for sheet in workbook.sheets]))
+        del workbook
+    return parsed, unreadable
+
+
+def prepare(db: Database, paths: Sequence[Path], options: Options | None = None, *,
+            progress: ProgressText | None = None, cancel: CancelCheck | None = None) -> Prepared:
+    """Read, group and validate the files and plan against the database; writes nothing (the preview)."""
+    options = options or Options()
+    t0 = time.perf_counter()
+    step = progress or (lambda fraction, text: None)
+    parsed, unreadable = read_files(paths, progress=lambda f, t: step(0.7 * f, t), cancel=cancel)
+    t1 = time.perf_counter()
+    step(0.72, "正在检查每一户的数据 …")
+    validation = validate(parsed, options, cancel=cancel)
+    with db.read() as s:
+        check_against(validation, apply_step.load_known(s, validation.households))
+        step(0.9, "正在与数据库中的档案比对 …")
+        p = apply_step.plan(s, validation, skip_invalid=True, cancel=cancel)
+    t2 = time.perf_counter()
+    step(1.0, "检查完成")
+    return Prepared(list(map(Path, paths)), parsed, unreadable, validation, options,
+                    len(p.new), len(p.updated), len(p.unchanged), {"read": t1 - t0, "validate": t2 - t1})
+
+
+def _reason(paths: Sequence[Path]) -> str:
+    names = "、".join(Path(p).name for p in paths)
+    return ("导入：" + names)[:200]
+
+
+def commit(db: Database, prepared: Prepared, *, skip_invalid: bool, dry_run: bool = False,
+           progress: ProgressText | None = None, cancel: CancelCheck | None = None) -> ImportResult:
+    """Apply a prepared import in ONE transaction (all or nothing unless skip_invalid); nothing on dry_run.
+
+    The database checks are re-run inside the transaction, so edits made since the preview are respected.
+    """
+    step = progress or (lambda fraction, text: None)
+    result = ImportResult(dry_run=dry_run, timings=dict(prepared.timings))
+    result.skipped_sheets = [(s.file, s.name, s.skipped_reason) for s in prepared.validation.sheets
+                             if s.skipped_reason]
+    validation = prepared.validation
+    t0 = time.perf_counter()
+    session_scope = db.read() if dry_run else db.write()
+    with session_scope as s:
+        step(0.05, "正在与数据库中的档案比对 …")
+        check_against(validation, apply_step.load_known(s, validation.households))
+        result.errors = prepared.unreadable + validation.errors
+        result.warnings = validation.warnings
+        result.new_villages = list(validation.new_villages)
+        result.new_points = list(validation.new_points)
+        refused = bool(result.errors) and not skip_invalid  # unreadable files count too: all or nothing
+        if refused:
+            p = apply_step.Plan(skipped=list(validation.households))
+        else:
+            p = apply_step.plan(s, validation, skip_invalid=True, cancel=cancel)
+        t1 = time.perf_counter()
+        result.timings["validate"] = result.timings.get("validate", 0.0) + (t1 - t0)
+        result.households_skipped = len(p.skipped)
+        result.households_unchanged = len(p.unchanged)
+        result.refused = refused or (bool(result.errors) and not p.new and not p.updated and not p.unchanged)
+        if dry_run or refused:
+            result.households_imported = len(p.new)
+            result.households_updated = len(p.updated)
+            result.members_imported = p.members_new
+        else:
+            step(0.1, "正在写入数据库 …")
+            written = apply_step.write(s, p, _reason(prepared.paths),
+                                       progress=lambda f: step(0.1 + 0.9 * f, "正在写入数据库 …"), cancel=cancel)
+            result.households_imported = written.households_imported
+            result.households_updated = written.households_updated
+            result.members_imported = written.members_imported
+            result.new_villages = written.villages_created
+            result.new_points = written.points_created
+            result.written = bool(written.households_imported or written.households_updated)
+        result.timings["apply"] = time.perf_counter() - t1
+    step(1.0, "完成")
+    return result
+
+
+def run_import(db: Database, paths: Sequence[Path], options: Options | None = None, *, skip_invalid: bool = False,
+               dry_run: bool = False, progress: ProgressText | None = None,
+               cancel: CancelCheck | None = None) -> tuple[Prepared, ImportResult]:
+    """The command line's import: read and validate, then commit (or only count, on a dry run)."""
+    options = options or Options()
+    t0 = time.perf_counter()
+    parsed, unreadable = read_files(paths, progress=progress, cancel=cancel)
+    t1 = time.perf_counter()
+    validation = validate(parsed, options, cancel=cancel)
+    t2 = time.perf_counter()
+    prepared = Prepared(list(map(Path, paths)), parsed, unreadable, validation, options,
+                        timings={"read": t1 - t0, "validate": t2 - t1})
+    result = commit(db, prepared, skip_invalid=skip_invalid, dry_run=dry_run, progress=progress, cancel=cancel)
+    return prepared, result

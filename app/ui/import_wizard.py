@@ -1,0 +1,431 @@
+"""导入花名册: choose the village registers, see what was found with every error and warning, import all or
+only the valid households, write an error report for the village. Reading, checking and writing run on a
+worker thread with a progress bar and 取消; the dialog only shows results (app.io does the work)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QThread, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QListWidget, QProgressBar, QPushButton, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from app.db import Database
+from app.io import importer
+from app.io.export import write_template
+from app.io.report import report_paths, write_error_report
+from app.io.validate import ERROR, Issue, Options
+from app.io.workbook import Cancelled, WorkbookError
+from app.services import town
+from app.ui.rows_model import Column, RowsModel
+from app.ui.widgets import primary_button, setup_table
+
+XLSX_FILTER = "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)"
+VILLAGE_FROM_FILE = "（按文件中的“村”列）"
+
+
+class _Job(QThread):
+    """Runs fn(progress, cancel) on its own thread; results come back on the GUI thread through signals."""
+
+    progressed = Signal(float, str)
+    done = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, fn: Callable[[Callable[[float, str], None], Callable[[], bool]], Any], parent=None) -> None:
+        super().__init__(parent)
+        self.fn = fn
+        self.stop = threading.Event()
+
+    def run(self) -> None:  # worker thread: no widgets here
+        try:
+            result = self.fn(lambda f, text: self.progressed.emit(float(f), text), self.stop.is_set)
+        except BaseException as exc:  # delivered to the GUI thread
+            self.failed.emit(exc)
+        else:
+            self.done.emit(result)
+
+
+class IssuesModel(RowsModel):
+    """The errors and warnings as a table; errors in red."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__([
+            Column("类别", lambda i: "错误" if i.severity == ERROR else "提醒"),
+            Column("文件", lambda i: Path(i.file).name),
+            Column("工作表", lambda i: i.sheet),
+            Column("行", lambda i: i.row or "", align_right=True),
+            Column("列", lambda i: f"{i.column}（{i.header}）" if i.column and i.header else i.column or i.header),
+            Column("说明", lambda i: i.message),
+        ], parent)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and index.row() < len(self.rows):
+            issue = self.rows[index.row()]
+            return QBrush(QColor("#c0392b") if issue.severity == ERROR else QColor("#9a6700"))
+        return super().data(index, role)
+
+
+class ImportWizard(QDialog):
+    """Choose files (and a village) → preview with issues → 全部导入 / 仅导入无错误的户 / 导出错误报告 → summary.
+
+    Emits `imported(result)` after data was written; `checked` after each preview, `finished_job` after each
+    background job (for tests and the caller)."""
+
+    imported = Signal(object)  # importer.ImportResult
+    checked = Signal(object)  # importer.Prepared
+    finished_job = Signal()
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.files: list[Path] = []
+        self.prepared: importer.Prepared | None = None
+        self.result: importer.ImportResult | None = None
+        self.job: _Job | None = None
+        self.setWindowTitle("导入花名册")
+        self.resize(1000, 680)
+
+        self.file_list = QListWidget()
+        self.file_list.setMaximumHeight(90)
+        self.choose_button = QPushButton("选择文件…")
+        self.remove_button = QPushButton("移除")
+        self.template_button = QPushButton("保存空白模板…")
+        self.village = QComboBox()
+        self.village.setEditable(True)
+        self.village.setMinimumWidth(180)
+        self.check_button = primary_button("检查文件")
+
+        files_row = QHBoxLayout()
+        files_row.addWidget(self.file_list, 1)
+        side = QVBoxLayout()
+        side.addWidget(self.choose_button)
+        side.addWidget(self.remove_button)
+        side.addWidget(self.template_button)
+        side.addStretch(1)
+        files_row.addLayout(side)
+        village_row = QHBoxLayout()
+        village_row.addWidget(QLabel("所属村（文件中没有“村”列时必选）："))
+        village_row.addWidget(self.village)
+        village_row.addStretch(1)
+        village_row.addWidget(self.check_button)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.status = QLabel("请选择各村报送的花名册（.xlsx，可多选），然后点“检查文件”。")
+        self.cancel_button = QPushButton("取消")
+        self.cancel_button.setEnabled(False)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.status, 1)
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel_button)
+
+        self.preview = QLabel("")
+        self.preview.setWordWrap(True)
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.model = IssuesModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        setup_table(self.table)
+        for column, width in enumerate((50, 140, 110, 50, 130)):
+            self.table.setColumnWidth(column, width)
+        self.cell = QLabel("选中一条错误或提醒，这里显示该单元格的内容。")
+        self.cell.setWordWrap(True)
+        self.cell.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.import_all_button = primary_button("全部导入")
+        self.import_valid_button = QPushButton("仅导入无错误的户")
+        self.report_button = QPushButton("导出错误报告…")
+        self.close_button = QPushButton("关闭")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.report_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_valid_button)
+        buttons.addWidget(self.import_all_button)
+        buttons.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(files_row)
+        layout.addLayout(village_row)
+        layout.addLayout(progress_row)
+        layout.addWidget(self.preview)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.cell)
+        layout.addLayout(buttons)
+
+        self.choose_button.clicked.connect(self.choose_files)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.template_button.clicked.connect(self.save_template)
+        self.check_button.clicked.connect(self.check)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.import_all_button.clicked.connect(lambda: self.start_import(skip_invalid=False))
+        self.import_valid_button.clicked.connect(lambda: self.start_import(skip_invalid=True))
+        self.report_button.clicked.connect(self.save_report)
+        self.close_button.clicked.connect(self.reject)
+        self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self.show_cell(current.row()))
+        self._load_villages()
+        self._update_buttons()
+
+    # ------------------------------------------------------------------------------------- inputs
+
+    def _load_villages(self) -> None:
+        self.village.clear()
+        self.village.addItem(VILLAGE_FROM_FILE, None)
+        for choice in town.villages(self.db):
+            self.village.addItem(choice.label, choice.label)
+
+    def chosen_village(self) -> str | None:
+        text = self.village.currentText().strip()
+        if not text or text == VILLAGE_FROM_FILE:
+            return None
+        return text
+
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "选择花名册", "", XLSX_FILTER)
+        for path in paths:
+            p = Path(path)
+            if p not in self.files:
+                self.files.append(p)
+                self.file_list.addItem(p.name)
+                self.file_list.item(self.file_list.count() - 1).setToolTip(str(p))
+        if paths:
+            self._reset_preview()
+
+    def remove_selected(self) -> None:
+        row = self.file_list.currentRow()
+        if 0 <= row < len(self.files):
+            del self.files[row]
+            self.file_list.takeItem(row)
+            self._reset_preview()
+
+    def _reset_preview(self) -> None:
+        self.prepared = None
+        self.model.set_rows([])
+        self.preview.setText("")
+        self.cell.setText("选中一条错误或提醒，这里显示该单元格的内容。")
+        self._update_buttons()
+
+    # ------------------------------------------------------------------------------------- jobs
+
+    @property
+    def busy(self) -> bool:
+        return self.job is not None
+
+    def _run(self, fn, on_done: Callable[[Any], None], start_text: str) -> None:
+        self.job = _Job(fn, self)
+        self.job.progressed.connect(self._on_progress)
+        self.job.done.connect(lambda result: self._finish(on_done, result))
+        self.job.failed.connect(self._on_failed)
+        self.status.setText(start_text)
+        self.progress.setValue(0)
+        self._update_buttons()
+        self.job.start()
+
+    def _on_progress(self, fraction: float, text: str) -> None:
+        self.progress.setValue(int(max(0.0, min(fraction, 1.0)) * 1000))
+        if text:
+            self.status.setText(text)
+
+    def _end_job(self) -> None:
+        if self.job is not None:
+            self.job.wait()
+            self.job.deleteLater()
+        self.job = None
+        self._update_buttons()
+        self.finished_job.emit()
+
+    def _finish(self, on_done: Callable[[Any], None], result: Any) -> None:
+        self._end_job()
+        self.progress.setValue(1000)
+        on_done(result)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._end_job()
+        self.progress.setValue(0)
+        if isinstance(exc, Cancelled):
+            self.status.setText("已取消，没有写入任何数据。")
+        elif isinstance(exc, (WorkbookError, OSError, ValueError)):
+            self.status.setText(str(exc))
+        else:
+            from app.ui.errors import show_unexpected
+
+            self.status.setText("出现意外错误，没有写入任何数据。")
+            show_unexpected(exc, self)
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.stop.set()
+            self.status.setText("正在取消 …")
+
+    def _update_buttons(self) -> None:
+        idle = self.job is None
+        prepared = self.prepared
+        self.choose_button.setEnabled(idle)
+        self.remove_button.setEnabled(idle and bool(self.files))
+        self.check_button.setEnabled(idle and bool(self.files))
+        self.village.setEnabled(idle)
+        self.cancel_button.setEnabled(not idle)
+        ready = idle and prepared is not None and self.result is None
+        self.import_all_button.setEnabled(ready and not prepared.errors and prepared.households > 0)
+        self.import_valid_button.setEnabled(ready and prepared.valid_households > 0)
+        self.report_button.setEnabled(idle and prepared is not None and bool(prepared.errors or prepared.warnings))
+        self.template_button.setEnabled(idle)
+        self.close_button.setEnabled(idle)
+
+    # ------------------------------------------------------------------------------------- check
+
+    def check(self) -> None:
+        if not self.files or self.busy:
+            return
+        files = list(self.files)
+        options = Options(village=self.chosen_village(), village_hint="请在上方“所属村”中选择或填写该文件所属的村")
+        self.result = None
+        self._reset_preview()
+
+        def work(progress, cancel):
+            return importer.prepare(self.db, files, options, progress=progress, cancel=cancel)
+
+        self._run(work, self._show_preview, "正在读取文件 …")
+
+    def _show_preview(self, prepared: importer.Prepared) -> None:
+        self.prepared = prepared
+        v = prepared.validation
+        bad = len(v.households) - len(v.valid)
+        lines = [f"找到 {prepared.households} 户、{prepared.members} 人（{len(prepared.paths)} 个文件）；"
+                 f"其中有错误的户 {bad} 户，没有错误的户 {len(v.valid)} 户。",
+                 f"与数据库比对（仅无错误的户）：将新增 {prepared.would_import} 户，更新 {prepared.would_update} 户，"
+                 f"无变化 {prepared.would_keep} 户。",
+                 f"错误 {len(prepared.errors)} 个，提醒 {len(prepared.warnings)} 个。"]
+        skipped = [f"{Path(s.file).name}「{s.name}」（{s.skipped_reason}）" for s in v.sheets if s.skipped_reason]
+        if skipped:
+            lines.append("跳过的工作表：" + "；".join(skipped))
+        if v.new_villages:
+            lines.append("将新建的村：" + "、".join(v.new_villages))
+        if v.new_points:
+            lines.append("将新建的安置点：" + "、".join(f"{p}（{vname}）" for vname, p in v.new_points))
+        if prepared.errors:
+            lines.append("有错误时不能“全部导入”：请改正文件后重新检查，或选择“仅导入无错误的户”（有错误的户整户不导入）。")
+        self.preview.setText("\n".join(lines))
+        self.model.set_rows(prepared.errors + prepared.warnings)
+        self.status.setText("检查完成。")
+        self._update_buttons()
+        if self.model.rowCount():
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.checked.emit(prepared)
+
+    def show_cell(self, row: int) -> None:
+        if not 0 <= row < self.model.rowCount():
+            return
+        issue: Issue = self.model.row_at(row)
+        where = f"{Path(issue.file).name}「{issue.sheet}」" if issue.sheet else Path(issue.file).name
+        if issue.row and issue.column:
+            where += f" 单元格 {issue.column}{issue.row}" + (f"（{issue.header}）" if issue.header else "")
+        elif issue.row:
+            where += f" 第{issue.row}行"
+        content = issue.value if issue.value else "（空）"
+        self.cell.setText(f"{where} 的内容：{content}\n{issue.message}")
+
+    # ------------------------------------------------------------------------------------- import
+
+    def start_import(self, *, skip_invalid: bool) -> None:
+        prepared = self.prepared
+        if prepared is None or self.busy:
+            return
+
+        def work(progress, cancel):
+            return importer.commit(self.db, prepared, skip_invalid=skip_invalid, progress=progress, cancel=cancel)
+
+        self._run(work, self._show_result, "正在导入 …")
+
+    def _show_result(self, result: importer.ImportResult) -> None:
+        self.result = result
+        if result.refused:
+            text = (f"没有导入：发现 {len(result.errors)} 个错误（数据库没有任何改动）。"
+                    "请改正后重新检查，或选择“仅导入无错误的户”。")
+        else:
+            text = (f"导入完成：新增 {result.households_imported} 户，更新 {result.households_updated} 户，"
+                    f"无变化 {result.households_unchanged} 户，跳过（有错误）{result.households_skipped} 户；"
+                    f"新增成员 {result.members_imported} 人。")
+            if result.new_villages:
+                text += "\n新建村：" + "、".join(result.new_villages)
+            if result.new_points:
+                text += "\n新建安置点：" + "、".join(f"{p}（{v}）" for v, p in result.new_points)
+        self.preview.setText(text)
+        self.model.set_rows(result.errors + result.warnings)
+        self.status.setText("完成。" if not result.refused else "没有导入。")
+        if result.new_villages:
+            self._load_villages()
+        self._update_buttons()
+        if result.written:
+            self.imported.emit(result)
+
+    # ------------------------------------------------------------------------------------- files out
+
+    def save_report(self) -> None:
+        prepared = self.prepared
+        if prepared is None or self.busy:
+            return
+        first = prepared.paths[0] if prepared.paths else Path("花名册.xlsx")
+        path, _ = QFileDialog.getSaveFileName(self, "保存错误报告", str(first.with_name(f"{first.stem}-错误报告.xlsx")),
+                                              "Excel 工作簿 (*.xlsx)")
+        if not path:
+            return
+        out = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
+        issues = list(prepared.validation.issues)
+        headers: dict[str, dict[str, int]] = {}
+        for info in prepared.validation.sheets:
+            if info.header_row:
+                headers.setdefault(info.file, {})[info.name] = info.header_row
+
+        def work(progress, cancel):
+            by_file: dict[str, list[Issue]] = {}
+            for issue in issues:
+                by_file.setdefault(issue.file, []).append(issue)
+            targets = report_paths(out, [str(p) for p in prepared.paths])
+            written = []
+            for index, (file, file_issues) in enumerate(by_file.items()):
+                progress(index / max(len(by_file), 1), f"正在写错误报告：{Path(file).name} …")
+                if cancel():
+                    raise Cancelled()
+                written.append(write_error_report(Path(file), file_issues, targets[file], headers.get(file)))
+            return written
+
+        self._run(work, lambda written: self.status.setText(
+            "错误报告已保存：" + "；".join(str(p) for p in written) if written else "没有需要写入报告的问题。"),
+            "正在写错误报告 …")
+
+    def save_template(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "保存空白模板", "搬迁群众花名册（导入模板）.xlsx",
+                                              "Excel 工作簿 (*.xlsx)")
+        if not path:
+            return
+        out = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
+        profile = town.load_town(self.db)
+        try:
+            write_template(out, unit=profile.station_name or profile.town_name)
+        except OSError as exc:
+            self.status.setText(f"无法保存模板：{out}（{exc.strerror or exc}）")
+            return
+        self.status.setText(f"空白模板已保存：{out}")
+
+    # ------------------------------------------------------------------------------------- closing
+
+    def reject(self) -> None:
+        if self.job is not None:
+            self.cancel()
+            self.job.wait()
+        super().reject()
+
+    def closeEvent(self, event) -> None:
+        if self.job is not None:
+            self.cancel()
+            self.job.wait()
+        super().closeEvent(event)

@@ -1,0 +1,71 @@
+"""The pages of the daily work and their place in the navigation: 首页, 包保, one page per declared ledger
+(in declaration order), 干部与单位. A ledger declared with a `nav` entry gets a page here without any
+change to the main window: LedgerPage, or its own subclass when it has a workflow (PAGE_TYPES).
+
+The main window adds `nav_pages()` and routes the 首页's clicks with `open()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
+
+from app.db import Database
+from app.ledgers import LEDGERS, Ledger
+from app.ui.baobao_page import BaobaoPage
+from app.ui.dashboard import BAOBAO, HOUSEHOLDS, PROBLEMS, VISITS, DashboardPage, Target
+from app.ui.ledger_page import LedgerPage
+from app.ui.ledger_problems import ProblemsPage
+from app.ui.people_page import PeoplePage
+from app.ui.visits_page import VisitsPage
+
+# Ledgers whose page adds a workflow to LedgerPage; every other declared ledger gets LedgerPage itself.
+PAGE_TYPES: dict[str, Callable[[Database], QWidget]] = {"problems": ProblemsPage, "visits": VisitsPage}
+
+
+def ledger_page(db: Database, ledger: Ledger) -> QWidget:
+    factory = PAGE_TYPES.get(ledger.name)
+    return factory(db) if factory is not None else LedgerPage(db, ledger)
+
+
+class WorkPages:
+    """Creates the pages once; the main window adds them and forwards the 首页's requests to `open`."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.dashboard = DashboardPage(db)
+        self.baobao = BaobaoPage(db)
+        self.ledgers: dict[str, QWidget] = {name: ledger_page(db, ledger) for name, ledger in LEDGERS.items()
+                                            if ledger.nav}
+        self.people = PeoplePage(db)
+
+    @property
+    def visits(self) -> VisitsPage:
+        return self.ledgers["visits"]
+
+    @property
+    def problems(self) -> ProblemsPage:
+        return self.ledgers["problems"]
+
+    def nav_pages(self) -> list[tuple[str, QWidget]]:
+        """(navigation name, page) to add after 户档案, in order."""
+        pages: list[tuple[str, QWidget]] = [("包保", self.baobao)]
+        pages += [(LEDGERS[name].nav, page) for name, page in self.ledgers.items()]
+        pages.append(("干部与单位", self.people))
+        return pages
+
+    def page_for(self, target: Target, households: QWidget) -> QWidget:
+        return {HOUSEHOLDS: households, BAOBAO: self.baobao, VISITS: self.visits,
+                PROBLEMS: self.problems}[target.page]
+
+    def open(self, target: Target, households: QWidget, show: Callable[[QWidget], None]) -> QWidget:
+        """Show the page behind a 首页 figure (`show(page)` switches the navigation) and filter it."""
+        page = self.page_for(target, households)
+        show(page)
+        page.apply_filter(**target.filters)
+        return page
+
+    def wait(self, msecs: int = 3000) -> None:
+        """Let background queries finish (on closing the window)."""
+        self.dashboard.background.wait(msecs)

@@ -1,0 +1,324 @@
+"""Widgets the ledger screens share: a paged table model over ids, a date field with a calendar, a household
+picker (search the archive, never a 100,000-item combo), and the red error banner of a form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QCalendarWidget, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QTableView,
+    QToolButton, QVBoxLayout, QWidget, QWidgetAction,
+)
+
+from app.db import Database
+from app.ledgers import engine
+from app.ledgers.values import parse_date
+from app.ui.rows_model import Column, RowsModel
+from app.ui.widgets import primary_button, setup_table
+
+RED = QColor("#c0392b")
+AMBER = QColor("#b9770e")
+GREEN = QColor("#2e7d32")
+PAGE = 200
+
+
+@dataclass(frozen=True)
+class PagedColumn:
+    """A column of a paged table: header, text of a row, alignment, width in pixels, sort key (or None)."""
+
+    label: str
+    text: Callable[[Any], str]
+    width: int = 100
+    align_right: bool = False
+    sort_key: str | None = None
+
+
+class PagedModel(QAbstractTableModel):
+    """Rows are ids; their display rows are fetched PAGE at a time by `fetch(ids)` and kept in a small
+    cache, so a list of 100,000 records costs only its ids. `colour(row)` may return a text colour."""
+
+    def __init__(self, columns: Sequence[PagedColumn], fetch: Callable[[list[int]], list[Any]],
+                 colour: Callable[[Any], QColor | None] | None = None, tooltip: Callable[[Any, int], str] | None = None,
+                 key: Callable[[Any], int] = lambda r: r.id, parent=None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.columns = list(columns)
+        self.fetch = fetch
+        self.colour = colour
+        self.tooltip = tooltip
+        self.ids: list[int] = []
+        self._pages: OrderedDict[int, list[Any]] = OrderedDict()
+
+    def set_ids(self, ids: list[int]) -> None:
+        self.beginResetModel()
+        self.ids = list(ids)
+        self._pages.clear()
+        self.endResetModel()
+
+    def invalidate(self) -> None:
+        """Forget fetched rows (after an edit) and repaint."""
+        self._pages.clear()
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(self.columns) - 1))
+
+    def id_at(self, row: int) -> int:
+        return self.ids[row]
+
+    def row(self, row: int) -> Any:
+        page = row // PAGE
+        rows = self._pages.get(page)
+        if rows is None:
+            chunk = self.ids[page * PAGE:(page + 1) * PAGE]
+            fetched = {self.key(r): r for r in self.fetch(chunk)}
+            rows = [fetched.get(i) for i in chunk]
+            self._pages[page] = rows
+            if len(self._pages) > 50:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page)
+        offset = row - page * PAGE
+        return rows[offset] if offset < len(rows) else None
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.ids)):
+            return None
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            r = self.row(index.row())
+            return column.text(r) if r is not None else ""
+        if role == Qt.ItemDataRole.ForegroundRole and self.colour is not None:
+            r = self.row(index.row())
+            colour = self.colour(r) if r is not None else None
+            return QBrush(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            r = self.row(index.row())
+            if r is None:
+                return None
+            if self.tooltip is not None:
+                tip = self.tooltip(r, index.column())
+                if tip:
+                    return tip
+            text = column.text(r)
+            return text if len(text) > 12 else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.columns[section].label
+        return None
+
+
+def make_table(model: QAbstractTableModel, name: str = "") -> QTableView:
+    view = QTableView()
+    if name:
+        view.setObjectName(name)
+    view.setModel(model)
+    setup_table(view)
+    return view
+
+
+def size_columns(view: QTableView, widths: Sequence[int]) -> None:
+    for col, width in enumerate(widths):
+        view.setColumnWidth(col, width)
+
+
+# ------------------------------------------------------------------------------------------ dates
+
+
+class DateField(QWidget):
+    """A date typed as 2026-05-03 (2026/5/3, 2026.5.3, 20260503 also read) or picked from a calendar.
+    Blank is allowed; `date()` raises ValueError for text that is not a date."""
+
+    changed = Signal()
+
+    def __init__(self, value: dt.date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("年-月-日")
+        self.edit.setMaxLength(12)
+        self.edit.textChanged.connect(lambda _t: self.changed.emit())
+        self.button = QToolButton()
+        self.button.setText("▾")
+        self.button.setToolTip("从日历中选择")
+        self.calendar = QCalendarWidget()
+        self.calendar.setGridVisible(True)
+        menu = QMenu(self.button)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(self.calendar)
+        menu.addAction(action)
+        menu.aboutToShow.connect(self._sync_calendar)
+        self.calendar.clicked.connect(lambda d: (self.set_date(dt.date(d.year(), d.month(), d.day())), menu.close()))
+        self.menu = menu
+        self.button.clicked.connect(lambda: menu.popup(self.edit.mapToGlobal(self.edit.rect().bottomLeft())))
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.button)
+        self.setFocusProxy(self.edit)
+        self.set_date(value)
+
+    def _sync_calendar(self) -> None:
+        try:
+            day = self.date() or dt.date.today()
+        except ValueError:
+            day = dt.date.today()
+        self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+
+    def set_date(self, value: dt.date | None) -> None:
+        self.edit.setText(value.isoformat() if value else "")
+
+    def text(self) -> str:
+        return self.edit.text()
+
+    def date(self) -> dt.date | None:
+        return parse_date(self.edit.text())
+
+    def value(self) -> dt.date | str | None:
+        """The date, or the text as typed when it is not one (the engine names the field in its message)."""
+        try:
+            return self.date()
+        except ValueError:
+            return self.edit.text()
+
+
+# ------------------------------------------------------------------------------------------ households
+
+
+class HouseholdSearchDialog(QDialog):
+    """Find one household in the archive by name, ID, phone or 档案编号."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None, title: str = "选择户") -> None:
+        super().__init__(parent)
+        self.db = db
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("输入户主或成员姓名、身份证号、电话、档案编号")
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+        self.model = RowsModel([
+            Column("户", lambda r: r.label), Column("村", lambda r: r.village), Column("安置点", lambda r: r.point),
+        ])
+        self.view = make_table(self.model, "household_results")
+        size_columns(self.view, (220, 90))
+        layout.addWidget(self.view, 1)
+        self.hint = QLabel("")
+        self.hint.setObjectName("Hint")
+        layout.addWidget(self.hint)
+        buttons = QDialogButtonBox()
+        self.ok = primary_button("选择")
+        buttons.addButton(self.ok, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(200)
+        self.timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self.timer.start())
+        self.view.doubleClicked.connect(lambda _i: self._accept())
+        self.chosen: engine.HouseholdChoice | None = None
+        self.resize(560, 440)
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = engine.find_households(self.db, self.search.text(), limit=100)
+        self.model.set_rows(rows)
+        self.hint.setText("最多显示 100 户，请输入更多文字缩小范围。" if len(rows) == 100 else f"找到 {len(rows)} 户")
+        if rows:
+            self.view.selectRow(0)
+
+    def _accept(self) -> None:
+        selected = self.view.selectionModel().selectedRows()
+        if not selected:
+            return
+        self.chosen = self.model.row_at(selected[0].row())
+        self.accept()
+
+
+class HouseholdPicker(QWidget):
+    """The household of a ledger record: shows 户主（档案编号）, 选择… opens the search, 清除 empties it."""
+
+    changed = Signal()
+
+    def __init__(self, db: Database, *, required: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._id: int | None = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.label = QLineEdit()
+        self.label.setReadOnly(True)
+        self.label.setPlaceholderText("（未选择）")
+        self.choose = QPushButton("选择…")
+        self.clear = QPushButton("清除")
+        self.clear.setVisible(not required)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.choose)
+        layout.addWidget(self.clear)
+        self.choose.clicked.connect(self.pick)
+        self.clear.clicked.connect(lambda: self.set_value(None, ""))
+        self.setFocusProxy(self.choose)
+
+    def set_value(self, household_id: int | None, label: str = "") -> None:
+        self._id = household_id
+        self.label.setText(label if household_id is not None else "")
+        self.label.setCursorPosition(0)
+        self.changed.emit()
+
+    def value(self) -> int | None:
+        return self._id
+
+    def pick(self) -> None:
+        dialog = HouseholdSearchDialog(self.db, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen is not None:
+            self.set_value(dialog.chosen.id, dialog.chosen.label)
+
+
+def grow(window: QWidget) -> None:
+    """Let a dialog grow to show everything it now holds (never shrink it under the clerk)."""
+    layout = window.layout()
+    if layout is not None:
+        layout.activate()
+    hint = window.sizeHint()
+    window.resize(max(window.width(), hint.width()), max(window.height(), hint.height()))
+
+
+class ErrorBanner(QLabel):
+    """The reasons a form cannot be saved, in red, one per line; hidden when there are none."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ErrorText")
+        self.setWordWrap(True)
+        self.setStyleSheet("background: #fdf0ee; border: 1px solid #e6b0aa; padding: 6px 8px;")
+        self.hide()
+
+    def show_messages(self, messages: Sequence[str]) -> None:
+        if messages:
+            self.setText("\n".join(f"• {m}" for m in messages))
+            self.show()
+        else:
+            self.clear()
+            self.hide()
+        grow(self.window())
+
+    def messages(self) -> list[str]:
+        return [line[2:] for line in self.text().splitlines() if line]

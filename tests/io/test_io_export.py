@@ -1,0 +1,105 @@
+"""Export, the blank template and the error report: the township ledger layout and a marked copy for villages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+
+from app.io.export import export_households, write_template
+from app.io.grouping import group_sheet
+from app.io.headers import find_header
+from app.io.importer import run_import
+from app.io.report import NOTE_HEADER, SUMMARY_SHEET, report_paths, write_error_report
+from app.io.workbook import read_workbook
+from app.io.xlsx_layout import LedgerColumn, LedgerSheet, write_ledger
+from tests.io.registers import family_rows, layout_a
+
+
+def test_ledger_layout_title_unit_header_footer_and_print_setup(tmp_path):
+    """A ledger has a merged title, 填报单位/填报日期, a frozen header repeated on each page, A4 landscape, a footer."""
+    path = tmp_path / "ledger.xlsx"
+    write_ledger(path, [LedgerSheet("台账", "问题台账", [LedgerColumn("姓名"), LedgerColumn("身份证号", 20, "@")],
+                                    [["王明华", "522601196801050113"], ["李秀英", "52260119700305012X"]],
+                                    unit="清江镇水利移民站", date=dt.date(2024, 3, 5))])
+    ws = openpyxl.load_workbook(path)["台账"]
+    assert ws["A1"].value == "问题台账" and "A1:C1" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["A2"].value == "填报单位：清江镇水利移民站" and "2024年3月5日" in ws["B2"].value
+    assert [c.value for c in ws[3]] == ["序号", "姓名", "身份证号"]
+    assert [ws["A4"].value, ws["A5"].value] == [1, 2] and ws["C5"].number_format == "@"
+    assert ws.freeze_panes == "A4" and ws.print_title_rows == "$3:$3"
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.print_area == "'台账'!$A$1:$C$7"
+    footer = " ".join(c.value for c in ws[7] if c.value)
+    assert "填表人：" in footer and "审核人：" in footer
+
+
+def test_export_writes_one_row_per_person_with_ids_as_text(db, tmp_path, add_household):
+    """The export lists every member on its own row under the household's columns; IDs are text cells."""
+    add_household("张国强", phone="13812345678")
+    add_household("赵志刚", housing="无房")
+    summary = export_households(db, tmp_path / "out.xlsx")
+    assert (summary.households, summary.members) == (2, 4)
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx").active
+    header = [c.value for c in ws[3]]
+    id_col = header.index("身份证号") + 1
+    rows = list(ws.iter_rows(min_row=4, max_row=7))
+    assert all(isinstance(r[id_col - 1].value, str) and r[id_col - 1].number_format == "@" for r in rows)
+    assert [r[header.index("姓名")].value for r in rows] == ["张国强", "李秀英", "赵志刚", "李秀英"]
+    assert rows[0][header.index("户主姓名")].value == rows[1][header.index("户主姓名")].value == "张国强"
+
+
+def test_template_is_a_recognisable_empty_register(tmp_path):
+    """The blank template's header is found, its ID column is text, and it holds no households."""
+    path = write_template(tmp_path / "模板.xlsx", unit="清江镇")
+    sheets = read_workbook(path).sheets
+    header = find_header(sheets[0])
+    assert header is not None and {"household_key", "name", "relation", "id_number", "village"} <= header.columns.keys()
+    assert group_sheet(sheets[0]).households == []
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    assert ws.cell(row=4, column=header.columns["id_number"]).number_format == "@"
+    assert ws.data_validations.count > 0
+    assert openpyxl.load_workbook(path).sheetnames == ["搬迁群众花名册", "填表说明"]
+
+
+def test_filled_template_imports(db, tmp_path):
+    """A template filled in by a village imports."""
+    path = write_template(tmp_path / "模板.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[3]]
+    for r, values in enumerate(family_rows("1", 1), start=4):
+        village, key, name, relation, sex, idn, point, land = values
+        for title, value in (("户编号", key), ("村", village), ("姓名", name), ("与户主关系", relation),
+                             ("性别", sex), ("身份证号", idn), ("安置点", point)):
+            ws.cell(row=r, column=header.index(title) + 1, value=value)
+    wb.save(path)
+    _, result = run_import(db, [path])
+    assert result.households_imported == 1 and result.errors == []
+
+
+def test_error_report_marks_cells_and_explains_each_row(db, tmp_path):
+    """The report is a copy of the register with bad cells filled and a 错误说明 column on the bad rows."""
+    source = layout_a(tmp_path / "a.xlsx")
+    wb = openpyxl.load_workbook(source)
+    wb.active["O6"] = "52260119720303004"  # 李秀英: 17 characters
+    wb.save(source)
+    prepared, result = run_import(db, [source])
+    assert result.refused
+    out = write_error_report(source, result.errors + result.warnings, tmp_path / "报告.xlsx", {"平寨村": 3})
+    report = openpyxl.load_workbook(out)
+    assert report.sheetnames[0] == SUMMARY_SHEET
+    ws = report["平寨村"]
+    note_col = 17
+    assert ws.cell(row=3, column=note_col).value == NOTE_HEADER
+    assert "身份证号" in ws.cell(row=6, column=note_col).value and ws.cell(row=6, column=note_col).value.startswith("错误")
+    assert ws["O6"].fill.fgColor.rgb.endswith("FF9999")
+    assert ws["A1"].value == "平寨村库区搬迁群众花名册"  # the rest of the workbook is kept
+    assert report[SUMMARY_SHEET].max_row >= 2
+
+
+def test_report_paths_for_several_files(tmp_path):
+    """One file: the report goes where asked; several: one report each, named after the file."""
+    assert report_paths(tmp_path / "r.xlsx", ["a.xlsx"]) == {"a.xlsx": tmp_path / "r.xlsx"}
+    paths = report_paths(tmp_path / "r.xlsx", ["x/a.xlsx", "y/b.xlsx"])
+    assert paths == {"x/a.xlsx": tmp_path / "r-a.xlsx", "y/b.xlsx": tmp_path / "r-b.xlsx"}
