@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import sys
 from pathlib import Path
@@ -494,6 +495,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (e.g. `stats | head`): stop quietly, and keep Python from complaining
+        # about the unflushed pipe at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # the clerk never sees a traceback; the log keeps it
         log_exception(exc, f"命令行：{' '.join(argv)}")
         print(unexpected_message(exc), file=sys.stderr)

@@ -105,3 +105,10 @@ def test_python_dash_m_app_runs_without_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "app", "--db", str(tmp_path / "x.db"), "check"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "找不到" in proc.stderr
+
+
+def test_output_cut_short_by_the_reader_is_not_an_error(demo_db):
+    """`check | head -1` stops quietly: no error line, nothing written to the error log."""
+    proc = subprocess.run(f'"{sys.executable}" -m app --db "{demo_db}" check | head -1', shell=True,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.stdout.startswith("数据库文件") and proc.stderr == ""
