@@ -13,6 +13,7 @@ from app.db import Database
 from app.services import town
 from app.ui.data_safety import DataSafetyPage
 from app.ui.household_list import HouseholdListPage
+from app.ui.ledger_pages import WorkPages
 from app.ui.org_page import OrgPage
 
 
@@ -52,10 +53,15 @@ class MainWindow(QMainWindow):
         self.households = HouseholdListPage(db)
         self.org = OrgPage(db)
         self.org.changed.connect(self.households.reload_choices)
+        self.work = WorkPages(db)
+        self.add_page("首页", self.work.dashboard)
         self.add_page("户档案", self.households)
+        for name, page in self.work.nav_pages():
+            self.add_page(name, page)
         self.add_page("基础信息", self.org)
         self.safety = DataSafetyPage(db)
         self.add_page("数据安全", self.safety)
+        self.work.dashboard.open_requested.connect(self.open_target)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.nav.setCurrentRow(0)
 
@@ -76,12 +82,17 @@ class MainWindow(QMainWindow):
         self.nav.addItem(item)
         self.pages.addWidget(page)
 
+    def open_target(self, target) -> None:
+        """A 首页 figure was clicked: show the list behind it."""
+        self.work.open(target, self.households, lambda page: self.nav.setCurrentRow(self.pages.indexOf(page)))
+
     def focus_search(self) -> None:
-        self.nav.setCurrentRow(0)
+        self.nav.setCurrentRow(self.pages.indexOf(self.households))
         self.households.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.households.search.selectAll()
 
     def closeEvent(self, event) -> None:
         self.safety.shutdown()
         self.households.background.wait(3000)
+        self.work.wait(3000)
         super().closeEvent(event)

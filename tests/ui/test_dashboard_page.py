@@ -11,7 +11,6 @@ from app.services import problems as ps
 from app.services import stats
 from app.ui.dashboard import DashboardPage, Target
 from app.ui.household_list import HouseholdListPage
-from app.ui.ledger_pages import WorkPages
 from app.ui.main_window import MainWindow
 from tests.ledgers.helpers import key_households, unit_id
 
@@ -71,21 +70,16 @@ def test_clicking_a_village_row_lists_its_households(qtbot, db, place, dashboard
 
 
 def test_the_main_window_routes_a_figure_to_its_page(qtbot, db, homes):
-    """With the work pages in the navigation, 逾期问题 switches to 问题台账 showing only the overdue problem."""
+    """In the main window, clicking 逾期问题 switches to 问题台账 showing only the overdue problem."""
     overdue_problem(db)
     window = MainWindow(db)
     qtbot.addWidget(window)
-    work = WorkPages(db)
-    window.add_page("首页", work.dashboard)
-    for name, page in work.nav_pages():
-        window.add_page(name, page)
-    work.dashboard.open_requested.connect(lambda target: work.open(
-        target, window.households, lambda page: window.nav.setCurrentRow(window.pages.indexOf(page))))
+    work = window.work
     names = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert {"首页", "包保", "走访", "问题台账", "干部与单位"} <= set(names)
+    assert names[0] == "首页" and {"包保", "走访", "问题台账", "干部与单位"} <= set(names)
     window.show()
-    with qtbot.waitSignal(work.dashboard.loaded, timeout=3000):
-        window.nav.setCurrentRow(names.index("首页"))
+    assert window.pages.currentWidget() is work.dashboard
+    qtbot.waitUntil(lambda: work.dashboard.cards["overdue"].value.text() == "1", timeout=3000)
     assert work.dashboard.cards["overdue"].value.text() == "1"
     with qtbot.waitSignal(work.problems.loaded, timeout=3000):
         work.dashboard.click("overdue")
