@@ -60,7 +60,7 @@ def build_parser() -> Parser:
     db_help = f"数据库文件（默认：{config.default_db_path()}）"
     parser = Parser(prog="python -m app", description=f"{APP_NAME}：不带命令时打开图形界面。")
     parser.add_argument("--db", type=Path, help=db_help)
-    parser.add_argument("--version", action="version", version=f"houfu {__version__}")
+    parser.add_argument("--version", action="version", version=f"houfu {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
 
     def command(name: str, help_text: str) -> Parser:
