@@ -119,8 +119,12 @@ def skip_reason(cells: tuple) -> str | None:
     return None
 
 
-def _repeats_header(cells: tuple) -> bool:
+def _repeats_header(cells: tuple, columns: dict[str, int]) -> bool:
     """A header line copied again further down (registers pasted page by page)."""
+    col = columns.get("name", 0)
+    probe = cells[col - 1] if 0 < col <= len(cells) else None
+    if not isinstance(probe, str) or match_header(probe) != "name":  # cheap test first: one cell per row
+        return False
     filled = [v for v in cells if isinstance(v, str) and v.strip()]
     if len(filled) < 3:
         return False
@@ -216,7 +220,7 @@ def group_sheet(sheet: Sheet, header: Header | None = None) -> SheetParse:
         reason = skip_reason(cells)
         if reason is None and number < start + 2 and _is_numbering_or_units(cells):
             reason = "编号行"
-        if reason is None and _repeats_header(cells):
+        if reason is None and _repeats_header(cells, columns):
             reason = "重复的表头"
         if reason is not None:
             if reason != "空行":

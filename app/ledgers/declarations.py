@@ -14,6 +14,7 @@ from app.ledgers.spec import (
 )
 from app.models import Cadre, Household, Problem, ProblemProgress, Village, Visit
 from app.services import stats
+from app.ledgers.work import WORK_LEDGERS  # noqa: E402  (the ledgers of work done, declared alike)
 
 
 def _today(today: dt.date) -> dt.date:
@@ -189,7 +190,7 @@ VISITS = Ledger(
 
 
 # Every declared ledger, in navigation order. `export ledger NAME` takes these names.
-LEDGERS: dict[str, Ledger] = {ledger.name: ledger for ledger in (VISITS, PROBLEMS)}
+LEDGERS: dict[str, Ledger] = {ledger.name: ledger for ledger in (VISITS, PROBLEMS, *WORK_LEDGERS)}
 
 
 def ledger_by_name(name: str) -> Ledger:

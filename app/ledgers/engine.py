@@ -21,18 +21,19 @@ from sqlalchemy.orm import Session, aliased
 from app.db import Database
 from app.ledgers import values as vals
 from app.ledgers.spec import (
-    REF_CADRE, REF_HOUSEHOLD, REF_POINT, REF_UNIT, REF_VILLAGE, Field, Kind, Ledger, LedgerError, LedgerQuery,
+    REF_CADRE, REF_HOUSEHOLD, REF_MEMBER, REF_POINT, REF_UNIT, REF_VILLAGE, Field, Kind, Ledger, LedgerError, LedgerQuery,
     LedgerRefused, Virtual,
 )
-from app.models import Cadre, Household, SettlementPoint, Unit, Village
+from app.models import Cadre, Household, Member, SettlementPoint, Unit, Village
 from app.rules import normalize_id
 
 REF_MODELS: dict[str, type] = {
     REF_HOUSEHOLD: Household, REF_POINT: SettlementPoint, REF_VILLAGE: Village, REF_UNIT: Unit,
-    REF_CADRE: Cadre,
+    REF_CADRE: Cadre, REF_MEMBER: Member,
 }
 REF_NOUNS: dict[str, str] = {
     REF_HOUSEHOLD: "户", REF_POINT: "安置点", REF_VILLAGE: "村", REF_UNIT: "责任单位", REF_CADRE: "干部",
+    REF_MEMBER: "家庭成员",
 }
 CHUNK = 500
 
@@ -372,6 +373,8 @@ def write(s: Session, ledger: Ledger, record_id: int | None, raw: Mapping[str, A
     for f in ledger.fields:
         setattr(row, f.key, values[f.key])
     s.flush()
+    if ledger.after_write is not None:
+        ledger.after_write(s, row, today)
     return Saved(row.id, record_id is None)
 
 
@@ -400,11 +403,19 @@ class RefChoice:
     parent_id: int | None = None  # a point's village
 
 
-def ref_choices(db: Database, ref: str, *, keep: Iterable[int | None] = ()) -> list[RefChoice]:
+def ref_choices(db: Database, ref: str, *, keep: Iterable[int | None] = (),
+                household_id: int | None = None) -> list[RefChoice]:
     """What a reference field offers: villages, points, active units and cadres (plus `keep`, the ids a
-    record already holds, even when since deactivated). Not for households: use find_households."""
+    record already holds, even when since deactivated); members: those 在册 of household_id (plus keep).
+    Not for households: use find_households."""
     keep_ids = [i for i in keep if i is not None]
     with db.read() as s:
+        if ref == REF_MEMBER:
+            rows = s.execute(select(Member.id, Member.name, Member.relation)
+                             .where(or_(Member.household_id == (household_id or 0), Member.id.in_(keep_ids)))
+                             .where(or_(Member.status == "在册", Member.id.in_(keep_ids)))
+                             .order_by(Member.sort_order, Member.id))
+            return [RefChoice(i, f"{n}（{r}）" if r else n, household_id) for i, n, r in rows]
         if ref == REF_VILLAGE:
             return [RefChoice(i, n) for i, n in s.execute(select(Village.id, Village.name).order_by(Village.name))]
         if ref == REF_POINT:

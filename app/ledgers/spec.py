@@ -34,7 +34,8 @@ REF_POINT = "point"
 REF_VILLAGE = "village"
 REF_UNIT = "unit"
 REF_CADRE = "cadre"
-REF_TARGETS: tuple[str, ...] = (REF_HOUSEHOLD, REF_POINT, REF_VILLAGE, REF_UNIT, REF_CADRE)
+REF_MEMBER = "member"  # a member of the record's household (the form offers that household's members)
+REF_TARGETS: tuple[str, ...] = (REF_HOUSEHOLD, REF_POINT, REF_VILLAGE, REF_UNIT, REF_CADRE, REF_MEMBER)
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,9 @@ class Ledger:
     export_order: tuple[str, ...] = ()  # order of the Excel columns (default: as the table)
     description: str = ""
     noun: str = "条"  # the counting word: 共 12 条
+    # Runs inside the save's transaction after the record is written: after_write(session, row, today).
+    # Where an entry changes a household's situation, the archive follows here (with its history).
+    after_write: Callable[[Any, Any, dt.date], None] | None = None
 
     def __post_init__(self) -> None:
         keys = [f.key for f in self.fields]

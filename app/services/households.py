@@ -519,26 +519,8 @@ def _apply(s: Session, data: HouseholdData) -> tuple[int, list[history.Change]]:
 
 def refresh_derived(s: Session, h: Household) -> None:
     """Recompute the household's cached key groups, archive state, head, counts and search text."""
-    members = list(s.scalars(select(Member).where(Member.household_id == h.id).order_by(Member.sort_order)))
-    facts = HouseholdFacts(
-        members=[MemberFacts(m.name, m.relation, m.sex, m.id_number, m.birth_date, m.labour, m.status, m.id)
-                 for m in members],
-        village=str(h.village_id) if h.village_id else None,
-        settlement_point=str(h.settlement_point_id) if h.settlement_point_id else None,
-        housing_status=h.housing_status or None,
-        land_mu=h.land_mu,
-        declared_tags=frozenset(t for t in s.scalars(select(HouseholdTag.tag)
-                                                     .where(HouseholdTag.household_id == h.id))),
-        household_size=h.household_size,
-    )
-    elsewhere = _ids_held_elsewhere(s, [m.id_number for m in members if m.id_number], h.id)
-    cache = derive(facts, archive_no=h.archive_no, phone=h.phone, member_phones=[m.phone for m in members],
-                   duplicate_ids=elsewhere)
-    h.key_flags = cache.key_flags
-    h.archive_state = cache.archive_state
-    h.head_name = cache.head_name
-    h.member_count = cache.member_count
-    h.search_text = cache.search_text
+    refresh_derived_many(s, [h.id])
+    s.expire(h, ["key_flags", "archive_state", "head_name", "member_count", "search_text"])
 
 
 def refresh_derived_many(s: Session, household_ids: Sequence[int]) -> None:

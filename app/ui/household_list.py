@@ -125,9 +125,12 @@ class HouseholdListPage(QWidget):
         head.addStretch(1)
         self.new_button = primary_button("新建户")
         self.open_button = QPushButton("打开")
+        self.import_button = QPushButton("导入花名册…")
+        self.export_button = QPushButton("导出Excel…")
         self.new_button.setEnabled(not db.readonly)
-        head.addWidget(self.new_button)
-        head.addWidget(self.open_button)
+        self.import_button.setEnabled(not db.readonly)
+        for button in (self.import_button, self.export_button, self.new_button, self.open_button):
+            head.addWidget(button)
         layout.addLayout(head)
 
         filters = QHBoxLayout()
@@ -182,6 +185,8 @@ class HouseholdListPage(QWidget):
         self.view.doubleClicked.connect(lambda index: self.open_household(self.model.household_id(index.row())))
         self.open_button.clicked.connect(self.open_selected)
         self.new_button.clicked.connect(lambda: self.open_household(None))
+        self.import_button.clicked.connect(self.import_registers)
+        self.export_button.clicked.connect(self.export_archive)
 
         self.reload_choices()
         self.refresh()
@@ -265,6 +270,52 @@ class HouseholdListPage(QWidget):
         else:
             self._editor.load(household_id)
         self._editor.exec()
+
+    def import_registers(self) -> None:
+        """The import wizard; after an import the filters and the list show the new data."""
+        from app.ui.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.db, self)
+        wizard.imported.connect(lambda _result: (self.reload_choices(), self.model.invalidate(), self.refresh()))
+        wizard.exec()
+
+    def export_archive(self) -> None:
+        """Save the whole archive as a township-layout workbook (one row per person), off the GUI thread."""
+        import datetime as dt
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from app.io.export import export_households
+        from app.ui.errors import info
+
+        name = f"搬迁群众花名册-{dt.date.today():%Y%m%d}.xlsx"
+        target, _ = QFileDialog.getSaveFileName(self, "导出户档案", str(Path.home() / name), "Excel 文件 (*.xlsx)")
+        if not target:
+            return
+        path = Path(target if target.lower().endswith(".xlsx") else target + ".xlsx")
+        self.export_button.setEnabled(False)
+        self.export_button.setText("正在导出…")
+
+        def done(summary) -> None:
+            self._export_finished()
+            info(self, "导出完成", f"已导出 {summary.households} 户、{summary.members} 人：\n{path}")
+
+        def failed(exc: BaseException) -> None:
+            self._export_finished()
+            from app.ui.errors import show_unexpected, warn
+
+            if isinstance(exc, OSError):
+                warn(self, "无法导出", f"无法写入文件：{path}（{exc.strerror or exc}）")
+            else:
+                show_unexpected(exc, self)
+
+        self._export_job = Background(self)
+        self._export_job.submit(lambda: export_households(self.db, path), done, failed)
+
+    def _export_finished(self) -> None:
+        self.export_button.setEnabled(True)
+        self.export_button.setText("导出Excel…")
 
     def _after_save(self, household_id: int) -> None:
         self.model.invalidate()

@@ -61,8 +61,10 @@ def sample_values(db, ledger: Ledger, refs: dict[str, int], today: dt.date, vari
 
 def all_refs(db, place, add_household) -> dict[str, int]:
     village, big, _small = place
-    return {"household": add_household("吴样本"), "point": big, "village": village, "unit": unit_id(db),
-            "cadre": cadre(db, "陈样本", "镇班子成员", "副镇长")}
+    household = add_household("吴样本")
+    member = engine.ref_choices(db, "member", household_id=household)[0].id
+    return {"household": household, "point": big, "village": village, "unit": unit_id(db),
+            "cadre": cadre(db, "陈样本", "镇班子成员", "副镇长"), "member": member}
 
 
 def answer(dialog_type, fill, *, accept_with=None):

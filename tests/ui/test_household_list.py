@@ -80,3 +80,36 @@ def test_the_table_model_is_a_correct_qt_model(qtmodeltester, db, add_household)
     model.set_ids(hs.query_ids(db, hs.HouseholdQuery()))
     qtmodeltester.check(model)
     assert model.data(model.index(0, 7), Qt.ItemDataRole.DisplayRole) == "完整"
+
+
+def test_export_button_writes_the_archive_workbook(qtbot, page, tmp_path, monkeypatch):
+    """导出Excel… saves every person of the archive in a workbook the clerk chose."""
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "花名册.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    shown = []
+    monkeypatch.setattr("app.ui.errors.info", lambda _p, title, text: shown.append(text))
+    page.export_button.click()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert "3 户" in shown[0] and target.exists()
+    names = {c.value for row in load_workbook(target).active.iter_rows() for c in row}
+    assert {"张国强", "赵志刚", "孙丽", "李秀英"} <= names
+
+
+def test_import_button_opens_the_wizard_and_refreshes_after_import(qtbot, page, monkeypatch):
+    """导入花名册… opens the wizard; an import it reports refreshes the list's villages and rows."""
+    from app.ui import import_wizard
+
+    opened = []
+
+    def fake_exec(wizard):
+        opened.append(wizard)
+        wizard.imported.emit(None)
+        return 0
+
+    monkeypatch.setattr(import_wizard.ImportWizard, "exec", fake_exec)
+    with qtbot.waitSignal(page.loaded, timeout=3000):
+        page.import_button.click()
+    assert opened

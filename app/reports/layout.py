@@ -1,0 +1,95 @@
+"""Page layout shared by every PDF: A4 after GB/T 9704 (margins 37/35/28/26 mm), FangSong-style body,
+Song/Hei titles, "— N —" page numbers (odd pages right, even pages left), and CJK-wrapping tables whose
+header repeats on every page and whose rows never split. No Qt, no database."""
+
+from __future__ import annotations
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
+
+from app.reports.fonts import FontSet
+
+PAGE_W, PAGE_H = A4
+TOP, BOTTOM, LEFT, RIGHT = 37 * mm, 35 * mm, 28 * mm, 26 * mm
+TEXT_W = PAGE_W - LEFT - RIGHT
+RULE = colors.HexColor("#333333")
+HEAD_BG = colors.HexColor("#EDEDED")
+
+
+class Styles:
+    """Paragraph styles of one build, on the fonts chosen for it."""
+
+    def __init__(self, fonts: FontSet) -> None:
+        self.fonts = fonts
+        base = dict(wordWrap="CJK", textColor=colors.black)
+        self.title = ParagraphStyle("title", fontName=fonts.title, fontSize=22, leading=33, alignment=TA_CENTER,
+                                    spaceAfter=12, **base)
+        self.h1 = ParagraphStyle("h1", fontName=fonts.hei, fontSize=16, leading=28, spaceBefore=10, spaceAfter=4,
+                                 keepWithNext=1, **base)
+        self.h2 = ParagraphStyle("h2", fontName=fonts.hei, fontSize=13, leading=22, spaceBefore=6, spaceAfter=3,
+                                 keepWithNext=1, **base)
+        self.body = ParagraphStyle("body", fontName=fonts.body, fontSize=16, leading=28, firstLineIndent=32,
+                                   alignment=TA_LEFT, **base)
+        self.note = ParagraphStyle("note", fontName=fonts.body, fontSize=11, leading=17, **base)
+        self.cell = ParagraphStyle("cell", fontName=fonts.body, fontSize=10.5, leading=14, **base)
+        self.cell_r = ParagraphStyle("cell_r", parent=self.cell, alignment=TA_RIGHT)
+        self.cell_c = ParagraphStyle("cell_c", parent=self.cell, alignment=TA_CENTER)
+        self.head = ParagraphStyle("head", fontName=fonts.hei, fontSize=10.5, leading=14, alignment=TA_CENTER,
+                                   **base)
+        self.cover_big = ParagraphStyle("cover_big", fontName=fonts.title, fontSize=26, leading=40,
+                                        alignment=TA_CENTER, **base)
+        self.cover = ParagraphStyle("cover", fontName=fonts.body, fontSize=16, leading=30, alignment=TA_CENTER,
+                                    **base)
+
+    def p(self, text: object, style: ParagraphStyle | None = None) -> Paragraph:
+        style = style or self.body
+        return Paragraph(self.fonts.markup(text, style.fontName), style)
+
+
+def table(st: Styles, header: list[str], rows: list[list[object]], widths: list[float], *,
+          numeric: set[int] = frozenset(), total: bool = False) -> Table:
+    """A ruled table: Paragraph cells (CJK wrap), header repeated on every page, rows never split; widths
+    are fractions of the text width. `numeric` columns align right; `total` bolds the last row."""
+    head = [Paragraph(st.fonts.markup(h, st.fonts.hei), st.head) for h in header]
+    body = [[st.p(v, st.cell_r if i in numeric else st.cell) for i, v in enumerate(r)] for r in rows]
+    t = Table([head] + body, colWidths=[w * TEXT_W for w in widths], repeatRows=1, splitInRow=0, hAlign="CENTER")
+    style = [("GRID", (0, 0), (-1, -1), 0.5, RULE), ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 3),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), 3), ("LEFTPADDING", (0, 0), (-1, -1), 3),
+             ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
+    if total and rows:
+        style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F6F6F6")))
+    t.setStyle(TableStyle(style))
+    return t
+
+
+def page_number(canvas, doc) -> None:
+    """"— N —" at the foot: odd pages on the right, even pages on the left (GB/T 9704 §7.5)."""
+    n = canvas.getPageNumber() - getattr(doc, "number_offset", 0)
+    if n < 1:
+        return
+    canvas.saveState()
+    canvas.setFont(doc.fonts.title, 14)
+    text = f"— {n} —"
+    y = BOTTOM - 14 * mm
+    if n % 2:
+        canvas.drawRightString(PAGE_W - RIGHT - 7 * mm, y, text)
+    else:
+        canvas.drawString(LEFT + 7 * mm, y, text)
+    canvas.restoreState()
+
+
+def document(out, fonts: FontSet, *, title: str, number_offset: int = 0) -> BaseDocTemplate:
+    """An A4 document with the GB/T 9704 text area; pages before `number_offset` + 1 carry no number."""
+    doc = BaseDocTemplate(out, pagesize=A4, leftMargin=LEFT, rightMargin=RIGHT, topMargin=TOP,
+                          bottomMargin=BOTTOM, title=title, initialFontName=fonts.body, author="搬迁群众后续扶持台账", creator="houfu")
+    doc.fonts = fonts
+    doc.number_offset = number_offset
+    frame = Frame(LEFT, BOTTOM, TEXT_W, PAGE_H - TOP - BOTTOM, id="text", leftPadding=0, rightPadding=0,
+                  topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=page_number)])
+    return doc
