@@ -22,7 +22,8 @@ from app.services import baobao as bs
 from app.services import households as hs
 from app.services.visits import month_of
 from app.ui.errors import info
-from app.ui.ledger_widgets import RED, DateField, ErrorBanner, PagedColumn, PagedModel, make_table, size_columns
+from app.ui.ledger_widgets import RED, DateField, ErrorBanner, make_table, size_columns
+from app.ui.paged_model import PagedColumn, PagedModel
 from app.ui.rows_model import Column, RowsModel, display
 from app.ui.widgets import fill_combo, page_title, primary_button, select_data
 from app.ui.workers import Background

@@ -3,11 +3,9 @@ list stays fast at 100,000 households; queries run off the GUI thread."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
@@ -17,10 +15,10 @@ from app.db import Database
 from app.rules import flags_to_tags
 from app.services import households as hs
 from app.services import town
+from app.ui.paged_model import PagedColumn, PagedModel
 from app.ui.widgets import fill_combo, page_title, primary_button, select_data, setup_table
 from app.ui.workers import Background
 
-PAGE = 200
 STATE_COLOURS = {vocab.ARCHIVE_INCOMPLETE: QColor("#b9770e"), vocab.ARCHIVE_INCONSISTENT: QColor("#c0392b")}
 
 
@@ -28,83 +26,32 @@ def _tags_text(flags: int) -> str:
     return "、".join(flags_to_tags(flags))
 
 
-# (header, row -> text, sort key of services.households.SORT_COLUMNS or None)
-COLUMNS: list[tuple[str, Any, str | None]] = [
-    ("档案编号", lambda r: r.archive_no, "archive_no"),
-    ("户主", lambda r: r.head_name, "head_name"),
-    ("村", lambda r: r.village, "village"),
-    ("组", lambda r: r.group_name, "group"),
-    ("安置点", lambda r: r.point, "point"),
-    ("在册人口", lambda r: str(r.member_count), "member_count"),
-    ("重点户类型", lambda r: _tags_text(r.key_flags), "key_flags"),
-    ("档案", lambda r: vocab.ARCHIVE_STATE_LABELS[r.archive_state], "archive_state"),
-    ("联系电话", lambda r: r.phone, None),
+# Sort keys are those of services.households.SORT_COLUMNS; 联系电话 does not sort.
+COLUMNS: list[PagedColumn] = [
+    PagedColumn("档案编号", lambda r: r.archive_no, 100, sort_key="archive_no"),
+    PagedColumn("户主", lambda r: r.head_name, 80, sort_key="head_name"),
+    PagedColumn("村", lambda r: r.village, 90, sort_key="village"),
+    PagedColumn("组", lambda r: r.group_name, 60, sort_key="group"),
+    PagedColumn("安置点", lambda r: r.point, 170, sort_key="point"),
+    PagedColumn("在册人口", lambda r: str(r.member_count), 70, align_right=True, sort_key="member_count"),
+    PagedColumn("重点户类型", lambda r: _tags_text(r.key_flags), 200, sort_key="key_flags"),
+    PagedColumn("档案", lambda r: vocab.ARCHIVE_STATE_LABELS[r.archive_state], 70, sort_key="archive_state"),
+    PagedColumn("联系电话", lambda r: r.phone, 110),
 ]
+STATE_COLUMN = 7
 
 
-class HouseholdTableModel(QAbstractTableModel):
-    """Rows are household ids; their display rows are fetched PAGE at a time and kept in a small cache."""
+class HouseholdTableModel(PagedModel):
+    """The archive list: household ids, rows fetched by the page; the 档案 column coloured by its state."""
 
     def __init__(self, db: Database, parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(COLUMNS, lambda ids: hs.fetch_rows(db, ids),
+                         colour=lambda r: STATE_COLOURS.get(r.archive_state), colour_columns={STATE_COLUMN},
+                         parent=parent)
         self.db = db
-        self.ids: list[int] = []
-        self._pages: OrderedDict[int, list[hs.HouseholdRow]] = OrderedDict()
-
-    def set_ids(self, ids: list[int]) -> None:
-        self.beginResetModel()
-        self.ids = ids
-        self._pages.clear()
-        self.endResetModel()
-
-    def invalidate(self) -> None:
-        """Forget fetched rows (after an edit) and repaint."""
-        self._pages.clear()
-        if self.ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
 
     def household_id(self, row: int) -> int:
-        return self.ids[row]
-
-    def row(self, row: int) -> hs.HouseholdRow | None:
-        page = row // PAGE
-        rows = self._pages.get(page)
-        if rows is None:
-            chunk = self.ids[page * PAGE:(page + 1) * PAGE]
-            fetched = {r.id: r for r in hs.fetch_rows(self.db, chunk)}
-            rows = [fetched.get(i) for i in chunk]
-            self._pages[page] = rows
-            if len(self._pages) > 50:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(page)
-        offset = row - page * PAGE
-        return rows[offset] if offset < len(rows) else None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.ids)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.ids)):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            r = self.row(index.row())
-            return COLUMNS[index.column()][1](r) if r else ""
-        if role == Qt.ItemDataRole.ForegroundRole and COLUMNS[index.column()][0] == "档案":
-            r = self.row(index.row())
-            colour = STATE_COLOURS.get(r.archive_state) if r else None
-            return QBrush(colour) if colour else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[index.column()][0] == "在册人口":
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section][0]
-        return None
+        return self.id_at(row)
 
 
 class HouseholdListPage(QWidget):
@@ -170,8 +117,8 @@ class HouseholdListPage(QWidget):
         header.setSortIndicatorShown(True)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         header.sectionClicked.connect(self._sort_clicked)
-        for col, width in enumerate((100, 80, 90, 60, 170, 70, 200, 70)):
-            self.view.setColumnWidth(col, width)
+        for col, column in enumerate(COLUMNS[:-1]):
+            self.view.setColumnWidth(col, column.width)
         layout.addWidget(self.view, 1)
 
         self.debounce = QTimer(self)
@@ -212,10 +159,10 @@ class HouseholdListPage(QWidget):
         self.refresh()
 
     def _sort_clicked(self, section: int) -> None:
-        key = COLUMNS[section][2]
+        key = COLUMNS[section].sort_key
         if key is None:
             self.view.horizontalHeader().setSortIndicator(
-                [c[2] for c in COLUMNS].index(self.query.sort), Qt.SortOrder.DescendingOrder
+                [c.sort_key for c in COLUMNS].index(self.query.sort), Qt.SortOrder.DescendingOrder
                 if self.query.descending else Qt.SortOrder.AscendingOrder)
             return
         descending = self.query.sort == key and not self.query.descending

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 from app.db import Database, DatabaseError
 from app.ledgers import Field, Kind, Ledger, LedgerQuery, LedgerRefused
 from app.ledgers import engine
-from app.ledgers.spec import REF_HOUSEHOLD, Virtual
+from app.ledgers.spec import REF_HOUSEHOLD, REF_MEMBER, Virtual
 from app.ui.errors import confirm, info, warn
-from app.ui.ledger_widgets import RED, DateField, ErrorBanner, HouseholdPicker, PagedColumn, PagedModel, make_table
+from app.ui.ledger_widgets import RED, DateField, ErrorBanner, HouseholdPicker, make_table
+from app.ui.paged_model import PagedColumn, PagedModel
 from app.ui.widgets import fill_combo, page_title, primary_button, select_data, set_invalid
 from app.ui.workers import Background
 
@@ -194,9 +195,26 @@ class LedgerForm(QDialog):
         picker = self.widgets.get(ledger.household_field or "")
         if isinstance(picker, HouseholdPicker):
             picker.changed.connect(self._follow_household)
+        self._refill_members()
+
+    def _refill_members(self) -> None:
+        """A member field offers the members of the chosen household (keeping the one already chosen)."""
+        picker = self.widgets.get(self.ledger.household_field or "")
+        household_id = picker.value() if isinstance(picker, HouseholdPicker) else None
+        for f in self.ledger.form_fields:
+            w = self.widgets.get(f.key)
+            if f.kind is not Kind.REF or f.ref != REF_MEMBER or not isinstance(w, QComboBox):
+                continue
+            current = w.currentData()
+            choices = engine.ref_choices(self.db, REF_MEMBER, household_id=household_id or 0)
+            w.blockSignals(True)
+            fill_combo(w, ((c.label, c.id) for c in choices), blank="（请选择）" if f.required else "（不选）")
+            select_data(w, current)
+            w.blockSignals(False)
 
     def _follow_household(self) -> None:
         """A record about a household is about its village and point: show them as soon as it is chosen."""
+        self._refill_members()
         household_id = self.widgets[self.ledger.household_field].value()
         if household_id is None:
             return
