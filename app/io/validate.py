@@ -256,6 +256,11 @@ def parse_count(value: object) -> int | None:
     return int(word) if word.isdigit() and len(word) < 6 else None
 
 
+def _month_may_have_lost_zero(value: object) -> bool:
+    """A plain number such as 2019.1: January as read, but Excel turns a typed 2019.10 into the same number."""
+    return isinstance(value, float) and not isinstance(value, ShownFloat) and f"{value:.6g}".endswith(".1")
+
+
 def _relocation_value(value: object) -> object:
     """Read 2019.10 as Excel shows it: a fixed-decimals number becomes its shown text."""
     if isinstance(value, ShownFloat):
@@ -364,6 +369,12 @@ class _Checker:
             elif value:
                 data.relocation_date = value
                 present.add("relocation_date")
+                if _month_may_have_lost_zero(_relocation_value(c.value)):
+                    h.warnings.append(self.issue(
+                        WARNING, c.row, "relocation_date",
+                        f"搬迁时间“{text(c.value)}”是数字，按{value[:4]}年1月导入；如果原来填的是{value[:4]}.10（10月），"
+                        "Excel 已把末尾的0去掉，请把这一列设为“文本”后重新填写，或导入后在户档案中改正",
+                        c.value, c.col))
         for key, attr, label in (("land_mu", "land_mu", "承包地面积"), ("annual_income", "annual_income", "家庭年收入")):
             if (c := cell(key)) is not None:
                 value, problem = parse_decimal(c.value, label)

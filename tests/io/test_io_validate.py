@@ -190,3 +190,15 @@ def test_every_issue_is_tied_to_file_sheet_row_and_column():
     assert (issue.file, issue.sheet, issue.row, issue.column, issue.header) == ("f.xlsx", "表1", 2, "F", "身份证号")
     assert issue.value == "12345"
     assert set(issue.as_json()) == {"file", "sheet", "row", "column", "message"}
+
+
+def test_plain_number_2019_1_reads_as_january_with_a_warning_about_october():
+    """A General-format 2019.1 imports as January, with a warning that a typed 2019.10 loses its 0 in Excel."""
+    v = run(family(搬迁时间=2019.1))
+    assert messages(v) == []
+    assert v.households[0].data.relocation_date == "2019-01"
+    warned = [m for _r, col, m in messages(v, WARNING) if "2019.10" in m]
+    assert len(warned) == 1
+    clean = run(family(搬迁时间=ShownFloat(2019.1, 2)))
+    assert clean.households[0].data.relocation_date == "2019-10"
+    assert not [m for _r, _c, m in messages(clean, WARNING) if "2019.10" in m]
