@@ -7,7 +7,6 @@ one per row, so 10,000 households apply in seconds.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from types import SimpleNamespace
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app import vocab
 from app.io.validate import HouseholdIn, Known, MemberIn, Person, Validation
-from app.models import ChangeLog, Household, HouseholdTag, Member, SettlementPoint, Unit, Village
+from app.models import Household, HouseholdTag, Member, SettlementPoint, Unit, Village
 from app.models._common import now
 from app.services import history
 from app.services.households import HOUSEHOLD_LABELS, MEMBER_LABELS, TAGS_LABEL, HouseholdData, MemberData
@@ -104,16 +103,6 @@ class Plan:
         return sum(len(op.new_members) for op in self.new + self.updated)
 
 
-def _shown(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def plan(s: Session, validation: Validation, *, skip_invalid: bool,
          cancel: Callable[[], bool] | None = None) -> Plan:
     """Sort the households into new / updated (with their changes) / unchanged / skipped. Writes nothing.
@@ -182,7 +171,8 @@ def _diff_household(op: Op, h: HouseholdIn, target: SimpleNamespace, village_nam
         old, new = getattr(target, attr), getattr(h.data, attr)
         if old != new:
             op.values[attr] = new
-            op.changes.append(history.Change("户", HOUSEHOLD_LABELS[attr], _shown(old), _shown(new)))
+            op.changes.append(history.Change("户", HOUSEHOLD_LABELS[attr], history.display_text(old),
+                                             history.display_text(new)))
     old_village = village_names.get(target.village_id) if target.village_id else None
     village = h.village or old_village
     if h.village and h.village != old_village:
@@ -223,8 +213,8 @@ def _diff_members(op: Op, h: HouseholdIn, target: SimpleNamespace) -> None:
                 old, new = getattr(existing, attr), getattr(md, attr)
                 if old != new:
                     values[attr] = new
-                    op.changes.append(history.Change(md.name or existing.name, MEMBER_LABELS[attr], _shown(old),
-                                                     _shown(new), existing.id))
+                    op.changes.append(history.Change(md.name or existing.name, MEMBER_LABELS[attr], history.display_text(old),
+                                                     history.display_text(new), existing.id))
         if values:
             op.member_updates.append(MemberUpdate(existing.id, values))
 
@@ -383,7 +373,7 @@ def write(s: Session, p: Plan, reason: str, *, progress: Callable[[float], None]
     refresh_derived_many(s, created_ids + [op.target.id for op in p.updated])
     if progress is not None:
         progress(0.85)
-    _record(s, list(zip(created_ids, (op.changes for op in p.new)))
+    history.record_many(s, list(zip(created_ids, (op.changes for op in p.new)))
             + [(op.target.id, op.changes) for op in p.updated], reason)
     s.flush()
     if progress is not None:
@@ -401,22 +391,3 @@ def _attach_ids(changes: list[history.Change], member_ids: list[int]) -> None:
                 changes[i] = history.Change(c.subject, c.field, c.old, c.new, member_id)
 
 
-def _record(s: Session, entries: list[tuple[int, list[history.Change]]], reason: str) -> None:
-    """history.record for many households at once: one hash chain, one query for its last link.
-
-    (Calling history.record per household would flush and query once per household: ~10,000 round trips.)
-    """
-    if not entries:
-        return
-    s.flush()
-    at = now()
-    prev = s.scalar(select(ChangeLog.row_hash).order_by(ChangeLog.id.desc()).limit(1)) or ""
-    rows = []
-    for household_id, changes in entries:
-        for c in changes:
-            prev = history._row_hash(prev, at, household_id, c.member_id, c.subject, c.field, c.old, c.new, reason)
-            rows.append({"at": at, "household_id": household_id, "member_id": c.member_id, "subject": c.subject,
-                         "field": c.field, "old_value": c.old, "new_value": c.new, "reason": reason, "row_hash": prev})
-    # Plain executemany keeps the insertion order, so ids follow the chain as verify_chain reads it.
-    for start in range(0, len(rows), 5000):
-        s.execute(ChangeLog.__table__.insert(), rows[start:start + 5000])

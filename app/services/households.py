@@ -400,16 +400,6 @@ def validate(data: HouseholdData, elsewhere: dict[str, str]) -> list[FieldError]
     return errors
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def _display(s: Session, attr: str, value) -> str:
     if value is None:
         return ""
@@ -418,7 +408,7 @@ def _display(s: Session, attr: str, value) -> str:
     if attr == "settlement_point_id":
         point = s.get(SettlementPoint, value)
         return point.name if point else str(value)
-    return _text(value)
+    return history.display_text(value)
 
 
 def _next_archive_no(s: Session) -> str:
@@ -494,7 +484,8 @@ def _apply(s: Session, data: HouseholdData) -> tuple[int, list[history.Change]]:
         for attr in _MEMBER_ATTRS:
             new, old = getattr(md, attr), getattr(m, attr)
             if old != new:
-                changes.append(history.Change(md.name or m.name, MEMBER_LABELS[attr], _text(old), _text(new), m.id))
+                changes.append(history.Change(md.name or m.name, MEMBER_LABELS[attr], history.display_text(old),
+                                              history.display_text(new), m.id))
                 setattr(m, attr, new)
 
     kept = {a.id for a in data.attachments if a.id is not None}
