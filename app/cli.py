@@ -96,6 +96,7 @@ def build_parser() -> Parser:
     p = command("restore", "从备份文件恢复数据库（恢复前先把当前文件另存为备份）")
     p.add_argument("file", type=Path, metavar="FILE", help="用来恢复的备份文件")
     _add_io_commands(command, db_help)
+    _add_report_commands(command, db_help)
     return parser
 
 
@@ -468,9 +469,54 @@ def cmd_export_ledger(args) -> int:
     return EXIT_OK
 
 
+def _add_report_commands(command, db_help: str) -> None:
+    """`report monthly` (SPEC §7) and `report cards` (一户一档)."""
+    p = command("report", "生成PDF报表（monthly 月报；cards 一户一档）")
+    what = p.add_subparsers(dest="what", metavar="内容", parser_class=Parser, required=True)
+    q = what.add_parser("monthly", help="月报：报镇党委、政府的月度材料（PDF，A4）",
+                        description="月报：报镇党委、政府的月度材料（PDF，A4）")
+    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("--month", required=True, metavar="YYYY-MM", help="月份，例如 2026-05")
+    q.add_argument("--out", required=True, type=Path, metavar="OUT.pdf", help="要写入的 PDF 文件")
+    q.add_argument("--full-ids", action="store_true", help="打印完整身份证号（默认只显示前6位和后4位）")
+    q = what.add_parser("cards", help="一户一档：每户一页（PDF，A4）", description="一户一档：每户一页（PDF，A4）")
+    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    which = q.add_mutually_exclusive_group(required=True)
+    which.add_argument("--household", nargs="+", metavar="ARCHIVE_NO", help="一个或多个档案编号")
+    which.add_argument("--point", metavar="NAME", help="安置点名称：该点全部在册户")
+    q.add_argument("--out", required=True, type=Path, metavar="OUT.pdf", help="要写入的 PDF 文件")
+    q.add_argument("--full-ids", action="store_true", help="打印完整身份证号（默认只显示前6位和后4位）")
+
+
+def cmd_report(args) -> int:
+    from app.services import report_data as report_service
+
+    db = _open(args, write=False)
+    try:
+        if args.what == "monthly":
+            from app.services.stats import parse_month
+
+            result = report_service.monthly_pdf(db, parse_month(args.month), full_ids=args.full_ids)
+        else:
+            result = report_service.cards_pdf(db, archive_nos=args.household, point=args.point,
+                                              full_ids=args.full_ids)
+    finally:
+        db.close()
+    try:
+        result.save(args.out)
+    except OSError as exc:
+        print(f"无法写入 {args.out}：{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for warning in result.warnings:
+        print(f"注意：{warning}", file=sys.stderr)
+    print(f"已生成 {args.out}（{result.pages} 页）")
+    return EXIT_OK
+
+
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "stats": cmd_stats, "check": cmd_check,
             "snapshot": cmd_snapshot, "backup": cmd_backup, "restore": cmd_restore}
 COMMANDS.update({"import": cmd_import, "export": cmd_export})
+COMMANDS["report"] = cmd_report
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,11 +10,21 @@ from sqlalchemy import func, select
 
 from app import vocab
 from app.ledgers.spec import (
-    REF_CADRE, REF_HOUSEHOLD, REF_POINT, REF_UNIT, REF_VILLAGE, Check, Field, Kind, Ledger, Preset, Virtual,
+    REF_CADRE,
+    REF_HOUSEHOLD,
+    REF_POINT,
+    REF_UNIT,
+    REF_VILLAGE,
+    Check,
+    Field,
+    Kind,
+    Ledger,
+    Preset,
+    Virtual,
 )
+from app.ledgers.work import WORK_LEDGERS
 from app.models import Cadre, Household, Problem, ProblemProgress, Village, Visit
 from app.services import stats
-from app.ledgers.work import WORK_LEDGERS  # noqa: E402  (the ledgers of work done, declared alike)
 
 
 def _today(today: dt.date) -> dt.date:

@@ -23,6 +23,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from app.resources import bundled_font
 
 BUNDLED = "HoufuBundled"
+MISSING_MARK = "□"  # printed in place of a character no font has
 
 # role -> (Windows file, subfont index, fontconfig family names)
 _SYSTEM: dict[str, tuple[str, int, tuple[str, ...]]] = {
@@ -45,7 +46,8 @@ def _fc_match(family: str) -> Path | None:
     if shutil.which("fc-match") is None:
         return None
     try:
-        out = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True, timeout=5)
+        out = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True,
+                             timeout=5, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     path = out.stdout.strip()
@@ -99,6 +101,13 @@ class FontSet:
     chain: list[str]
     missing: dict[str, str] = field(default_factory=dict)  # character -> text it appeared in
 
+    def plain_fits(self, text: str, width: float, size: float) -> bool:
+        """Whether text can be drawn as a plain string in the body font: every character in it, one line."""
+        face = pdfmetrics.getFont(self.body).face.charToGlyph
+        if not all(ord(ch) in face for ch in text):
+            return False
+        return pdfmetrics.stringWidth(text, self.body, size) <= width
+
     def has(self, font: str, ch: str) -> bool:
         return ord(ch) in pdfmetrics.getFont(font).face.charToGlyph
 
@@ -109,7 +118,7 @@ class FontSet:
 
     def markup(self, text: object, font: str | None = None) -> str:
         """Paragraph markup for plain text: escaped, with runs the font lacks switched to a font that has
-        them; characters no font has are kept (drawn as a box) and recorded in `missing`."""
+        them; characters no font has are drawn as a box (□) and recorded in `missing`."""
         s = "" if text is None else str(text)
         font = font or self.body
         out: list[str] = []
@@ -121,9 +130,9 @@ class FontSet:
                 out.append(escape(ch))
                 continue
             other = self.font_for(ch, font)
-            if other is None:
+            if other is None:  # drawn as a visible box, never dropped; the warning names the character
                 self.missing.setdefault(ch, s)
-                out.append(escape(ch))
+                out.append(MISSING_MARK)
             else:
                 out.append(f'<font face="{other}">{escape(ch)}</font>')
         return "".join(out)

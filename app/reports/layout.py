@@ -18,6 +18,7 @@ TOP, BOTTOM, LEFT, RIGHT = 37 * mm, 35 * mm, 28 * mm, 26 * mm
 TEXT_W = PAGE_W - LEFT - RIGHT
 RULE = colors.HexColor("#333333")
 HEAD_BG = colors.HexColor("#EDEDED")
+HEADING_ROOM = 32 * mm  # a heading needs this much below it (itself and the first rows of its table)
 
 
 class Styles:
@@ -29,9 +30,9 @@ class Styles:
         self.title = ParagraphStyle("title", fontName=fonts.title, fontSize=22, leading=33, alignment=TA_CENTER,
                                     spaceAfter=12, **base)
         self.h1 = ParagraphStyle("h1", fontName=fonts.hei, fontSize=16, leading=28, spaceBefore=10, spaceAfter=4,
-                                 keepWithNext=1, **base)
+                                 **base)
         self.h2 = ParagraphStyle("h2", fontName=fonts.hei, fontSize=13, leading=22, spaceBefore=6, spaceAfter=3,
-                                 keepWithNext=1, **base)
+                                 **base)
         self.body = ParagraphStyle("body", fontName=fonts.body, fontSize=16, leading=28, firstLineIndent=32,
                                    alignment=TA_LEFT, **base)
         self.note = ParagraphStyle("note", fontName=fonts.body, fontSize=11, leading=17, **base)
@@ -47,7 +48,21 @@ class Styles:
 
     def p(self, text: object, style: ParagraphStyle | None = None) -> Paragraph:
         style = style or self.body
+        if style.name in ("h1", "h2"):
+            return Heading(self.fonts.markup(text, style.fontName), style)
         return Paragraph(self.fonts.markup(text, style.fontName), style)
+
+
+class Heading(Paragraph):
+    """A heading that starts a new page when less than HEADING_ROOM is left below it, so it never sits alone
+    at the foot of a page; unlike keepWithNext it does not drag a whole long table to the next page."""
+
+    def wrap(self, avail_width, avail_height):
+        w, h = super().wrap(avail_width, avail_height)
+        return (w, avail_height + 1) if avail_height < HEADING_ROOM else (w, h)
+
+    def split(self, avail_width, avail_height):
+        return [] if avail_height < HEADING_ROOM else super().split(avail_width, avail_height)
 
 
 def table(st: Styles, header: list[str], rows: list[list[object]], widths: list[float], *,
@@ -55,12 +70,26 @@ def table(st: Styles, header: list[str], rows: list[list[object]], widths: list[
     """A ruled table: Paragraph cells (CJK wrap), header repeated on every page, rows never split; widths
     are fractions of the text width. `numeric` columns align right; `total` bolds the last row."""
     head = [Paragraph(st.fonts.markup(h, st.fonts.hei), st.head) for h in header]
-    body = [[st.p(v, st.cell_r if i in numeric else st.cell) for i, v in enumerate(r)] for r in rows]
+    # A cell that fits on one line in the body font needs no wrapping or fallback: a plain string is several
+    # times cheaper to lay out than a Paragraph, which matters at county size. Anything else is a Paragraph.
+    room = [w * TEXT_W - 6 for w in widths]
+    fonts = st.fonts
+
+    def cell(i: int, v: object):
+        text = "" if v is None else str(v)
+        if "\n" not in text and fonts.plain_fits(text, room[i], st.cell.fontSize):
+            return text
+        return st.p(text, st.cell_r if i in numeric else st.cell)
+
+    body = [[cell(i, v) for i, v in enumerate(r)] for r in rows]
     t = Table([head] + body, colWidths=[w * TEXT_W for w in widths], repeatRows=1, splitInRow=0, hAlign="CENTER")
-    style = [("GRID", (0, 0), (-1, -1), 0.5, RULE), ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+    style = [("FONT", (0, 0), (-1, -1), st.fonts.body, st.cell.fontSize, st.cell.leading),  # plain cells; no Helvetica
+             ("GRID", (0, 0), (-1, -1), 0.5, RULE), ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
              ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 3),
              ("BOTTOMPADDING", (0, 0), (-1, -1), 3), ("LEFTPADDING", (0, 0), (-1, -1), 3),
              ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
+    for i in numeric:
+        style.append(("ALIGN", (i, 1), (i, -1), "RIGHT"))
     if total and rows:
         style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F6F6F6")))
     t.setStyle(TableStyle(style))

@@ -12,7 +12,7 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarC
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Spacer
+from reportlab.platypus import CondPageBreak, PageBreak, Spacer
 
 from app.reports import layout
 from app.reports.fonts import FontSet, load_fonts
@@ -21,6 +21,7 @@ from app.services.report_data import LIST_LIMIT, MonthlyData
 
 SECTIONS = ("一、基本情况和本月变动", "二、重点群体和包保落实", "三、走访情况", "四、问题台账",
             "五、计划推进", "六、就业、保障和资金", "七、项目和活动")
+FULL_LIST_MAX = 80  # longer lists of points or cadres print only those that need attention
 BAR = colors.HexColor("#4A6FA5")
 BAR2 = colors.HexColor("#C0504D")
 
@@ -49,9 +50,11 @@ def _pct(a: int, b: int) -> str:
 def _bar_by_village(fonts: FontSet, names: list[str], values: list[int]) -> Drawing:
     w, h = layout.TEXT_W, 62 * mm
     d = Drawing(w, h)
+    d.initialFontName = fonts.body  # the renderer's initial font; else Helvetica (not embedded) is referenced
     c = VerticalBarChart()
-    c.x, c.y, c.width, c.height = 36, 28, w - 50, h - 46
+    c.x, c.y, c.width, c.height = 36, 28, w - 50, h - 52
     c.data = [values]
+    c.valueAxis.valueMax = max(10, int(max(values, default=0) * 1.15))
     c.categoryAxis.categoryNames = names
     c.categoryAxis.labels.fontName = fonts.body
     c.categoryAxis.labels.fontSize = 9 if len(names) <= 12 else 7
@@ -77,6 +80,7 @@ def _bar_progress(fonts: FontSet, names: list[str], values: list[float]) -> Draw
     w = layout.TEXT_W
     h = 30 + 18 * len(names) + 20
     d = Drawing(w, h)
+    d.initialFontName = fonts.body  # the renderer's initial font; else Helvetica (not embedded) is referenced
     c = HorizontalBarChart()
     c.x, c.y, c.width, c.height = 70, 20, w - 110, h - 44
     c.data = [list(reversed(values))]
@@ -104,7 +108,7 @@ def _cover(st: Styles, d: MonthlyData) -> list:
     place = f"{t.county_name}{t.town_name}" if t.county_name or t.town_name else ""
     station = t.station_name or (f"{t.town_name}水利移民站" if t.town_name else "水利移民站")
     return [Spacer(1, 40 * mm), st.p(place, st.cover_big), st.p("搬迁群众后续扶持工作", st.cover_big),
-            st.p(f"月　　报", st.cover_big), Spacer(1, 8 * mm), st.p(f"（{d.month_label}）", st.cover),
+            st.p("月　　报", st.cover_big), Spacer(1, 8 * mm), st.p(f"（{d.month_label}）", st.cover),
             Spacer(1, 70 * mm), st.p(station, st.cover),
             st.p(f"{d.today.year}年{d.today.month}月{d.today.day}日", st.cover),
             Spacer(1, 10 * mm),
@@ -149,14 +153,19 @@ def _key_groups(st: Styles, d: MonthlyData) -> list:
                  f"50户以上集中安置点 {bb['points_50plus']} 个，其中无镇级主要领导包保 "
                  f"{bb['points_50plus_without_town_leader']} 个。"),
             st.p("（一）重点群体", st.h2),
-            table(st, ["类别", "户数"], [[k, v] for k, v in kg.items()], [.5, .5], numeric={1})]
+            table(st, ["类别", "户数"], [[k, v] for k, v in kg.items()], [.35, .2], numeric={1})]
     failing = [p for p in d.points if not p.ok]
     flow.append(st.p("（二）安置点包保", st.h2))
-    rows = [[p.name, p.village, p.households, p.leaders or "（无）", "落实" if p.ok else p.problem] for p in d.points]
-    flow.append(table(st, ["安置点", "所在村", "户数", "包保干部", "落实情况"], rows, [.22, .13, .08, .33, .24],
-                      numeric={2}))
+    shown = d.points if len(d.points) <= FULL_LIST_MAX else failing
+    if shown:
+        rows = [[p.name, p.village, p.households, p.leaders or "（无）", "落实" if p.ok else p.problem]
+                for p in shown]
+        flow.append(table(st, ["安置点", "所在村", "户数", "包保干部", "落实情况"], rows, [.22, .13, .08, .33, .24],
+                          numeric={2}))
     if failing:
         flow.append(st.p(f"有 {len(failing)} 个安置点包保未按要求落实，请尽快明确。", st.note))
+    if shown is failing:
+        flow.append(st.p(f"其余 {len(d.points) - len(failing)} 个安置点包保均已落实，不再逐一列出。", st.note))
     if d.uncovered:
         flow.append(st.p("（三）未落实一对一包保的重点户", st.h2))
         rows = [[i + 1, k.label, k.village, k.point, k.tags] for i, k in enumerate(d.uncovered)]
@@ -173,9 +182,14 @@ def _visits(st: Styles, d: MonthlyData) -> list:
             st.p(f"{d.month_label}应走访（一对一包保户）{v['due']} 户，已由包保干部走访 {v['done']} 户，"
                  f"走访率 {_pct(v['done'], v['due'])}，未走访 {v['due'] - v['done']} 户。"),
             st.p("（一）各包保干部走访情况", st.h2)]
-    rows = [[name, rank, due, done, due - done, _pct(done, due)] for name, rank, due, done in d.cadre_visits]
-    flow.append(table(st, ["包保干部", "职级", "应走访", "已走访", "未走访", "走访率"], rows,
-                      [.18, .26, .13, .13, .13, .17], numeric={2, 3, 4, 5}))
+    cadres = d.cadre_visits if len(d.cadre_visits) <= FULL_LIST_MAX else [r for r in d.cadre_visits if r[2] > r[3]]
+    rows = [[name, rank, due, done, due - done, _pct(done, due)] for name, rank, due, done in cadres]
+    if rows:
+        flow.append(table(st, ["包保干部", "职级", "应走访", "已走访", "未走访", "走访率"], rows,
+                          [.18, .26, .13, .13, .13, .17], numeric={2, 3, 4, 5}))
+    if len(cadres) < len(d.cadre_visits):
+        flow.append(st.p(f"只列出本月有未走访户的 {len(cadres)} 名干部；其余 {len(d.cadre_visits) - len(cadres)} 名"
+                         f"干部本月已走访全部包保户。", st.note))
     if d.behind:
         flow.append(st.p("（二）本月未走访的户", st.h2))
         rows = [[i + 1, *r] for i, r in enumerate(d.behind)]
@@ -251,7 +265,7 @@ def _projects(st: Styles, d: MonthlyData) -> list:
     if d.projects:
         rows = [[name, cat, point, status, f"{pct}%", src] for name, cat, point, status, pct, src in d.projects]
         flow.append(table(st, ["项目名称", "类别", "安置点", "状态", "进度", "资金来源"], rows,
-                          [.3, .1, .18, .1, .1, .22], numeric={4}))
+                          [.28, .1, .17, .08, .09, .28], numeric={4}))
     else:
         flow.append(st.p("无在建项目。"))
     flow.append(st.p("（二）本月活动", st.h2))
@@ -277,11 +291,8 @@ def build(data: MonthlyData, *, fonts: FontSet | None = None) -> BuildResult:
         items = part(st, data)
         if i:
             flow.append(CondPageBreak(60 * mm))
-        flow.append(KeepTogether(items[:2]))
-        flow.extend(items[2:])
+        flow.extend(items)  # headings keep with what follows them (keepWithNext)
     doc.build(flow)
     pdf = buf.getvalue()
     warnings = fonts.warnings()
-    if not data.full_ids:
-        pass  # the packet prints no ID numbers; cards mask them in report_data
     return BuildResult(pdf, doc.page, ["封面", *SECTIONS], warnings)

@@ -21,7 +21,7 @@ from app.models import (
 )
 from app.models.plans import Plan, PlanItem, PlanProgress
 from app.rules import mask_id
-from app.rules.keygroups import derive_key_groups, flags_to_tags
+from app.rules.keygroups import derive_key_groups
 from app.services import baobao, stats, town
 
 LIST_LIMIT = 500  # rows of a named list printed in the packet; the rest is counted, not listed
@@ -205,23 +205,27 @@ def _plans(s, month: str) -> tuple[list[PlanRow], list]:
 
 
 def _work(s, data: MonthlyData, start, end) -> None:
-    in_month = lambda col: col.between(start, end - dt.timedelta(days=1))  # noqa: E731
-    emp = dict((k, (n, a)) for k, n, a in s.execute(
+    last = end - dt.timedelta(days=1)
+
+    def in_month(col):
+        return col.between(start, last)
+
+    emp = {k: (n, a) for k, n, a in s.execute(
         select(EmploymentRecord.kind, func.count(), func.sum(EmploymentRecord.amount))
-        .where(in_month(EmploymentRecord.date)).group_by(EmploymentRecord.kind)))
+        .where(in_month(EmploymentRecord.date)).group_by(EmploymentRecord.kind))}
     data.employment = [(k, emp[k][0], _money(emp[k][1])) for k in vocab.EMPLOYMENT_KINDS if k in emp]
     for day, head, no, detail in s.execute(
             select(EmploymentRecord.date, Household.head_name, Household.archive_no, EmploymentRecord.detail)
             .join(Household).where(in_month(EmploymentRecord.date), EmploymentRecord.kind == "技能培训")
             .order_by(EmploymentRecord.date).limit(LIST_LIMIT)):
         data.trainings.append((day.isoformat(), household_label(head, no), detail))
-    sup = dict((k, (n, a)) for k, n, a in s.execute(
+    sup = {k: (n, a) for k, n, a in s.execute(
         select(SupportRecord.kind, func.count(), func.sum(SupportRecord.amount))
-        .where(in_month(SupportRecord.start_date)).group_by(SupportRecord.kind)))
+        .where(in_month(SupportRecord.start_date)).group_by(SupportRecord.kind))}
     data.support = [(k, sup[k][0], _money(sup[k][1])) for k in vocab.SUPPORT_KINDS if k in sup]
-    hou = dict((k, (n, c)) for k, n, c in s.execute(
+    hou = {k: (n, c) for k, n, c in s.execute(
         select(HousingRecord.kind, func.count(), func.sum(func.iif(HousingRecord.completed, 1, 0)))
-        .where(in_month(HousingRecord.date)).group_by(HousingRecord.kind)))
+        .where(in_month(HousingRecord.date)).group_by(HousingRecord.kind))}
     data.housing = [(k, hou[k][0], int(hou[k][1] or 0)) for k in vocab.HOUSING_KINDS if k in hou]
     data.funds = [(src, n, _money(a)) for src, n, a in s.execute(
         select(FundRecord.source, func.count(), func.sum(FundRecord.amount))
@@ -264,11 +268,11 @@ def _yes_no(v) -> str:
 
 
 def card_ids(db: Database, *, archive_nos: list[str] | None = None, point: str | None = None,
-             household_ids: list[int] | None = None) -> list[int]:
+             household_ids: list[int] | None = None, point_id: int | None = None) -> list[int]:
     """Household ids for cards: by archive numbers, by settlement point name (households 在册), or given ids.
     ValueError (Chinese) when a number or point is not found."""
     with db.read() as s:
-        if household_ids:
+        if household_ids is not None:
             return list(household_ids)
         if archive_nos:
             found = dict(s.execute(select(Household.archive_no, Household.id)
@@ -277,19 +281,18 @@ def card_ids(db: Database, *, archive_nos: list[str] | None = None, point: str |
             if missing:
                 raise ValueError(f"找不到档案编号：{'、'.join(missing)}")
             return [found[n] for n in archive_nos]
-        pids = list(s.scalars(select(SettlementPoint.id).where(SettlementPoint.name == point)))
+        pids = [point_id] if point_id is not None else \
+            list(s.scalars(select(SettlementPoint.id).where(SettlementPoint.name == point)))
         if not pids:
             raise ValueError(f"找不到安置点：{point}")
         return list(s.scalars(select(Household.id).where(Household.settlement_point_id.in_(pids),
                                                          stats.ACTIVE_HOUSEHOLD).order_by(Household.archive_no)))
 
 
-def cards(db: Database, household_ids: list[int], *, full_ids: bool = False, today: dt.date | None = None,
-          progress=None) -> list[Card]:
+def cards(db: Database, household_ids: list[int], *, full_ids: bool = False, progress=None) -> list[Card]:
     """One 一户一档 card per household, in the order given."""
     from app.services.households import facts_of, load_household
 
-    today = today or dt.date.today()
     out = []
     for i, hid in enumerate(household_ids):
         if progress and i % 20 == 0:
@@ -307,7 +310,7 @@ def cards(db: Database, household_ids: list[int], *, full_ids: bool = False, tod
                 .where(UnitAssignment.household_id == hid, UnitAssignment.end_date.is_(None)))]
             visits = [(d.isoformat(), c or "", w, f) for d, c, w, f in s.execute(
                 select(Visit.date, Cadre.name, Visit.way, Visit.findings).outerjoin(Cadre, Cadre.id == Visit.cadre_id)
-                .where(Visit.household_id == hid).order_by(Visit.date.desc()).limit(5))]
+                .where(Visit.household_id == hid).order_by(Visit.date.desc()).limit(3))]
             problems = [(f.isoformat(), a, d, u or "", dl.isoformat() if dl else "") for f, a, d, u, dl in s.execute(
                 select(Problem.found_date, Problem.focus_area, Problem.description, Unit.name, Problem.deadline)
                 .outerjoin(Unit, Unit.id == Problem.unit_id)
@@ -329,4 +332,33 @@ def cards(db: Database, household_ids: list[int], *, full_ids: bool = False, tod
     return out
 
 
-__all__ = ["MonthlyData", "monthly", "Card", "cards", "card_ids", "flags_to_tags"]
+__all__ = ["Card", "MonthlyData", "card_ids", "cards", "cards_pdf", "monthly", "monthly_pdf"]
+
+
+# ------------------------------------------------------------------------------------------ PDFs
+
+
+def monthly_pdf(db: Database, month: str, *, full_ids: bool = False, today: dt.date | None = None,
+                progress=None):
+    """Gather and draw the 月报 of `month`: a `reports.monthly.BuildResult` (PDF bytes, pages, warnings)."""
+    from app.reports import monthly as drawing
+
+    data = monthly(db, month, today=today, full_ids=full_ids, progress=progress)
+    result = drawing.build(data)
+    if progress:
+        progress(100, "完成")
+    return result
+
+
+def cards_pdf(db: Database, *, archive_nos: list[str] | None = None, point: str | None = None,
+              household_ids: list[int] | None = None, point_id: int | None = None, full_ids: bool = False,
+              progress=None):
+    """Gather and draw 一户一档 cards for archive numbers, a settlement point (name or id), or household ids."""
+    from app.reports import cards as drawing
+
+    ids = card_ids(db, archive_nos=archive_nos, point=point, household_ids=household_ids, point_id=point_id)
+    result = drawing.build(cards(db, ids, full_ids=full_ids, progress=progress),
+                           town_name=town.load_town(db).town_name)
+    if progress:
+        progress(100, "完成")
+    return result

@@ -1,6 +1,7 @@
-"""The pages of the daily work and their place in the navigation: 首页, 包保, one page per declared ledger
-(in declaration order), 干部与单位. A ledger declared with a `nav` entry gets a page here without any
-change to the main window: LedgerPage, or its own subclass when it has a workflow (PAGE_TYPES).
+"""The pages of the daily work and their place in the navigation: 首页, 包保, 走访 and 问题台账 (the daily
+ledgers), 工作台账 (one tab per other declared ledger, in declaration order), 年度计划, 年度考核, 干部与单位.
+A ledger declared with a `nav` entry gets a page here without any change to the main window: LedgerPage, or
+its own subclass when it has a workflow (PAGE_TYPES).
 
 The main window adds `nav_pages()` and routes the 首页's clicks with `open()`.
 """
@@ -9,19 +10,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from app.db import Database
 from app.ledgers import LEDGERS, Ledger
+from app.ui.assessment_page import AssessmentPage
 from app.ui.baobao_page import BaobaoPage
 from app.ui.dashboard import BAOBAO, HOUSEHOLDS, PROBLEMS, VISITS, DashboardPage, Target
 from app.ui.ledger_page import LedgerPage
 from app.ui.ledger_problems import ProblemsPage
+from app.ui.ledger_work import PAGES as WORK_PAGES
 from app.ui.people_page import PeoplePage
+from app.ui.plan_page import PlanPage
 from app.ui.visits_page import VisitsPage
 
 # Ledgers whose page adds a workflow to LedgerPage; every other declared ledger gets LedgerPage itself.
-PAGE_TYPES: dict[str, Callable[[Database], QWidget]] = {"problems": ProblemsPage, "visits": VisitsPage}
+PAGE_TYPES: dict[str, Callable[[Database], QWidget]] = {"problems": ProblemsPage, "visits": VisitsPage,
+                                                         **WORK_PAGES}
+
+
+# Ledgers used every day get their own navigation entry; the others share 工作台账 as tabs, so that the
+# navigation fits a 1366×768 screen.
+DAILY_LEDGERS = ("visits", "problems")
+WORK_LEDGERS_NAV = "工作台账"
 
 
 def ledger_page(db: Database, ledger: Ledger) -> QWidget:
@@ -38,6 +49,14 @@ class WorkPages:
         self.baobao = BaobaoPage(db)
         self.ledgers: dict[str, QWidget] = {name: ledger_page(db, ledger) for name, ledger in LEDGERS.items()
                                             if ledger.nav}
+        self.work_ledgers = QTabWidget()
+        self.work_ledgers.setObjectName("WorkLedgers")
+        self.work_ledgers.setDocumentMode(True)
+        for name, page in self.ledgers.items():
+            if name not in DAILY_LEDGERS:
+                self.work_ledgers.addTab(page, LEDGERS[name].nav)
+        self.plan = PlanPage(db)
+        self.assessment = AssessmentPage(db)
         self.people = PeoplePage(db)
 
     @property
@@ -51,7 +70,10 @@ class WorkPages:
     def nav_pages(self) -> list[tuple[str, QWidget]]:
         """(navigation name, page) to add after 户档案, in order."""
         pages: list[tuple[str, QWidget]] = [("包保", self.baobao)]
-        pages += [(LEDGERS[name].nav, page) for name, page in self.ledgers.items()]
+        pages += [(LEDGERS[name].nav, self.ledgers[name]) for name in DAILY_LEDGERS if name in self.ledgers]
+        if self.work_ledgers.count():
+            pages.append((WORK_LEDGERS_NAV, self.work_ledgers))
+        pages += [("年度计划", self.plan), ("年度考核", self.assessment)]
         pages.append(("干部与单位", self.people))
         return pages
 
@@ -69,3 +91,4 @@ class WorkPages:
     def wait(self, msecs: int = 3000) -> None:
         """Let background queries finish (on closing the window)."""
         self.dashboard.background.wait(msecs)
+        self.assessment.background.wait(msecs)

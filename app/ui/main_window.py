@@ -15,6 +15,7 @@ from app.ui.data_safety import DataSafetyPage
 from app.ui.household_list import HouseholdListPage
 from app.ui.ledger_pages import WorkPages
 from app.ui.org_page import OrgPage
+from app.ui.report_page import ReportPage
 
 
 class MainWindow(QMainWindow):
@@ -56,7 +57,10 @@ class MainWindow(QMainWindow):
         self.work = WorkPages(db)
         self.add_page("首页", self.work.dashboard)
         self.add_page("户档案", self.households)
+        self.report = ReportPage(db)
         for name, page in self.work.nav_pages():
+            if name == "干部与单位":
+                self.add_page("月报", self.report)
             self.add_page(name, page)
         self.add_page("基础信息", self.org)
         self.safety = DataSafetyPage(db)
@@ -95,4 +99,5 @@ class MainWindow(QMainWindow):
         self.safety.shutdown()
         self.households.background.wait(3000)
         self.work.wait(3000)
+        self.report.wait(3000)
         super().closeEvent(event)

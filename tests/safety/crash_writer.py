@@ -26,6 +26,12 @@ def planned(n: int, ids: list[int]) -> int:
     return ids[n % len(ids)]
 
 
+def say(line: str) -> None:
+    """One line in one write(2) call (atomic on a pipe), so a SIGKILL never leaves half an acknowledgement for
+    the next line to run into."""
+    os.write(1, (line + "\n").encode())
+
+
 def write_forever(path: Path, ids: list[int]) -> None:
     db = open_database(path)
     n = 0
@@ -33,7 +39,7 @@ def write_forever(path: Path, ids: list[int]) -> None:
         notes = load_household(db, hid).notes
         if notes.startswith(NOTE):
             n = max(n, int(notes[len(NOTE):]))
-    print(f"ready {n}", flush=True)
+    say(f"ready {n}")
     while True:
         n += 1
         data = load_household(db, planned(n, ids))
@@ -45,7 +51,7 @@ def write_forever(path: Path, ids: list[int]) -> None:
                 name=f"成员{n}", relation="之子", sex="男", labour="普通劳动力",
                 id_number=make_id("522601", dt.date(1990, 1, 1) + dt.timedelta(days=n), 1)))
         save_household(db, data)
-        print(f"ack {n}", flush=True)
+        say(f"ack {n}")
 
 
 def main() -> None:

@@ -1,0 +1,333 @@
+"""月报 page: choose the month, build the packet off the GUI thread with a progress bar, preview its pages,
+save it, print it (QPrinter, page images) or open it in the system viewer. Also 一户一档 cards for a
+settlement point or one household."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QObject, QUrl, Qt, Signal
+from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
+    QScrollArea, QVBoxLayout, QWidget,
+)
+
+from app.db import Database
+from app.reports import preview
+from app.services import report_data, town
+from app.ui.errors import info, warn
+from app.ui.widgets import fill_combo, page_title, primary_button
+from app.ui.workers import Background
+
+PREVIEW_DPI = 80
+PRINT_DPI = 200
+PREVIEW_MAX_PAGES = 60  # a long set of cards is previewed in part; saving and printing take every page
+
+
+def _qtpdf():
+    """QPdfDocument when this PySide6 has QtPdf (PySide6-Essentials does not), else None."""
+    try:
+        from PySide6.QtPdf import QPdfDocument
+    except ImportError:
+        return None
+    return QPdfDocument
+
+
+class _Progress(QObject):
+    """Carries progress from the worker thread to the GUI thread (queued signal)."""
+
+    changed = Signal(int, str)
+
+
+class ReportPage(QWidget):
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.background = Background(self)
+        self.result = None  # the last BuildResult
+        self.kind = ""  # 月报 / 一户一档, for file names
+        self.print_dpi = PRINT_DPI
+        self._progress = _Progress(self)
+        self._progress.changed.connect(self._on_progress)
+
+        self.month = QDateEdit(QDate.currentDate())
+        self.month.setDisplayFormat("yyyy年M月")
+        self.month.setCalendarPopup(False)
+        self.full_ids = QCheckBox("打印完整身份证号")
+        self.full_ids.setToolTip("默认只显示前6位和后4位；只有确需时才勾选")
+        self.build_button = primary_button("生成月报")
+        self.build_button.clicked.connect(self.build_monthly)
+
+        self.point = QComboBox()
+        self.point.setObjectName("point")
+        self.point_cards = QPushButton("打印该安置点一户一档")
+        self.point_cards.clicked.connect(self.build_point_cards)
+        self.archive_no = QLineEdit()
+        self.archive_no.setPlaceholderText("档案编号，多个用空格分隔")
+        self.household_cards = QPushButton("打印该户一户一档")
+        self.household_cards.clicked.connect(self.build_household_cards)
+
+        self.save_button = QPushButton("保存PDF…")
+        self.save_button.clicked.connect(self.save_pdf)
+        self.print_button = QPushButton("打印…")
+        self.print_button.clicked.connect(self.print_pdf)
+        self.open_button = QPushButton("用系统程序打开")
+        self.open_button.clicked.connect(self.open_external)
+
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 100)
+        self.bar.setVisible(False)
+        self.status = QLabel("选择月份后点“生成月报”。")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.pages_box = QWidget()
+        self.pages_layout = QVBoxLayout(self.pages_box)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.pages_box)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("月份："))
+        top.addWidget(self.month)
+        top.addWidget(self.full_ids)
+        top.addWidget(self.build_button)
+        top.addSpacing(24)
+        top.addWidget(self.save_button)
+        top.addWidget(self.print_button)
+        top.addWidget(self.open_button)
+        top.addStretch(1)
+        cards = QHBoxLayout()
+        cards.addWidget(QLabel("一户一档："))
+        cards.addWidget(self.point, 1)
+        cards.addWidget(self.point_cards)
+        cards.addSpacing(16)
+        cards.addWidget(self.archive_no, 1)
+        cards.addWidget(self.household_cards)
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title("月报和一户一档"))
+        layout.addLayout(top)
+        layout.addLayout(cards)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.status)
+        layout.addWidget(self.scroll, 1)
+        self._set_result_buttons(False)
+        self.reload_points()
+
+    # ------------------------------------------------------------------ building
+
+    def reload_points(self) -> None:
+        fill_combo(self.point, [(c.label, c.id) for c in town.settlement_points(self.db)])
+
+    def selected_month(self) -> str:
+        d = self.month.date()
+        return f"{d.year():04d}-{d.month():02d}"
+
+    def _report(self, percent: int, text: str) -> None:  # worker thread: only emit
+        self._progress.changed.emit(percent, text)
+
+    def _on_progress(self, percent: int, text: str) -> None:
+        self.bar.setValue(percent)
+        self.status.setText(text + "…")
+
+    def _start(self, kind: str, job) -> None:
+        self.kind = kind
+        self._set_busy(True)
+        self.bar.setValue(0)
+        self.background.submit(job, self._built, self._failed)
+
+    def build_monthly(self) -> None:
+        db, month, full = self.db, self.selected_month(), self.full_ids.isChecked()
+        self._start(f"月报{month}", lambda: report_data.monthly_pdf(db, month, full_ids=full, progress=self._report))
+
+    def build_point_cards(self) -> None:
+        point_id = self.point.currentData()
+        if point_id is None:
+            warn(self, "一户一档", "请先选择安置点。")
+            return
+        db, full = self.db, self.full_ids.isChecked()
+        self._start(f"一户一档-{self.point.currentText()}",
+                    lambda: report_data.cards_pdf(db, point_id=point_id, full_ids=full, progress=self._report))
+
+    def build_household_cards(self, archive_nos: list[str] | None = None) -> None:
+        nos = archive_nos or self.archive_no.text().split()
+        if not nos:
+            warn(self, "一户一档", "请填写档案编号。")
+            return
+        db, full = self.db, self.full_ids.isChecked()
+        self._start(f"一户一档-{nos[0]}",
+                    lambda: report_data.cards_pdf(db, archive_nos=nos, full_ids=full, progress=self._report))
+
+    def build_cards_for(self, household_ids: list[int], label: str = "所选户") -> None:
+        """Cards for households chosen elsewhere (e.g. the selection in 户档案)."""
+        if not household_ids:
+            warn(self, "一户一档", "请先选择户。")
+            return
+        db, ids, full = self.db, list(household_ids), self.full_ids.isChecked()
+        self._start(f"一户一档-{label}",
+                    lambda: report_data.cards_pdf(db, household_ids=ids, full_ids=full, progress=self._report))
+
+    def _built(self, result) -> None:
+        self.result = result
+        self._set_busy(False)
+        self.bar.setValue(100)
+        text = f"已生成：共 {result.pages} 页。"
+        if result.warnings:
+            text += "\n注意：" + "\n注意：".join(result.warnings)
+        self.status.setText(text)
+        self._show_preview(result)
+        self._set_result_buttons(True)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.bar.setVisible(False)
+        self.status.setText("生成失败。")
+        if isinstance(exc, (ValueError, LookupError)):
+            warn(self, "生成失败", str(exc))
+        else:
+            from app.ui.errors import show_unexpected
+
+            show_unexpected(exc, self)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.bar.setVisible(busy or self.bar.isVisible())
+        for w in (self.build_button, self.point_cards, self.household_cards):
+            w.setEnabled(not busy)
+        if busy:
+            self._set_result_buttons(False)
+
+    def _set_result_buttons(self, enabled: bool) -> None:
+        for w in (self.save_button, self.print_button, self.open_button):
+            w.setEnabled(enabled)
+
+    # ------------------------------------------------------------------ preview
+
+    def page_images(self, dpi: int, last: int | None = None) -> list[QImage]:
+        """The built PDF's pages as images (QtPdf, else pdftoppm); [] when neither is available."""
+        pdf = self.result.pdf
+        last = min(last or self.result.pages, self.result.pages)
+        doc_class = _qtpdf()
+        if doc_class is not None:
+            from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+
+            buf = QBuffer(self)
+            buf.setData(QByteArray(pdf))
+            buf.open(QIODevice.OpenModeFlag.ReadOnly)
+            doc = doc_class(self)
+            doc.load(buf)
+            images = []
+            for i in range(last):
+                size = doc.pagePointSize(i)
+                images.append(doc.render(i, QSize(int(size.width() * dpi / 72), int(size.height() * dpi / 72))))
+            return images
+        if preview.pdftoppm() is None:
+            return []
+        return [QImage.fromData(png, "PNG") for png in preview.render_pages(pdf, dpi=dpi, last=last)]
+
+    def _clear_preview(self) -> None:
+        while self.pages_layout.count():
+            item = self.pages_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+
+    def _show_preview(self, result) -> None:
+        self._clear_preview()
+        images = self.page_images(PREVIEW_DPI, PREVIEW_MAX_PAGES)
+        if not images:
+            lines = [f"本机无法在程序内预览（缺少 PDF 渲染组件）。本文件共 {result.pages} 页，内容：",
+                     *(f"　· {s}" for s in result.sections[:80]), "", "请点“用系统程序打开”查看。"]
+            label = QLabel("\n".join(lines))
+            label.setObjectName("previewFallback")
+            self.pages_layout.addWidget(label)
+            return
+        for i, image in enumerate(images):
+            label = QLabel()
+            label.setObjectName("previewPage")
+            label.setPixmap(QPixmap.fromImage(image))
+            label.setStyleSheet("background: white; border: 1px solid #bbb;")
+            self.pages_layout.addWidget(label)
+            self.pages_layout.addWidget(QLabel(f"第 {i + 1} 页 / 共 {result.pages} 页"),
+                                        alignment=Qt.AlignmentFlag.AlignHCenter)
+        if result.pages > len(images):
+            self.pages_layout.addWidget(QLabel(f"预览只显示前 {len(images)} 页；保存和打印包含全部 {result.pages} 页。"))
+
+    @property
+    def preview_pages(self) -> int:
+        return len(self.pages_box.findChildren(QLabel, "previewPage"))
+
+    # ------------------------------------------------------------------ output
+
+    def default_name(self) -> str:
+        return f"{self.kind}.pdf"
+
+    def save_pdf(self, path: str | None = None) -> Path | None:
+        if self.result is None:
+            return None
+        if not path:
+            start = str(Path.home() / self.default_name())
+            path, _ = QFileDialog.getSaveFileName(self, "保存PDF", start, "PDF 文件 (*.pdf)")
+            if not path:
+                return None
+        try:
+            self.result.save(path)
+        except OSError as exc:
+            warn(self, "保存失败", f"无法写入 {path}：{exc.strerror or exc}")
+            return None
+        self.status.setText(f"已保存：{path}")
+        return Path(path)
+
+    def open_external(self) -> None:
+        if self.result is None:
+            return
+        folder = Path(tempfile.gettempdir()) / "houfu-reports"
+        folder.mkdir(exist_ok=True)
+        path = folder / self.default_name()
+        self.result.save(path)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            warn(self, "无法打开", f"系统没有可打开 PDF 的程序。文件在：{path}")
+
+    def print_pdf(self) -> None:
+        """Print through the system printer dialog: each page rendered at PRINT_DPI, scaled to the paper."""
+        if self.result is None:
+            return
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        if _qtpdf() is None and preview.pdftoppm() is None:
+            info(self, "打印", "本机无法直接打印此 PDF，请点“用系统程序打开”后在阅读器中打印。")
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.default_name())
+        dialog = QPrintDialog(printer, self)
+        dialog.setMinMax(1, self.result.pages)
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return
+        self.print_to(printer)
+
+    def print_to(self, printer) -> int:
+        """Paint every page onto `printer` (a QPrinter or any QPagedPaintDevice); returns pages printed."""
+        images = self.page_images(self.print_dpi)
+        painter = QPainter()
+        if not painter.begin(printer):
+            warn(self, "打印", "无法开始打印，请检查打印机。")
+            return 0
+        try:
+            for i, image in enumerate(images):
+                if i:
+                    printer.newPage()
+                area = painter.viewport()
+                scaled = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.setViewport(area.x(), area.y(), scaled.width(), scaled.height())
+                painter.setWindow(image.rect())
+                painter.drawImage(0, 0, image)
+                painter.setViewport(area)
+        finally:
+            painter.end()
+        return len(images)
+
+    def wait(self, msecs: int = 30000) -> bool:
+        return self.background.wait(msecs)
+
+
