@@ -1,33 +1,48 @@
-"""Pages of a built PDF as PNG images, for the in-app preview and for printing, with poppler's `pdftoppm`
-when it is installed (no Qt here: the GUI uses QtPdf instead when its PySide6 has it)."""
+"""Pages of a built PDF as pixels, for the in-app preview and for printing. PDFium (pypdfium2, which ships
+its own library in the wheel) renders them the same on the office PC as here; no Qt in this module."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
+from dataclasses import dataclass
 
 
-def pdftoppm() -> str | None:
-    """Path of pdftoppm, or None when it is not installed."""
-    return shutil.which("pdftoppm")
+@dataclass(frozen=True, slots=True)
+class PageImage:
+    """One rendered page: 8-bit RGB rows of `stride` bytes."""
+
+    width: int
+    height: int
+    stride: int
+    rgb: bytes
 
 
-def render_pages(pdf: bytes, *, dpi: int = 80, first: int = 1, last: int | None = None) -> list[bytes]:
-    """PNG bytes of pages first..last (1-based, inclusive). RuntimeError (Chinese) when pdftoppm is missing
-    or fails."""
-    tool = pdftoppm()
-    if tool is None:
-        raise RuntimeError("本机没有安装 PDF 渲染工具（pdftoppm），无法在程序内预览")
-    with tempfile.TemporaryDirectory(prefix="houfu-preview-") as tmp:
-        src = Path(tmp) / "in.pdf"
-        src.write_bytes(pdf)
-        cmd = [tool, "-png", "-r", str(dpi), "-f", str(first)]
-        if last is not None:
-            cmd += ["-l", str(last)]
-        try:
-            subprocess.run(cmd + [str(src), str(Path(tmp) / "p")], check=True, capture_output=True, timeout=300)
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise RuntimeError(f"PDF 页面渲染失败：{exc}") from None
-        return [p.read_bytes() for p in sorted(Path(tmp).glob("p-*.png"), key=lambda p: int(p.stem.split("-")[-1]))]
+def page_count(pdf: bytes) -> int:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+def render_pages(pdf: bytes, *, dpi: int = 80, first: int = 1, last: int | None = None) -> list[PageImage]:
+    """Pages first..last (1-based, inclusive) at dpi. RuntimeError (Chinese) when the PDF cannot be read."""
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(pdf)
+    except pdfium.PdfiumError as exc:
+        raise RuntimeError(f"PDF 页面渲染失败：{exc}") from None
+    try:
+        last = len(doc) if last is None else min(last, len(doc))
+        images = []
+        for index in range(first - 1, last):
+            page = doc[index]
+            bitmap = page.render(scale=dpi / 72, rev_byteorder=True)  # RGB order, as QImage.Format_RGB888
+            images.append(PageImage(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer)))
+            bitmap.close()
+            page.close()
+        return images
+    finally:
+        doc.close()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from app.db import Database
 from app.reports import preview
 from app.services import report_data, town
-from app.ui.errors import info, warn
+from app.ui.errors import warn
 from app.ui.widgets import fill_combo, page_title, primary_button
 from app.ui.workers import Background
 
@@ -26,13 +26,9 @@ PRINT_DPI = 200
 PREVIEW_MAX_PAGES = 60  # a long set of cards is previewed in part; saving and printing take every page
 
 
-def _qtpdf():
-    """QPdfDocument when this PySide6 has QtPdf (PySide6-Essentials does not), else None."""
-    try:
-        from PySide6.QtPdf import QPdfDocument
-    except ImportError:
-        return None
-    return QPdfDocument
+def to_qimage(page: preview.PageImage) -> QImage:
+    """A rendered page as a QImage that owns its pixels."""
+    return QImage(page.rgb, page.width, page.height, page.stride, QImage.Format.Format_RGB888).copy()
 
 
 class _Progress(QObject):
@@ -206,26 +202,9 @@ class ReportPage(QWidget):
     # ------------------------------------------------------------------ preview
 
     def page_images(self, dpi: int, last: int | None = None) -> list[QImage]:
-        """The built PDF's pages as images (QtPdf, else pdftoppm); [] when neither is available."""
-        pdf = self.result.pdf
+        """The built PDF's pages as images, rendered by PDFium."""
         last = min(last or self.result.pages, self.result.pages)
-        doc_class = _qtpdf()
-        if doc_class is not None:
-            from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
-
-            buf = QBuffer(self)
-            buf.setData(QByteArray(pdf))
-            buf.open(QIODevice.OpenModeFlag.ReadOnly)
-            doc = doc_class(self)
-            doc.load(buf)
-            images = []
-            for i in range(last):
-                size = doc.pagePointSize(i)
-                images.append(doc.render(i, QSize(int(size.width() * dpi / 72), int(size.height() * dpi / 72))))
-            return images
-        if preview.pdftoppm() is None:
-            return []
-        return [QImage.fromData(png, "PNG") for png in preview.render_pages(pdf, dpi=dpi, last=last)]
+        return [to_qimage(page) for page in preview.render_pages(self.result.pdf, dpi=dpi, last=last)]
 
     def _clear_preview(self) -> None:
         while self.pages_layout.count():
@@ -235,7 +214,10 @@ class ReportPage(QWidget):
 
     def _show_preview(self, result) -> None:
         self._clear_preview()
-        images = self.page_images(PREVIEW_DPI, PREVIEW_MAX_PAGES)
+        try:
+            images = self.page_images(PREVIEW_DPI, PREVIEW_MAX_PAGES)
+        except RuntimeError:
+            images = []
         if not images:
             lines = [f"本机无法在程序内预览（缺少 PDF 渲染组件）。本文件共 {result.pages} 页，内容：",
                      *(f"　· {s}" for s in result.sections[:80]), "", "请点“用系统程序打开”查看。"]
@@ -295,9 +277,6 @@ class ReportPage(QWidget):
             return
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
-        if _qtpdf() is None and preview.pdftoppm() is None:
-            info(self, "打印", "本机无法直接打印此 PDF，请点“用系统程序打开”后在阅读器中打印。")
-            return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.default_name())
         dialog = QPrintDialog(printer, self)
@@ -308,15 +287,19 @@ class ReportPage(QWidget):
 
     def print_to(self, printer) -> int:
         """Paint every page onto `printer` (a QPrinter or any QPagedPaintDevice); returns pages printed."""
-        images = self.page_images(self.print_dpi)
         painter = QPainter()
         if not painter.begin(printer):
             warn(self, "打印", "无法开始打印，请检查打印机。")
             return 0
+        # One page rendered at a time: at print resolution a long packet would not fit in memory at once.
+        images = (to_qimage(preview.render_pages(self.result.pdf, dpi=self.print_dpi, first=n, last=n)[0])
+                  for n in range(1, self.result.pages + 1))
+        printed = 0
         try:
             for i, image in enumerate(images):
                 if i:
                     printer.newPage()
+                printed += 1
                 area = painter.viewport()
                 scaled = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
                 painter.setViewport(area.x(), area.y(), scaled.width(), scaled.height())
@@ -325,7 +308,7 @@ class ReportPage(QWidget):
                 painter.setViewport(area)
         finally:
             painter.end()
-        return len(images)
+        return printed
 
     def wait(self, msecs: int = 30000) -> bool:
         return self.background.wait(msecs)

@@ -7,7 +7,6 @@ from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPageSize, QPdfWriter
 
-from app.reports import preview
 from app.ui.report_page import ReportPage
 
 
@@ -42,16 +41,13 @@ def test_building_the_packet_previews_its_pages_and_saves_it(qtbot, page, tmp_pa
     assert page.kind == "月报2026-05"
     assert page.save_button.isEnabled() and page.print_button.isEnabled()
     assert "共" in page.status.text()
-    if preview.pdftoppm():
-        assert page.preview_pages == page.result.pages
+    assert page.preview_pages == page.result.pages
     out = page.save_pdf(str(tmp_path / "m.pdf"))
     assert len(PdfReader(str(out)).pages) == page.result.pages
 
 
 def test_printing_paints_every_page(qtbot, page, tmp_path):
     """打印 paints each page of the packet onto the printer, one sheet per page."""
-    if not preview.pdftoppm():
-        pytest.skip("no page renderer on this machine")
     build(qtbot, page, page.build_button)
     writer = QPdfWriter(str(tmp_path / "printed.pdf"))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
@@ -86,12 +82,14 @@ def test_cards_for_households_chosen_elsewhere(qtbot, page, homes):
     assert page.result.pages == 1 and page.kind == "一户一档-王明华"
 
 
-def test_without_a_renderer_the_page_lists_the_sections(qtbot, page, monkeypatch):
-    """With neither QtPdf nor pdftoppm the preview shows the page count and the sections, not an error."""
+def test_when_pages_cannot_be_rendered_the_page_lists_the_sections(qtbot, page, monkeypatch):
+    """If PDFium cannot render the file, the preview shows the page count and the sections, not an error."""
     from PySide6.QtWidgets import QLabel
 
-    monkeypatch.setattr("app.ui.report_page._qtpdf", lambda: None)
-    monkeypatch.setattr("app.reports.preview.pdftoppm", lambda: None)
+    def fail(*_a, **_k):
+        raise RuntimeError("PDF 页面渲染失败")
+
+    monkeypatch.setattr("app.reports.preview.render_pages", fail)
     build(qtbot, page, page.build_button)
     label = page.pages_box.findChild(QLabel, "previewFallback")
     assert label is not None and f"共 {page.result.pages} 页" in label.text() and "四、问题台账" in label.text()
