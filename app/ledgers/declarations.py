@@ -16,6 +16,9 @@ from app.ledgers.spec import (
     REF_UNIT,
     REF_VILLAGE,
     Check,
+    not_before,
+    not_future,
+    today_default,
     Field,
     Kind,
     Ledger,
@@ -27,33 +30,19 @@ from app.models import Cadre, Household, Problem, ProblemProgress, Village, Visi
 from app.services import stats
 
 
-def _today(today: dt.date) -> dt.date:
-    return today
-
-
-def _not_future(key: str, label: str) -> Check:
-    return Check(key, lambda v, today: f"“{label}”不能晚于今天（{today.isoformat()}）"
-                 if v.get(key) is not None and v[key] > today else None)
-
-
-def _not_before(key: str, label: str, other: str, other_label: str) -> Check:
-    return Check(key, lambda v, _t: f"“{label}”不能早于“{other_label}”"
-                 if v.get(key) is not None and v.get(other) is not None and v[key] < v[other] else None)
-
-
 # ------------------------------------------------------------------------------------------ 问题台账
 
 PROBLEM_CLOSED: tuple[str, ...] = tuple(s for s in vocab.PROBLEM_STATUS if s not in vocab.PROBLEM_OPEN)
 RESOLVED, UNRESOLVABLE = "已解决", "暂无法解决"
 
 
-def _responsible(s, ids: list[int], _today: dt.date) -> Mapping[int, str]:
+def _responsible(s, ids: list[int], today_default: dt.date) -> Mapping[int, str]:
     rows = s.execute(select(Problem.id, Cadre.name, Problem.responsible_person)
                      .outerjoin(Cadre, Cadre.id == Problem.responsible_cadre_id).where(Problem.id.in_(ids)))
     return {i: "、".join(dict.fromkeys(x for x in (name, person) if x)) for i, name, person in rows}
 
 
-def _latest_progress(s, ids: list[int], _today: dt.date) -> Mapping[int, str]:
+def _latest_progress(s, ids: list[int], today_default: dt.date) -> Mapping[int, str]:
     latest = (select(ProblemProgress.problem_id, func.max(ProblemProgress.id).label("pid"))
               .where(ProblemProgress.problem_id.in_(ids)).group_by(ProblemProgress.problem_id).subquery())
     rows = s.execute(select(ProblemProgress.problem_id, ProblemProgress.date, ProblemProgress.note)
@@ -61,7 +50,7 @@ def _latest_progress(s, ids: list[int], _today: dt.date) -> Mapping[int, str]:
     return {i: f"{d.month}月{d.day}日 {note}" for i, d, note in rows}
 
 
-def _all_progress(s, ids: list[int], _today: dt.date) -> Mapping[int, str]:
+def _all_progress(s, ids: list[int], today_default: dt.date) -> Mapping[int, str]:
     out: dict[int, list[str]] = {}
     for i, d, note in s.execute(select(ProblemProgress.problem_id, ProblemProgress.date, ProblemProgress.note)
                                 .where(ProblemProgress.problem_id.in_(ids))
@@ -104,7 +93,7 @@ PROBLEMS = Ledger(
     count_field="status",
     noun="个",
     fields=(
-        Field("found_date", "发现日期", Kind.DATE, required=True, default=_today, width=11),
+        Field("found_date", "发现日期", Kind.DATE, required=True, default=today_default, width=11),
         Field("source", "问题来源", Kind.CHOICE, required=True, choices=vocab.PROBLEM_SOURCES,
               default="群众反映", filter=True, width=9),
         Field("focus_area", "所属领域", Kind.CHOICE, required=True, choices=vocab.FOCUS_AREAS, filter=True,
@@ -146,13 +135,13 @@ PROBLEMS = Ledger(
                   "settlement_point_id", "unit_id", "responsible", "deadline", "measures", "status",
                   "resolved_date", "result", "unresolvable_reason", "progress"),
     checks=(
-        _not_future("found_date", "发现日期"),
-        _not_before("deadline", "办理期限", "found_date", "发现日期"),
+        not_future("found_date", "发现日期"),
+        not_before("deadline", "办理期限", "found_date", "发现日期"),
         _resolved_needs("resolved_date", "办结日期", RESOLVED),
         _resolved_needs("result", "办理结果", RESOLVED),
         _resolved_needs("unresolvable_reason", "暂无法解决原因", UNRESOLVABLE),
-        _not_before("resolved_date", "办结日期", "found_date", "发现日期"),
-        _not_future("resolved_date", "办结日期"),
+        not_before("resolved_date", "办结日期", "found_date", "发现日期"),
+        not_future("resolved_date", "办结日期"),
     ),
 )
 
@@ -160,13 +149,13 @@ PROBLEMS = Ledger(
 # ------------------------------------------------------------------------------------------ 走访
 
 
-def _visit_village(s, ids: list[int], _today: dt.date) -> Mapping[int, str]:
+def _visit_village(s, ids: list[int], today_default: dt.date) -> Mapping[int, str]:
     rows = s.execute(select(Visit.id, Village.name).join(Household, Household.id == Visit.household_id)
                      .join(Village, Village.id == Household.village_id).where(Visit.id.in_(ids)))
     return dict(rows.all())
 
 
-def _visit_problems(s, ids: list[int], _today: dt.date) -> Mapping[int, str]:
+def _visit_problems(s, ids: list[int], today_default: dt.date) -> Mapping[int, str]:
     rows = s.execute(select(Problem.visit_id, func.count()).where(Problem.visit_id.in_(ids))
                      .group_by(Problem.visit_id))
     return {i: f"{n} 个" for i, n in rows}
@@ -182,7 +171,7 @@ VISITS = Ledger(
     household_field="household_id",
     count_field="way",
     fields=(
-        Field("date", "走访日期", Kind.DATE, required=True, default=_today, width=11),
+        Field("date", "走访日期", Kind.DATE, required=True, default=today_default, width=11),
         Field("cadre_id", "走访干部", Kind.REF, ref=REF_CADRE, required=True, filter=True, search=True, width=10),
         Field("household_id", "走访对象", Kind.REF, ref=REF_HOUSEHOLD, required=True, search=True, width=20),
         Field("way", "走访方式", Kind.CHOICE, required=True, choices=vocab.VISIT_WAYS, default="入户",
@@ -194,7 +183,7 @@ VISITS = Ledger(
         Virtual("village", "村", _visit_village, width=8),
         Virtual("problems", "登记问题", _visit_problems, width=8),
     ),
-    checks=(_not_future("date", "走访日期"),),
+    checks=(not_future("date", "走访日期"),),
     columns=("date", "village", "household_id", "cadre_id", "way", "findings", "problems"),
 )
 

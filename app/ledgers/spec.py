@@ -211,3 +211,23 @@ class LedgerQuery:
     preset: str | None = None
     sort: str | None = None
     descending: bool | None = None
+
+
+# Small building blocks the declarations share.
+
+
+def today_default(today: dt.date) -> dt.date:
+    """A date field's default: the day the form is opened."""
+    return today
+
+
+def not_future(key: str, label: str) -> Check:
+    """The date in `key` may not be later than today."""
+    return Check(key, lambda v, today: f"“{label}”不能晚于今天（{today.isoformat()}）"
+                 if v.get(key) is not None and v[key] > today else None)
+
+
+def not_before(key: str, label: str, other: str, other_label: str) -> Check:
+    """The date in `key` may not be earlier than the date in `other`."""
+    return Check(key, lambda v, _t: f"“{label}”不能早于“{other_label}”"
+                 if v.get(key) is not None and v.get(other) is not None and v[key] < v[other] else None)

@@ -23,6 +23,9 @@ from app.ledgers.spec import (
     REF_UNIT,
     REF_VILLAGE,
     Check,
+    not_before,
+    not_future,
+    today_default,
     Field,
     Kind,
     Ledger,
@@ -46,20 +49,6 @@ from app.models import (
 )
 
 
-def _today(today: dt.date) -> dt.date:
-    return today
-
-
-def _not_future(key: str, label: str) -> Check:
-    return Check(key, lambda v, today: f"“{label}”不能晚于今天（{today.isoformat()}）"
-                 if v.get(key) is not None and v[key] > today else None)
-
-
-def _not_before(key: str, label: str, other: str, other_label: str) -> Check:
-    return Check(key, lambda v, _t: f"“{label}”不能早于“{other_label}”"
-                 if v.get(key) is not None and v.get(other) is not None and v[key] < v[other] else None)
-
-
 def _needs(key: str, label: str, when_key: str, when: tuple[str, ...], why: str) -> Check:
     """`key` must be filled when `when_key` is one of `when`."""
     return Check(key, lambda v, _t: f"{why}请填写“{label}”"
@@ -67,7 +56,7 @@ def _needs(key: str, label: str, when_key: str, when: tuple[str, ...], why: str)
 
 
 def _household_village(model) -> Virtual:
-    def fetch(s, ids: list[int], _today: dt.date) -> Mapping[int, str]:
+    def fetch(s, ids: list[int], today_default: dt.date) -> Mapping[int, str]:
         rows = s.execute(select(model.id, Village.name).join(Household, Household.id == model.household_id)
                          .join(Village, Village.id == Household.village_id).where(model.id.in_(ids)))
         return dict(rows.all())
@@ -75,7 +64,7 @@ def _household_village(model) -> Virtual:
 
 
 def _point_village(model) -> Virtual:
-    def fetch(s, ids: list[int], _today: dt.date) -> Mapping[int, str]:
+    def fetch(s, ids: list[int], today_default: dt.date) -> Mapping[int, str]:
         rows = s.execute(select(model.id, Village.name)
                          .join(SettlementPoint, SettlementPoint.id == model.settlement_point_id)
                          .join(Village, Village.id == SettlementPoint.village_id).where(model.id.in_(ids)))
@@ -99,7 +88,7 @@ EMPLOYMENT = Ledger(
     count_field="kind",
     noun="人次",
     fields=(
-        Field("date", "日期", Kind.DATE, required=True, default=_today, width=11),
+        Field("date", "日期", Kind.DATE, required=True, default=today_default, width=11),
         Field("household_id", "所在户", Kind.REF, ref=REF_HOUSEHOLD, required=True, search=True, width=20),
         Field("member_id", "家庭成员", Kind.REF, ref=REF_MEMBER, required=True, search=True, width=9,
               hint="先选择户，再选择其中的成员"),
@@ -114,7 +103,7 @@ EMPLOYMENT = Ledger(
     virtuals=(_household_village(EmploymentRecord),),
     columns=("date", "village", "household_id", "member_id", "kind", "detail", "employment", "amount", "notes"),
     checks=(
-        _not_future("date", "日期"),
+        not_future("date", "日期"),
         _needs("employment", "安置后就业情况", "kind", (PLACEMENT,), "就业安置"),
         _needs("amount", "补贴金额（元）", "kind", SUBSIDY_KINDS, "发放补贴时"),
     ),
@@ -144,14 +133,14 @@ SUPPORT = Ledger(
         Field("kind", "保障类别", Kind.CHOICE, required=True, choices=vocab.SUPPORT_KINDS, filter=True, width=9),
         Field("amount", "金额（元）", Kind.MONEY, required=True, width=12, minimum=Decimal(0),
               hint="每月标准或一次性金额"),
-        Field("start_date", "开始日期", Kind.DATE, required=True, default=_today, width=11),
+        Field("start_date", "开始日期", Kind.DATE, required=True, default=today_default, width=11),
         Field("end_date", "截止日期", Kind.DATE, width=11, hint="长期保障可不填"),
         Field("notes", "备注", Kind.LONGTEXT, search=True, width=24),
     ),
     virtuals=(_household_village(SupportRecord),),
     presets=(Preset("保障中", _in_force),),
     columns=("start_date", "end_date", "village", "household_id", "member_id", "kind", "amount", "notes"),
-    checks=(_not_before("end_date", "截止日期", "start_date", "开始日期"),),
+    checks=(not_before("end_date", "截止日期", "start_date", "开始日期"),),
 )
 
 
@@ -170,7 +159,7 @@ HOUSING = Ledger(
     count_field="kind",
     noun="户次",
     fields=(
-        Field("date", "日期", Kind.DATE, required=True, default=_today, width=11),
+        Field("date", "日期", Kind.DATE, required=True, default=today_default, width=11),
         Field("household_id", "户", Kind.REF, ref=REF_HOUSEHOLD, required=True, search=True, width=20),
         Field("kind", "类别", Kind.CHOICE, required=True, choices=vocab.HOUSING_KINDS, filter=True, width=11),
         Field("placement", "安置房源", Kind.CHOICE, choices=vocab.HOUSING_PLACEMENTS, filter=True, width=12,
@@ -183,7 +172,7 @@ HOUSING = Ledger(
     presets=(Preset("未完成", lambda _t: HousingRecord.completed.is_(False)),),
     columns=("date", "village", "household_id", "kind", "placement", "amount", "completed", "detail"),
     checks=(
-        _not_future("date", "日期"),
+        not_future("date", "日期"),
         _needs("placement", "安置房源", "kind", (NO_HOUSE_PLACEMENT,), "无房户安置"),
     ),
     after_write=effects.housing_changed,
@@ -204,7 +193,7 @@ FUNDS = Ledger(
     count_field="source",
     noun="笔",
     fields=(
-        Field("date", "发放日期", Kind.DATE, required=True, default=_today, width=11),
+        Field("date", "发放日期", Kind.DATE, required=True, default=today_default, width=11),
         Field("source", "资金来源", Kind.CHOICE, required=True, choices=vocab.FUND_SOURCES, filter=True, width=14),
         Field("kind", "资金类别", Kind.CHOICE, required=True, choices=vocab.FUND_KINDS, filter=True, width=12),
         Field("amount", "金额（元）", Kind.MONEY, required=True, width=13, minimum=Decimal("0.01")),
@@ -215,14 +204,14 @@ FUNDS = Ledger(
         Field("notes", "用途及备注", Kind.LONGTEXT, search=True, width=26),
     ),
     columns=("date", "source", "kind", "amount", "village_id", "household_id", "recipient", "notes"),
-    checks=(_not_future("date", "发放日期"),),
+    checks=(not_future("date", "发放日期"),),
 )
 
 
 # ------------------------------------------------------------------------------------------ 项目
 
 
-def _use_rate(s, ids: list[int], _today: dt.date) -> Mapping[int, str]:
+def _use_rate(s, ids: list[int], today_default: dt.date) -> Mapping[int, str]:
     rows = s.execute(select(Project.id, Project.budget, Project.spent).where(Project.id.in_(ids)))
     return {i: f"{(spent / budget * 100):.1f}%" for i, budget, spent in rows if budget and spent is not None}
 
@@ -261,8 +250,8 @@ PROJECTS = Ledger(
              "use_rate", "progress_pct", "status", "start_date", "acceptance_date", "unit_id", "notes"),
     checks=(
         _needs("acceptance_date", "验收日期", "status", ("已验收",), "项目已验收，"),
-        _not_before("acceptance_date", "验收日期", "start_date", "开工日期"),
-        _not_future("acceptance_date", "验收日期"),
+        not_before("acceptance_date", "验收日期", "start_date", "开工日期"),
+        not_future("acceptance_date", "验收日期"),
         Check("spent", lambda v, _t: "“已支出（元）”超过了“计划投资（元）”，请核对"
               if v.get("spent") is not None and v.get("budget") is not None and v["spent"] > v["budget"] else None),
     ),
@@ -274,7 +263,7 @@ PROJECTS = Ledger(
 FUSION = "居民融合共建活动"
 
 
-def _fusion_of_year(s, ids: list[int], _today: dt.date) -> Mapping[int, str]:
+def _fusion_of_year(s, ids: list[int], today_default: dt.date) -> Mapping[int, str]:
     """For a 融合共建 activity: which one of its point's year it is (第 n 次)."""
     rows = s.execute(select(Activity.id, Activity.settlement_point_id, Activity.date)
                      .where(Activity.id.in_(ids), Activity.kind == FUSION))
@@ -302,7 +291,7 @@ ACTIVITIES = Ledger(
     count_field="kind",
     noun="次",
     fields=(
-        Field("date", "活动日期", Kind.DATE, required=True, default=_today, width=11),
+        Field("date", "活动日期", Kind.DATE, required=True, default=today_default, width=11),
         Field("kind", "活动类别", Kind.CHOICE, required=True, choices=vocab.ACTIVITY_KINDS, filter=True, width=15),
         Field("title", "活动名称", Kind.TEXT, required=True, search=True, width=26),
         Field("settlement_point_id", "安置点", Kind.REF, ref=REF_POINT, filter=True, search=True, width=12),
@@ -314,7 +303,7 @@ ACTIVITIES = Ledger(
     columns=("date", "kind", "title", "village", "settlement_point_id", "fusion", "organiser", "participants",
              "summary"),
     checks=(
-        _not_future("date", "活动日期"),
+        not_future("date", "活动日期"),
         _needs("settlement_point_id", "安置点", "kind", (FUSION,), "居民融合共建活动按安置点考核，"),
     ),
 )
@@ -332,7 +321,7 @@ PARTY = Ledger(
     point_field="settlement_point_id",
     count_field="kind",
     fields=(
-        Field("date", "登记日期", Kind.DATE, required=True, default=_today, width=11),
+        Field("date", "登记日期", Kind.DATE, required=True, default=today_default, width=11),
         Field("kind", "类别", Kind.CHOICE, required=True, choices=vocab.PARTY_KINDS, filter=True, width=10),
         Field("settlement_point_id", "安置点", Kind.REF, ref=REF_POINT, filter=True, search=True, width=12),
         Field("status", "进展/状态", Kind.TEXT, search=True, width=14,
@@ -341,14 +330,14 @@ PARTY = Ledger(
     ),
     virtuals=(_point_village(PartyRecord),),
     columns=("date", "kind", "village", "settlement_point_id", "detail", "status"),
-    checks=(_not_future("date", "登记日期"),),
+    checks=(not_future("date", "登记日期"),),
 )
 
 
 # ------------------------------------------------------------------------------------------ 调度会
 
 
-def _decisions(s, ids: list[int], _today: dt.date) -> Mapping[int, str]:
+def _decisions(s, ids: list[int], today_default: dt.date) -> Mapping[int, str]:
     out: dict[int, list[str]] = {}
     for mid, text, plan_item, problem in s.execute(
             select(MeetingDecision.meeting_id, MeetingDecision.text, MeetingDecision.plan_item_id,
@@ -359,7 +348,7 @@ def _decisions(s, ids: list[int], _today: dt.date) -> Mapping[int, str]:
     return {i: "\n".join(lines) for i, lines in out.items()}
 
 
-def _decision_count(s, ids: list[int], _today: dt.date) -> Mapping[int, str]:
+def _decision_count(s, ids: list[int], today_default: dt.date) -> Mapping[int, str]:
     rows = s.execute(select(MeetingDecision.meeting_id, func.count()).where(MeetingDecision.meeting_id.in_(ids))
                      .group_by(MeetingDecision.meeting_id))
     return {i: f"{n} 项" for i, n in rows}
@@ -374,7 +363,7 @@ MEETINGS = Ledger(
     date_field="date",
     noun="次",
     fields=(
-        Field("date", "会议日期", Kind.DATE, required=True, default=_today, width=11),
+        Field("date", "会议日期", Kind.DATE, required=True, default=today_default, width=11),
         Field("title", "会议名称", Kind.TEXT, required=True, search=True, width=26),
         Field("chair", "主持人", Kind.TEXT, required=True, search=True, width=8),
         Field("attendees", "参会人员", Kind.LONGTEXT, search=True, width=24),
@@ -383,7 +372,7 @@ MEETINGS = Ledger(
     virtuals=(Virtual("decision_count", "议定事项", _decision_count, width=8, export=False),
               Virtual("decisions", "议定事项", _decisions, width=40, table=False)),
     columns=("date", "title", "chair", "attendees", "decision_count", "minutes"),
-    checks=(_not_future("date", "会议日期"),),
+    checks=(not_future("date", "会议日期"),),
 )
 
 
@@ -399,7 +388,7 @@ INSPECTIONS = Ledger(
     village_field="village_id",
     noun="次",
     fields=(
-        Field("date", "督查日期", Kind.DATE, required=True, default=_today, width=11),
+        Field("date", "督查日期", Kind.DATE, required=True, default=today_default, width=11),
         Field("unit_id", "被督查单位", Kind.REF, ref=REF_UNIT, filter=True, search=True, width=12),
         Field("village_id", "被督查村", Kind.REF, ref=REF_VILLAGE, width=8),
         Field("issues_found", "发现问题数", Kind.INT, width=8, minimum=0, default=0),
@@ -413,7 +402,7 @@ INSPECTIONS = Ledger(
     columns=("date", "unit_id", "village_id", "issues_found", "findings", "notice_issued", "notice_no",
              "accountability"),
     checks=(
-        _not_future("date", "督查日期"),
+        not_future("date", "督查日期"),
         Check("unit_id", lambda v, _t: "请选择“被督查单位”或“被督查村”"
               if v.get("unit_id") is None and v.get("village_id") is None else None),
         _needs("notice_no", "通报文号", "notice_issued", (True,), "已通报的，"),

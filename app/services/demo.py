@@ -747,7 +747,7 @@ class _Demo:
     def _family(self) -> list[list]:
         """[relation, sex, age, surname, status] of each person, head first; plausible ages and surnames."""
         rng = self.rng
-        ri, ch = self.ri, self.ch
+        ri = self.ri
         r = rng.random()
         people: list[list] = []
 
@@ -1297,7 +1297,7 @@ class _Demo:
 
     def _visits(self) -> None:
         rng, today = self.rng, self.today
-        ri, ch = self.ri, self.ch
+        ch = self.ch
         months = []
         for back in range(11, -1, -1):
             first = _month_start(today, back)

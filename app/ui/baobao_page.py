@@ -25,7 +25,7 @@ from app.ui.errors import info
 from app.ui.ledger_widgets import RED, DateField, ErrorBanner, make_table, size_columns
 from app.ui.paged_model import PagedColumn, PagedModel
 from app.ui.rows_model import Column, RowsModel, display
-from app.ui.widgets import fill_combo, page_title, primary_button, select_data
+from app.ui.widgets import dialog_buttons, fill_combo, page_title, primary_button, select_data
 from app.ui.workers import Background
 
 
@@ -67,12 +67,7 @@ class _FormDialog(QDialog):
         for text, widget in rows:
             form.addRow(text, widget)
         layout.addLayout(form)
-        buttons = QDialogButtonBox()
-        self.ok = primary_button("确定")
-        buttons.addButton(self.ok, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.run)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok = dialog_buttons(self, self.run, "确定")
         layout.addWidget(buttons)
         self.resize(460, self.sizeHint().height())
 

@@ -8,7 +8,7 @@ import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter,
+    QDialog, QFormLayout, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter,
     QVBoxLayout, QWidget,
 )
 
@@ -19,7 +19,7 @@ from app.ui.errors import info
 from app.ui.ledger_page import LedgerPage
 from app.ui.ledger_widgets import DateField, ErrorBanner, make_table, size_columns
 from app.ui.rows_model import Column, RowsModel
-from app.ui.widgets import primary_button, set_invalid
+from app.ui.widgets import dialog_buttons, set_invalid
 
 
 class NoteDialog(QDialog):
@@ -46,12 +46,7 @@ class NoteDialog(QDialog):
         form.addRow(f"* {date_label}：", self.date)
         form.addRow(f"* {text_label}：", self.text)
         layout.addLayout(form)
-        buttons = QDialogButtonBox()
-        self.ok = primary_button("确定")
-        buttons.addButton(self.ok, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok = dialog_buttons(self, self.save, "确定")
         layout.addWidget(buttons)
         self.resize(480, self.sizeHint().height())
 

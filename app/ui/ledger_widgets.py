@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QAbstractTableModel, QDate, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCalendarWidget, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QTableView,
+    QCalendarWidget, QDialog, QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QTableView,
     QToolButton, QVBoxLayout, QWidget, QWidgetAction,
 )
 
@@ -17,7 +17,7 @@ from app.db import Database
 from app.ledgers import engine
 from app.ledgers.values import parse_date
 from app.ui.rows_model import Column, RowsModel
-from app.ui.widgets import primary_button, setup_table
+from app.ui.widgets import dialog_buttons, setup_table
 
 RED = QColor("#c0392b")
 AMBER = QColor("#b9770e")
@@ -122,12 +122,7 @@ class HouseholdSearchDialog(QDialog):
         self.hint = QLabel("")
         self.hint.setObjectName("Hint")
         layout.addWidget(self.hint)
-        buttons = QDialogButtonBox()
-        self.ok = primary_button("选择")
-        buttons.addButton(self.ok, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok = dialog_buttons(self, self._accept, "选择")
         layout.addWidget(buttons)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)

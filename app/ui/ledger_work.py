@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,7 +34,7 @@ from app.ui.errors import confirm, info
 from app.ui.ledger_page import LedgerPage
 from app.ui.ledger_widgets import DateField, ErrorBanner, make_table, size_columns
 from app.ui.rows_model import Column, RowsModel
-from app.ui.widgets import fill_combo, primary_button
+from app.ui.widgets import dialog_buttons, fill_combo
 from app.ui.workers import Background
 
 
@@ -141,12 +140,7 @@ class DecisionDialog(QDialog):
         form.addRow("责任单位：", self.unit)
         form.addRow("完成时限：", self.deadline)
         layout.addLayout(form)
-        buttons = QDialogButtonBox()
-        self.save_button = primary_button("保存")
-        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = dialog_buttons(self, self.save, "保存")
         layout.addWidget(buttons)
         self.resize(520, 260)
 
@@ -186,12 +180,7 @@ class ConvertDialog(QDialog):
             form.addRow("* 目标值：", self.target)
             form.addRow("计量单位：", self.target_unit)
         layout.addLayout(form)
-        buttons = QDialogButtonBox()
-        self.save_button = primary_button("确定")
-        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = dialog_buttons(self, self.save, "确定")
         layout.addWidget(buttons)
         self.resize(480, 200)
 

@@ -12,7 +12,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -32,6 +31,7 @@ from app.ui.errors import confirm, info
 from app.ui.ledger_widgets import DateField, ErrorBanner, make_table, size_columns
 from app.ui.rows_model import Column, RowsModel
 from app.ui.widgets import (
+    dialog_buttons,
     fill_combo,
     page_title,
     primary_button,
@@ -124,12 +124,7 @@ class ItemDialog(QDialog):
         self.deadline.setFixedWidth(170)
         layout.addLayout(form)
         layout.addStretch(1)
-        buttons = QDialogButtonBox()
-        self.save_button = primary_button("保存")
-        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = dialog_buttons(self, self.save, "保存")
         layout.addWidget(buttons)
         self.resize(560, 400)
 
@@ -177,12 +172,7 @@ class ProgressDialog(QDialog):
         history = ps.progress_of(db, item.id)
         if history:
             layout.addWidget(QLabel("已填报：" + "；".join(f"{p.month} {qty(p.value)}" for p in history)))
-        buttons = QDialogButtonBox()
-        self.save_button = primary_button("保存")
-        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = dialog_buttons(self, self.save, "保存")
         layout.addWidget(buttons)
         self.resize(520, 240)
 

@@ -56,3 +56,16 @@ def set_invalid(widget: QWidget, invalid: bool) -> None:
     widget.setProperty("invalid", invalid)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
+
+
+def dialog_buttons(dialog, on_accept, accept_text: str = "保存", reject_text: str = "取消"):
+    """The 保存/取消 row of a form dialog: (button box, the primary button); 取消 rejects the dialog."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    buttons = QDialogButtonBox()
+    accept = primary_button(accept_text)
+    buttons.addButton(accept, QDialogButtonBox.ButtonRole.AcceptRole)
+    buttons.addButton(reject_text, QDialogButtonBox.ButtonRole.RejectRole)
+    buttons.accepted.connect(on_accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, accept

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from safety_helpers import file_digest, make_archive
 from sqlalchemy import inspect
@@ -18,7 +16,7 @@ from sqlalchemy import inspect
 import app.db as appdb
 import app.models  # noqa: F401  (registers every table)
 from app.cli import main
-from app.db import APPLICATION_ID, Base, DatabaseError, create_database, integrity_check, make_engine, open_database
+from app.db import APPLICATION_ID, DatabaseError, create_database, integrity_check, make_engine, open_database
 from app.services import backup
 from app.services.households import load_household
 from app.services.stats import stats

@@ -8,18 +8,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import datetime as dt  # noqa: E402
 import hashlib  # noqa: E402
-import re  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
 from decimal import Decimal  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QDate, Qt, QTimer  # noqa: E402
-from PySide6.QtGui import QDesktopServices, QInputMethodEvent  # noqa: E402
+from PySide6.QtCore import QDate, Qt  # noqa: E402
+from PySide6.QtGui import QDesktopServices  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
-    QApplication, QFileDialog, QLabel, QMessageBox, QPushButton, QWidget,
+    QFileDialog, QLabel, QMessageBox, QPushButton,
 )
 from sqlalchemy import func, select  # noqa: E402
 
@@ -30,7 +27,7 @@ from app.services.history import household_history  # noqa: E402
 from app.services.households import HouseholdData, MemberData, load_household, save_household  # noqa: E402
 from app.services.town import seed_reference_data  # noqa: E402
 from tests.ui.qt_helpers import (  # noqa: E402
-    answer, click_box_button, double_click_row, on_modal, select_row, type_text,
+    answer, double_click_row, on_modal, select_row, type_text,
 )
 from app.ui.household_editor import (  # noqa: E402
     GREY, HouseholdEditor, MemberDialog, MemberTableModel, StatusDateDialog,
