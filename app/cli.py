@@ -121,6 +121,8 @@ def _add_io_commands(command, db_help: str) -> None:
                         description="导出全部户和成员（一人一行，可再导入）")
     q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
     q.add_argument("out", type=Path, metavar="OUT.xlsx", help="要写入的 .xlsx 文件")
+    q.add_argument("--mask-ids", action="store_true",
+                   help="身份证号只显示前6位和后4位（用于打印或外发；这样的文件不能再导入）")
     q = what.add_parser("template", help="空白的花名册导入模板，发给各村填写",
                         description="空白的花名册导入模板，发给各村填写")
     q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
@@ -430,7 +432,7 @@ def cmd_export(args) -> int:
             return EXIT_OK
         db = _open(args, write=False)
         try:
-            summary = export_households(db, out)
+            summary = export_households(db, out, mask_ids=args.mask_ids)
         finally:
             db.close()
     except OSError as exc:

@@ -112,3 +112,16 @@ def test_output_cut_short_by_the_reader_is_not_an_error(demo_db):
     proc = subprocess.run(f'"{sys.executable}" -m app --db "{demo_db}" check | (sleep 0; true)', shell=True,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and proc.stderr == ""
+
+
+def test_export_with_masked_ids_prints_no_whole_id(demo_db, tmp_path, capsys):
+    """`export households --mask-ids` writes every person with the ID's middle 8 characters hidden."""
+    import re
+
+    from openpyxl import load_workbook
+
+    out = tmp_path / "masked.xlsx"
+    assert run(capsys, "--db", str(demo_db), "export", "households", str(out), "--mask-ids")[0] == 0
+    values = [str(c.value) for row in load_workbook(out).active.iter_rows() for c in row if c.value]
+    assert not [v for v in values if re.fullmatch(r"\d{17}[\dX]", v)]
+    assert len([v for v in values if re.fullmatch(r"\d{6}\*{8}\d{3}[\dX]", v)]) > 1000

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app import vocab
+from app.rules import mask_id
 from app.db import Database
 from app.io.headers import BY_KEY
 from app.io.xlsx_layout import DATE, TEXT, LedgerColumn, LedgerSheet, write_ledger
@@ -84,7 +85,8 @@ def _blank(value: object) -> object:
     return None if value in ("", None) else value
 
 
-def _household_rows(db: Database, progress: Callable[[float], None] | None) -> Iterator[list[object]]:
+def _household_rows(db: Database, progress: Callable[[float], None] | None,
+                    mask_ids: bool = False) -> Iterator[list[object]]:
     """One row per member, households in archive-number order, read in pages of 2,000 households."""
     with db.read() as s:
         villages = dict(s.execute(select(Village.id, Village.name)).all())
@@ -119,7 +121,8 @@ def _household_rows(db: Database, progress: Callable[[float], None] | None) -> I
             for m in members[hid]:
                 person = {
                     "name": m.name, "relation": _blank(m.relation), "sex": _blank(m.sex),
-                    "id_number": _blank(m.id_number), "birth_date": m.birth_date,
+                    "id_number": _blank(mask_id(m.id_number) if mask_ids and m.id_number else m.id_number),
+                    "birth_date": m.birth_date,
                     "ethnic_group": _blank(m.ethnic_group), "education": _blank(m.education),
                     "health": _blank(m.health), "labour": _blank(m.labour), "employment": _blank(m.employment),
                     "party_member": PARTY_YES if m.party_member else PARTY_NO, "member_phone": _blank(m.phone),
@@ -131,14 +134,16 @@ def _household_rows(db: Database, progress: Callable[[float], None] | None) -> I
 
 
 def export_households(db: Database, path: Path, *, progress: Callable[[float], None] | None = None,
-                      today: dt.date | None = None) -> ExportSummary:
-    """Write the whole archive (every household and member, any status) to path as a ledger workbook."""
+                      today: dt.date | None = None, mask_ids: bool = False) -> ExportSummary:
+    """Write the whole archive (every household and member, any status) to path as a ledger workbook.
+    With mask_ids the ID numbers show only their first 6 and last 4 characters (the file can then be read
+    and printed, but not imported again)."""
     profile = town.load_town(db)
     unit = profile.station_name or profile.town_name
     counted: set[object] = set()
 
     def rows() -> Iterator[list[object]]:
-        for row in _household_rows(db, progress):
+        for row in _household_rows(db, progress, mask_ids):
             counted.add(row[0])
             yield row
 

@@ -236,6 +236,9 @@ class HouseholdListPage(QWidget):
         from app.io.export import export_households
         from app.ui.errors import info
 
+        mask_ids = self.ask_id_masking()
+        if mask_ids is None:
+            return
         name = f"搬迁群众花名册-{dt.date.today():%Y%m%d}.xlsx"
         target, _ = QFileDialog.getSaveFileName(self, "导出户档案", str(Path.home() / name), "Excel 文件 (*.xlsx)")
         if not target:
@@ -258,7 +261,22 @@ class HouseholdListPage(QWidget):
                 show_unexpected(exc, self)
 
         self._export_job = Background(self)
-        self._export_job.submit(lambda: export_households(self.db, path), done, failed)
+        self._export_job.submit(lambda: export_households(self.db, path, mask_ids=mask_ids), done, failed)
+
+    def ask_id_masking(self) -> bool | None:
+        """Ask whether the exported file shows whole ID numbers (True: masked; None: cancelled)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Question, "导出户档案",
+                          "导出的文件中身份证号如何显示？\n\n隐藏中间8位：适合打印、外发，但不能再导入。\n"
+                          "完整号码：可再导入本软件，请妥善保管文件。", parent=self)
+        masked = box.addButton("隐藏中间8位", QMessageBox.ButtonRole.AcceptRole)
+        full = box.addButton("完整号码", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(masked)
+        box.exec()
+        clicked = box.clickedButton()
+        return True if clicked is masked else False if clicked is full else None
 
     def _export_finished(self) -> None:
         self.export_button.setEnabled(True)

@@ -82,10 +82,13 @@ def test_the_table_model_is_a_correct_qt_model(qtmodeltester, db, add_household)
 
 
 def test_export_button_writes_the_archive_workbook(qtbot, page, tmp_path, monkeypatch):
-    """导出Excel… saves every person of the archive in a workbook the clerk chose."""
+    """导出Excel… saves every person of the archive in a workbook the clerk chose, IDs masked by choice."""
+    import re
+
     from openpyxl import load_workbook
     from PySide6.QtWidgets import QFileDialog
 
+    monkeypatch.setattr(page, "ask_id_masking", lambda: True)
     target = tmp_path / "花名册.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     shown = []
@@ -93,8 +96,10 @@ def test_export_button_writes_the_archive_workbook(qtbot, page, tmp_path, monkey
     page.export_button.click()
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     assert "3 户" in shown[0] and target.exists()
-    names = {c.value for row in load_workbook(target).active.iter_rows() for c in row}
-    assert {"张国强", "赵志刚", "孙丽", "李秀英"} <= names
+    values = {str(c.value) for row in load_workbook(target).active.iter_rows() for c in row}
+    assert {"张国强", "赵志刚", "孙丽", "李秀英"} <= values
+    assert not [v for v in values if re.fullmatch(r"\d{17}[\dX]", v)]
+    assert [v for v in values if re.fullmatch(r"\d{6}\*{8}\d{3}[\dX]", v)]
 
 
 def test_import_button_opens_the_wizard_and_refreshes_after_import(qtbot, page, monkeypatch):
