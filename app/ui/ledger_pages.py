@@ -9,6 +9,7 @@ The main window adds `nav_pages()` and routes the 首页's clicks with `open()`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
@@ -41,23 +42,53 @@ def ledger_page(db: Database, ledger: Ledger) -> QWidget:
 
 
 class WorkPages:
-    """Creates the pages once; the main window adds them and forwards the 首页's requests to `open`."""
+    """The work pages, each built the first time it is needed (the 首页 at once), so that the window opens
+    fast; the main window adds them and forwards the 首页's requests to `open`."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self.dashboard = DashboardPage(db)
-        self.baobao = BaobaoPage(db)
-        self.ledgers: dict[str, QWidget] = {name: ledger_page(db, ledger) for name, ledger in LEDGERS.items()
-                                            if ledger.nav}
-        self.work_ledgers = QTabWidget()
-        self.work_ledgers.setObjectName("WorkLedgers")
-        self.work_ledgers.setDocumentMode(True)
+
+    @cached_property
+    def baobao(self) -> BaobaoPage:
+        return BaobaoPage(self.db)
+
+    @cached_property
+    def ledgers(self) -> dict[str, QWidget]:
+        return {name: ledger_page(self.db, ledger) for name, ledger in LEDGERS.items() if ledger.nav}
+
+    @cached_property
+    def work_ledgers(self) -> QTabWidget:
+        tabs = QTabWidget()
+        tabs.setObjectName("WorkLedgers")
+        tabs.setDocumentMode(True)
         for name, page in self.ledgers.items():
             if name not in DAILY_LEDGERS:
-                self.work_ledgers.addTab(page, LEDGERS[name].nav)
-        self.plan = PlanPage(db)
-        self.assessment = AssessmentPage(db)
-        self.people = PeoplePage(db)
+                tabs.addTab(page, LEDGERS[name].nav)
+        return tabs
+
+    @cached_property
+    def plan(self) -> PlanPage:
+        return PlanPage(self.db)
+
+    @cached_property
+    def assessment(self) -> AssessmentPage:
+        return AssessmentPage(self.db)
+
+    @cached_property
+    def people(self) -> PeoplePage:
+        return PeoplePage(self.db)
+
+    def nav_entries(self) -> list[tuple[str, Callable[[], QWidget]]]:
+        """(navigation name, page factory) to add after 户档案, in order; nothing is built until called."""
+        entries: list[tuple[str, Callable[[], QWidget]]] = [("包保", lambda: self.baobao)]
+        entries += [(LEDGERS[name].nav, lambda name=name: self.ledgers[name])
+                    for name in DAILY_LEDGERS if LEDGERS[name].nav]
+        if any(ledger.nav for name, ledger in LEDGERS.items() if name not in DAILY_LEDGERS):
+            entries.append((WORK_LEDGERS_NAV, lambda: self.work_ledgers))
+        entries += [("年度计划", lambda: self.plan), ("年度考核", lambda: self.assessment),
+                    ("干部与单位", lambda: self.people)]
+        return entries
 
     @property
     def visits(self) -> VisitsPage:
@@ -68,14 +99,8 @@ class WorkPages:
         return self.ledgers["problems"]
 
     def nav_pages(self) -> list[tuple[str, QWidget]]:
-        """(navigation name, page) to add after 户档案, in order."""
-        pages: list[tuple[str, QWidget]] = [("包保", self.baobao)]
-        pages += [(LEDGERS[name].nav, self.ledgers[name]) for name in DAILY_LEDGERS if name in self.ledgers]
-        if self.work_ledgers.count():
-            pages.append((WORK_LEDGERS_NAV, self.work_ledgers))
-        pages += [("年度计划", self.plan), ("年度考核", self.assessment)]
-        pages.append(("干部与单位", self.people))
-        return pages
+        """(navigation name, page) to add after 户档案, in order; builds every page."""
+        return [(name, factory()) for name, factory in self.nav_entries()]
 
     def page_for(self, target: Target, households: QWidget) -> QWidget:
         return {HOUSEHOLDS: households, BAOBAO: self.baobao, VISITS: self.visits,
@@ -91,4 +116,5 @@ class WorkPages:
     def wait(self, msecs: int = 3000) -> None:
         """Let background queries finish (on closing the window)."""
         self.dashboard.background.wait(msecs)
-        self.assessment.background.wait(msecs)
+        if "assessment" in self.__dict__:
+            self.assessment.background.wait(msecs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -11,11 +13,32 @@ from PySide6.QtWidgets import (
 from app import APP_NAME, __version__
 from app.db import Database
 from app.services import town
+from app.ui.dashboard import BAOBAO, HOUSEHOLDS, PROBLEMS, VISITS
 from app.ui.data_safety import DataSafetyPage
 from app.ui.household_list import HouseholdListPage
 from app.ui.ledger_pages import WorkPages
 from app.ui.org_page import OrgPage
 from app.ui.report_page import ReportPage
+
+# The navigation entry behind each kind of 首页 figure.
+TARGET_PAGES = {HOUSEHOLDS: "户档案", BAOBAO: "包保", VISITS: "走访", PROBLEMS: "问题台账"}
+
+
+class LazyPage(QWidget):
+    """Stands in the page stack for a page that is built the first time it is shown."""
+
+    def __init__(self, factory: Callable[[], QWidget]) -> None:
+        super().__init__()
+        self._factory = factory
+        self.page: QWidget | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def ensure(self) -> QWidget:
+        if self.page is None:
+            self.page = self._factory()
+            self._layout.addWidget(self.page)
+        return self.page
 
 
 class MainWindow(QMainWindow):
@@ -51,22 +74,21 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
+        self._report: ReportPage | None = None
+        self._org: OrgPage | None = None
         self.households = HouseholdListPage(db)
-        self.org = OrgPage(db)
-        self.org.changed.connect(self.households.reload_choices)
         self.work = WorkPages(db)
         self.add_page("首页", self.work.dashboard)
         self.add_page("户档案", self.households)
-        self.report = ReportPage(db)
-        for name, page in self.work.nav_pages():
+        for name, factory in self.work.nav_entries():
             if name == "干部与单位":
-                self.add_page("月报", self.report)
-            self.add_page(name, page)
-        self.add_page("基础信息", self.org)
+                self.add_page("月报", lambda: self.report)
+            self.add_page(name, factory)
+        self.add_page("基础信息", lambda: self.org)
         self.safety = DataSafetyPage(db)
         self.add_page("数据安全", self.safety)
         self.work.dashboard.open_requested.connect(self.open_target)
-        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._show_row)
         self.nav.setCurrentRow(0)
 
         for i in range(self.nav.count()):
@@ -80,18 +102,51 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(QLabel(f"版本 {__version__}"))
         self.resize(1280, 720)
 
-    def add_page(self, name: str, page: QWidget) -> None:
+    def add_page(self, name: str, page: QWidget | Callable[[], QWidget]) -> None:
+        """A navigation entry; a page given as a factory is built the first time it is shown."""
         item = QListWidgetItem(name)
         item.setSizeHint(item.sizeHint().expandedTo(self.nav.sizeHint().boundedTo(item.sizeHint())))
         self.nav.addItem(item)
-        self.pages.addWidget(page)
+        self.pages.addWidget(page if isinstance(page, QWidget) else LazyPage(page))
+
+    def page_at(self, row: int) -> QWidget:
+        """The page of a navigation row, built if it was not yet."""
+        widget = self.pages.widget(row)
+        return widget.ensure() if isinstance(widget, LazyPage) else widget
+
+    def current_page(self) -> QWidget:
+        return self.page_at(self.nav.currentRow())
+
+    def show_page(self, name: str) -> QWidget:
+        """Switch to the navigation entry called name; returns its page."""
+        row = [self.nav.item(i).text() for i in range(self.nav.count())].index(name)
+        self.nav.setCurrentRow(row)
+        return self.page_at(row)
+
+    def _show_row(self, row: int) -> None:
+        self.page_at(row)
+        self.pages.setCurrentIndex(row)
+
+    @property
+    def report(self) -> ReportPage:
+        if self._report is None:
+            self._report = ReportPage(self.db)
+        return self._report
+
+    @property
+    def org(self) -> OrgPage:
+        if self._org is None:
+            self._org = OrgPage(self.db)
+            self._org.changed.connect(self.households.reload_choices)
+        return self._org
 
     def open_target(self, target) -> None:
-        """A 首页 figure was clicked: show the list behind it."""
-        self.work.open(target, self.households, lambda page: self.nav.setCurrentRow(self.pages.indexOf(page)))
+        """A 首页 figure was clicked: show the list behind it, filtered."""
+        self.show_page(TARGET_PAGES[target.page])
+        self.work.page_for(target, self.households).apply_filter(**target.filters)
 
     def focus_search(self) -> None:
-        self.nav.setCurrentRow(self.pages.indexOf(self.households))
+        self.show_page("户档案")
         self.households.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.households.search.selectAll()
 
@@ -99,5 +154,6 @@ class MainWindow(QMainWindow):
         self.safety.shutdown()
         self.households.background.wait(3000)
         self.work.wait(3000)
-        self.report.wait(3000)
+        if self._report is not None:
+            self._report.wait(3000)
         super().closeEvent(event)

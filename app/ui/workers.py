@@ -21,11 +21,14 @@ class _Job(QRunnable):
 
     def run(self) -> None:  # worker thread: no widgets here
         try:
-            result = self.fn()
-        except BaseException as exc:  # delivered to the GUI thread, which logs and shows it
-            self.relay.failed.emit(exc)
-        else:
-            self.relay.done.emit(result)
+            try:
+                result = self.fn()
+            except BaseException as exc:  # delivered to the GUI thread, which logs and shows it
+                self.relay.failed.emit(exc)
+            else:
+                self.relay.done.emit(result)
+        except RuntimeError:
+            pass  # the screen that asked was closed meanwhile: nobody is left to receive the result
 
 
 class Background(QObject):

@@ -78,16 +78,16 @@ def test_the_main_window_routes_a_figure_to_its_page(qtbot, db, homes):
     names = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert names[0] == "首页" and {"包保", "走访", "问题台账", "干部与单位"} <= set(names)
     window.show()
-    assert window.pages.currentWidget() is work.dashboard
+    assert window.current_page() is work.dashboard
     qtbot.waitUntil(lambda: work.dashboard.cards["overdue"].value.text() == "1", timeout=3000)
     assert work.dashboard.cards["overdue"].value.text() == "1"
     with qtbot.waitSignal(work.problems.loaded, timeout=3000):
         work.dashboard.click("overdue")
-    assert window.pages.currentWidget() is work.problems
+    assert window.current_page() is work.problems
     assert work.problems.preset.currentData() == "逾期" and work.problems.model.rowCount() == 1
     work.dashboard.click("uncovered")
-    assert window.pages.currentWidget() is work.baobao
+    assert window.current_page() is work.baobao
     assert len(work.baobao.uncovered_model.rows) == 3
     work.dashboard.click("visits")
-    assert window.pages.currentWidget() is work.visits and work.visits.matrix.behind_only.isChecked()
+    assert window.current_page() is work.visits and work.visits.matrix.behind_only.isChecked()
     work.wait()

@@ -83,7 +83,18 @@ def test_main_window_navigates_between_pages(qtbot, db):
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert labels[:5] == ["首页", "户档案", "包保", "走访", "问题台账"]
     assert labels[-3:] == ["干部与单位", "基础信息", "数据安全"]
-    assert window.pages.currentWidget() is window.work.dashboard
+    assert window.current_page() is window.work.dashboard
     window.nav.setCurrentRow(labels.index("基础信息"))
-    assert window.pages.currentWidget() is window.org
+    assert window.current_page() is window.org
     assert "清江镇" in window.windowTitle()
+
+
+def test_pages_are_built_when_first_shown(qtbot, db):
+    """The window opens with only 首页 and 户档案 built; another page is built when the clerk opens it."""
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    assert window._org is None and "baobao" not in window.work.__dict__
+    window.show_page("包保")
+    assert "baobao" in window.work.__dict__ and window.current_page() is window.work.baobao
+    window.show_page("基础信息")
+    assert window.current_page() is window.org
