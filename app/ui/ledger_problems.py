@@ -27,7 +27,7 @@ class NoteDialog(QDialog):
     `action(day, text)` does the write; its refusal is shown in the dialog, which stays open."""
 
     def __init__(self, title: str, date_label: str, text_label: str, action, parent: QWidget | None = None,
-                 placeholder: str = "") -> None:
+                 hint: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.action = action
@@ -40,7 +40,7 @@ class NoteDialog(QDialog):
         self.date.setObjectName("note_date")
         self.text = QPlainTextEdit()
         self.text.setObjectName("note_text")
-        self.text.setPlaceholderText(placeholder)
+        self.text.setPlaceholderText(hint)
         self.text.setTabChangesFocus(True)
         self.text.setFixedHeight(90)
         form.addRow(f"* {date_label}：", self.date)
