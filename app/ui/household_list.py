@@ -58,6 +58,8 @@ class HouseholdListPage(QWidget):
     """Filters, the counts line and the list; double-click or 打开 opens the editor."""
 
     loaded = Signal(int)  # number of households listed, after each query
+    visit_requested = Signal(int)  # 记录走访 for the selected household
+    problem_requested = Signal(int)  # 登记问题 for the selected household
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,9 +76,12 @@ class HouseholdListPage(QWidget):
         self.open_button = QPushButton("打开")
         self.import_button = QPushButton("导入花名册…")
         self.export_button = QPushButton("导出Excel…")
-        self.new_button.setEnabled(not db.readonly)
-        self.import_button.setEnabled(not db.readonly)
-        for button in (self.import_button, self.export_button, self.new_button, self.open_button):
+        self.visit_button = QPushButton("记录走访…")
+        self.problem_button = QPushButton("登记问题…")
+        for button in (self.new_button, self.import_button, self.visit_button, self.problem_button):
+            button.setEnabled(not db.readonly)
+        for button in (self.visit_button, self.problem_button, self.import_button, self.export_button,
+                       self.new_button, self.open_button):
             head.addWidget(button)
         layout.addLayout(head)
 
@@ -133,6 +138,8 @@ class HouseholdListPage(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.new_button.clicked.connect(lambda: self.open_household(None))
         self.import_button.clicked.connect(self.import_registers)
+        self.visit_button.clicked.connect(lambda: self._for_selected(self.visit_requested))
+        self.problem_button.clicked.connect(lambda: self._for_selected(self.problem_requested))
         self.export_button.clicked.connect(self.export_archive)
 
         self.reload_choices()
@@ -201,6 +208,15 @@ class HouseholdListPage(QWidget):
     def selected_id(self) -> int | None:
         rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
         return self.model.household_id(rows[0].row()) if rows else None
+
+    def _for_selected(self, signal) -> None:
+        hid = self.selected_id()
+        if hid is None:
+            from app.ui.errors import info
+
+            info(self, "请选择一户", "请先在列表中选中一户，再记录走访或登记问题。")
+            return
+        signal.emit(hid)
 
     def open_selected(self) -> None:
         hid = self.selected_id()

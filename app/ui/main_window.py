@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
         self.safety = DataSafetyPage(db)
         self.add_page("数据安全", self.safety)
         self.work.dashboard.open_requested.connect(self.open_target)
+        self.households.visit_requested.connect(lambda hid: self.work.visits.record_visit(hid))
+        self.households.problem_requested.connect(lambda hid: self.work.problems.register(household_id=hid))
         self.nav.currentRowChanged.connect(self._show_row)
         self.nav.setCurrentRow(0)
 

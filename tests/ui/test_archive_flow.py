@@ -85,3 +85,22 @@ def test_reused_editor_shows_the_second_household_not_the_first(qtbot, db, add_h
     assert "赵志刚" in editor.windowTitle()
     assert not editor.is_dirty()
     assert editor.members_model.member(0).name == "赵志刚"
+
+
+def test_visit_and_problem_buttons_act_on_the_selected_household(qtbot, db, add_household, monkeypatch):
+    """记录走访 and 登记问题 on the household list open those forms for the selected household."""
+    from app.ui.ledger_problems import ProblemsPage
+    from app.ui.visits_page import VisitsPage
+
+    hid = add_household("赵志刚")
+    visits, problems = [], []
+    monkeypatch.setattr(VisitsPage, "record_visit", lambda self, household_id=None: visits.append(household_id))
+    monkeypatch.setattr(ProblemsPage, "register", lambda self, **kw: problems.append(kw["household_id"]))
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    page = window.households
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    page.view.selectRow(0)
+    qtbot.mouseClick(page.visit_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.problem_button, Qt.MouseButton.LeftButton)
+    assert visits == [hid] and problems == [hid]
