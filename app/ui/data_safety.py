@@ -23,7 +23,7 @@ from app.services import backup, privacy, snapshot, town
 from app.ui.errors import confirm, info, show_unexpected, warn
 from app.ui.password import SetPasswordDialog
 from app.ui.rows_model import Column, RowsModel
-from app.ui.widgets import page_title, primary_button, setup_table
+from app.ui.widgets import dialog_buttons, page_title, primary_button, setup_table
 from app.ui.workers import Background
 
 AUTO_CHECK_MS = 60 * 60 * 1000  # look once an hour whether the daily automatic backup is due
@@ -97,15 +97,8 @@ class ExportDialog(QDialog):
         self.error.setObjectName("ErrorText")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        cancel = QPushButton("取消")
-        self.ok_button = primary_button("导出")
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.ok_button)
-        layout.addLayout(buttons)
-        cancel.clicked.connect(self.reject)
-        self.ok_button.clicked.connect(self.try_accept)
+        buttons, self.ok_button = dialog_buttons(self, self.try_accept, "导出")
+        layout.addWidget(buttons)
         self._encrypt_toggled(False)
 
     def _encrypt_toggled(self, on: bool) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+    QCheckBox, QComboBox, QDialog, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
     QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
@@ -26,7 +26,7 @@ from app.ledgers.spec import REF_HOUSEHOLD, REF_MEMBER, Virtual
 from app.ui.errors import confirm, info, warn
 from app.ui.ledger_widgets import RED, DateField, ErrorBanner, HouseholdPicker, make_table
 from app.ui.paged_model import PagedColumn, PagedModel
-from app.ui.widgets import fill_combo, page_title, primary_button, select_data, set_invalid
+from app.ui.widgets import dialog_buttons, fill_combo, page_title, primary_button, select_data, set_invalid
 from app.ui.workers import Background
 
 def column_px(width: int) -> int:
@@ -182,13 +182,8 @@ class LedgerForm(QDialog):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
-        buttons = QDialogButtonBox()
-        self.save_button = primary_button("保存")
+        buttons, self.save_button = dialog_buttons(self, self.save, "保存")
         self.save_button.setEnabled(not db.readonly)
-        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
         self.body_widget = body
         self.fit()

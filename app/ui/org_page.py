@@ -13,7 +13,7 @@ from app.db import Database
 from app.services import town
 from app.ui.errors import info, warn
 from app.ui.rows_model import Column, RowsModel
-from app.ui.widgets import fill_combo, page_title, primary_button, select_data, setup_table
+from app.ui.widgets import dialog_buttons, fill_combo, page_title, primary_button, select_data, setup_table
 
 _MULTILINE = {"deputy_leaders", "group_members"}
 
@@ -133,12 +133,7 @@ class PointDialog(QDialog):
 
 
 def _ok_cancel(dialog: QDialog, form: QFormLayout) -> None:
-    buttons = QDialogButtonBox()
-    ok = primary_button("确定")
-    buttons.addButton(ok, QDialogButtonBox.ButtonRole.AcceptRole)
-    buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
+    buttons, _ok = dialog_buttons(dialog, dialog.accept, "确定")
     form.addRow(buttons)
     dialog.resize(420, dialog.sizeHint().height())
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from app import APP_NAME
 from app.db import Database, DatabaseError
 from app.services import privacy
-from app.ui.widgets import primary_button
+from app.ui.widgets import dialog_buttons, primary_button
 
 WRONG = "密码不正确，请重新输入。"
 PAUSE_AFTER_FAILURES = 3  # after this many wrong tries, each further try waits a few seconds
@@ -131,15 +131,8 @@ class SetPasswordDialog(QDialog):
         layout.addLayout(form)
         self.error = _error_label()
         layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        cancel = QPushButton("取消")
-        self.ok_button = primary_button("确定")
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.ok_button)
-        layout.addLayout(buttons)
-        cancel.clicked.connect(self.reject)
-        self.ok_button.clicked.connect(self.try_accept)
+        buttons, self.ok_button = dialog_buttons(self, self.try_accept, "确定")
+        layout.addWidget(buttons)
 
     def try_accept(self) -> None:
         try:
