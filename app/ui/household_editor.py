@@ -20,7 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QKeySequence, QShortcut, QTextDocumentFragment
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QFrame, QGridLayout, QGroupBox,
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFrame, QGridLayout, QGroupBox,
     QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea,
     QSplitter, QTableView, QTabWidget, QToolButton, QVBoxLayout, QWidget,
 )
@@ -37,6 +37,7 @@ from app.services.households import (
     MemberData, SaveRefused, attachment_bytes, attachment_from_file, clean, evaluate, ids_held_elsewhere,
     load_household, save_household,
 )
+from app.ui import file_dialogs
 
 # ------------------------------------------------------------------------------------------ texts & looks
 
@@ -1449,8 +1450,8 @@ class HouseholdEditor(QDialog):
         self.remove_attachment_button.setEnabled(has)
 
     def add_attachments(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "添加附件", HouseholdEditor._last_dir or str(Path.home()),
+        paths = file_dialogs.get_open_paths(
+            self, "添加附件", HouseholdEditor._last_dir or None,
             "图片和 PDF (*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.pdf);;所有文件 (*)",
         )
         problems = []
