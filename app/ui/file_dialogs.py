@@ -94,7 +94,12 @@ def make_dialog(parent: QWidget | None, title: str, start: str | Path | None, na
         start_path = Path(start) if start else default_folder()
         if not start_path.is_absolute():
             start_path = default_folder() / start_path
-    dialog = QFileDialog(parent, title)
+    if start_path.is_dir() or not (save or start_path.exists()):
+        folder, name = (start_path if start_path.is_dir() else default_folder()), ""
+    else:
+        folder, name = start_path.parent, start_path.name
+    # The folder goes to the constructor: a dialog made without one first lists the working directory.
+    dialog = QFileDialog(parent, title, str(folder))
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     dialog.setOption(QFileDialog.Option.DontResolveSymlinks, True)
     dialog.setOption(QFileDialog.Option.DontUseCustomDirectoryIcons, True)
@@ -105,11 +110,8 @@ def make_dialog(parent: QWidget | None, title: str, start: str | Path | None, na
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save else QFileDialog.AcceptMode.AcceptOpen)
     if name_filter:
         dialog.setNameFilter(name_filter)
-    if start_path.is_dir() or not (save or start_path.exists()):
-        dialog.setDirectory(str(start_path if start_path.is_dir() else default_folder()))
-    else:
-        dialog.setDirectory(str(start_path.parent))
-        dialog.selectFile(start_path.name)
+    if name:
+        dialog.selectFile(name)
     labels = ((QFileDialog.DialogLabel.Accept, "保存" if save else "打开"), (QFileDialog.DialogLabel.Reject, "取消"),
               (QFileDialog.DialogLabel.LookIn, "位置："), (QFileDialog.DialogLabel.FileName, "文件名："),
               (QFileDialog.DialogLabel.FileType, "文件类型："))
