@@ -133,7 +133,7 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path, mode):
 
     assert kills >= at_least, f"only {kills} kills in the time budget"
     assert len(acked) > kills, "the writer hardly wrote anything between kills"
-    assert mode != "dialog" or dialogs >= kills, "too few file dialogs between saves"
+    assert mode != "dialog" or dialogs >= kills // 2, "too few file dialogs between saves"
 
     db = open_database(path)
     try:
