@@ -29,9 +29,10 @@ from app.services.town import seed_reference_data  # noqa: E402
 from tests.ui.qt_helpers import (  # noqa: E402
     answer, double_click_row, on_modal, select_row, type_text,
 )
-from app.ui.household_editor import (  # noqa: E402
-    GREY, HouseholdEditor, MemberDialog, MemberTableModel, StatusDateDialog,
-)
+from app.ui.household.dialogs import MemberDialog, StatusDateDialog  # noqa: E402
+from app.ui.household.editor import HouseholdEditor  # noqa: E402
+from app.ui.household.models import MemberTableModel  # noqa: E402
+from app.ui.household.texts import GREY  # noqa: E402
 
 HEAD_ID = make_id("520123", dt.date(1968, 4, 12), 31)
 WIFE_ID = make_id("520123", dt.date(1970, 9, 3), 42)
