@@ -22,8 +22,19 @@ from PySide6.QtWidgets import (
 
 from app import vocab
 from app.rules import check_id, normalize_id, normalize_name, normalize_phone
+from app.rules.dates import read_birth_date
+from app.rules.members import (
+    BIRTH_VS_ID,
+    HEADS,
+    ID_DUPLICATE,
+    ID_ELSEWHERE,
+    ID_INVALID,
+    SEX_VS_ID,
+    head_issues,
+    id_issues,
+)
 from app.services.households import MEMBER_LABELS, MemberData
-from app.ui.household.texts import BTN_CANCEL, BTN_OK, EDITOR_CSS, EDUCATION_LEVELS, ETHNIC_GROUPS, parse_birth_date
+from app.ui.household.texts import BTN_CANCEL, BTN_OK, EDITOR_CSS, EDUCATION_LEVELS, ETHNIC_GROUPS
 from app.ui.household.widgets import FieldBox, FormGrid, free_combo, message_label, vocab_combo
 
 # ---------------------------------------------------------------------------------------- member dialogs
@@ -184,21 +195,28 @@ class MemberDialog(QDialog):
         return "" if has_head else vocab.HEAD
 
     # --- live checks
+    def _candidate(self) -> tuple[list[MemberData], dict[str, str]]:
+        """The household as it would be with this member (last), and who outside holds the typed ID."""
+        birth, _ = read_birth_date(self.birth_edit.text())
+        me = MemberData(name=normalize_name(self.name_edit.text()), relation=self.relation_combo.value() or "",
+                        sex=self.sex_combo.value() or "", id_number=normalize_id(self.id_edit.text()),
+                        birth_date=birth, status=self.status_combo.value() or vocab.MEMBER_ACTIVE)
+        elsewhere: dict[str, str] = {}
+        if me.id_number and self._held_elsewhere is not None:
+            check = check_id(me.id_number)
+            holder = self._held_elsewhere(check.normalized) if check.ok else None
+            if holder:
+                elsewhere[check.normalized] = holder
+        return [*self._others, me], elsewhere
+
     def _id_problem(self) -> str | None:
         """Why the ID cannot be accepted (blocks 确定), or None."""
-        raw = self.id_edit.text()
-        if not raw.strip():
+        if not self.id_edit.text().strip():
             return None
-        check = check_id(raw)
-        if not check.ok:
-            return check.error
-        for other in self._others:
-            if other.id_number and normalize_id(other.id_number) == check.normalized:
-                return f"本户的{other.name}已登记了这个身份证号，同一号码只能属于一个人"
-        if self._held_elsewhere is not None:
-            holder = self._held_elsewhere(check.normalized)
-            if holder:
-                return f"该身份证号已属于{holder}，同一身份证号不能登记两次，请核对"
+        members, elsewhere = self._candidate()
+        for issue in id_issues(members, elsewhere, only=len(members) - 1):
+            if issue.code in (ID_INVALID, ID_DUPLICATE, ID_ELSEWHERE):
+                return issue.message
         return None
 
     def _on_id_changed(self) -> None:
@@ -222,29 +240,18 @@ class MemberDialog(QDialog):
         self._sex_auto = False
 
     def _on_birth_changed(self) -> None:
-        _, error = parse_birth_date(self.birth_edit.text())
+        _, error = read_birth_date(self.birth_edit.text())
         self.birth_box.set_error(error)
         self._check_consistency()
         self._update_ok()
 
     def _check_consistency(self) -> None:
         """Warnings that do not block: the ID disagrees with the sex or birth date entered, a second head."""
-        warnings: list[str] = []
-        raw = self.id_edit.text()
-        check = check_id(raw) if raw.strip() else None
-        if check is not None and check.ok:
-            sex = self.sex_combo.value()
-            if sex and sex != check.sex:
-                warnings.append(f"性别与身份证号不符：身份证号第17位显示为{check.sex}，请核对")
-            birth, _ = parse_birth_date(self.birth_edit.text())
-            if birth is not None and birth != check.birth_date:
-                warnings.append(
-                    f"出生日期与身份证号不符：身份证号显示为{check.birth_date.isoformat()}，请核对"
-                )
-        if self.relation_combo.value() == vocab.HEAD and self.status_combo.value() == vocab.MEMBER_ACTIVE:
-            heads = [o.name for o in self._others if o.relation == vocab.HEAD and o.status == vocab.MEMBER_ACTIVE]
-            if heads:
-                warnings.append(f"本户已有户主{heads[0]}，一户只能有一位在册户主，请把其中一人改为实际关系")
+        members, _ = self._candidate()
+        me = len(members) - 1
+        warnings = [issue.message for issue in id_issues(members, only=me)
+                    if issue.code in (SEX_VS_ID, BIRTH_VS_ID)]
+        warnings += [issue.message for issue in head_issues(members) if issue.code == HEADS and issue.index == me]
         self.id_warning.setText("\n".join(warnings))
         self.id_warning.setVisible(bool(warnings))
 
@@ -260,7 +267,7 @@ class MemberDialog(QDialog):
             reasons.append("请填写姓名")
         if self._id_problem():
             reasons.append("请改正身份证号")
-        if parse_birth_date(self.birth_edit.text())[1]:
+        if read_birth_date(self.birth_edit.text())[1]:
             reasons.append("请改正出生日期")
         self.ok_button.setEnabled(not reasons)
         self.ok_button.setToolTip("；".join(reasons))
@@ -269,7 +276,7 @@ class MemberDialog(QDialog):
     # --- result
     def member(self) -> MemberData:
         """The member as entered (names, IDs and phones normalised)."""
-        birth, _ = parse_birth_date(self.birth_edit.text())
+        birth, _ = read_birth_date(self.birth_edit.text())
         status = self.status_combo.value() or vocab.MEMBER_ACTIVE
         return replace(
             self._original,

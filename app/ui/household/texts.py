@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from decimal import Decimal
 
 from app import vocab
-from app.rules import normalize_id
 from app.services.households import MemberData
 
 # ------------------------------------------------------------------------------------------ texts & looks
@@ -76,30 +73,3 @@ def status_text(m: MemberData) -> str:
     if m.status == vocab.MEMBER_ACTIVE or m.status_date is None:
         return m.status
     return f"{m.status}（{m.status_date.isoformat()}）"
-
-
-_BIRTH_PATTERNS = (
-    re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"),
-    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
-    re.compile(r"(\d{4})(\d{2})(\d{2})"),
-)
-
-
-def parse_birth_date(text: str, today: dt.date | None = None) -> tuple[dt.date | None, str | None]:
-    """(date, None) for 1980-05-03, 1980/5/3, 1980.5.3, 1980年5月3日 or 19800503; blank -> (None, None)."""
-    raw = "".join(normalize_id(text).split())
-    if not raw:
-        return None, None
-    for pattern in _BIRTH_PATTERNS:
-        match = pattern.fullmatch(raw)
-        if match:
-            try:
-                value = dt.date(*(int(g) for g in match.groups()))
-            except ValueError:
-                return None, f"出生日期“{text.strip()}”不是真实的日期，请改正"
-            if value > (today or dt.date.today()):
-                return None, "出生日期晚于今天，请核对"
-            if value.year < 1900:
-                return None, "出生日期早于1900年，请核对"
-            return value, None
-    return None, f"出生日期“{text.strip()}”无法识别，请写成 1980-05-03 这样的格式"

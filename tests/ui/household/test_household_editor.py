@@ -176,7 +176,7 @@ def test_id_disagreeing_with_entered_sex_is_a_warning_not_a_block(qtbot, db):
     dlg.show()
     qtbot.keyClicks(dlg.id_edit, NEW_ID)
     assert dlg.id_warning.isVisible()
-    assert "性别与身份证号不符" in dlg.id_warning.text()
+    assert "身份证号第17位显示为" in dlg.id_warning.text()
     assert dlg.sex_combo.currentText() == "男"  # what the clerk entered is not overwritten
     assert dlg.ok_button.isEnabled()
 
