@@ -198,7 +198,8 @@ def cmd_init(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from app.services import demo, town
+    from app import demo
+    from app.services import town
 
     path = _db_path(args)
     if path.exists() and path.stat().st_size > 0:
