@@ -72,11 +72,16 @@ if sys.platform == "win32":  # pragma: no cover - exercised on Windows
                                        ctypes.POINTER(_Overlapped)]
     _kernel32.UnlockFileEx.restype = wintypes.BOOL
     _LOCKFILE_FAIL_IMMEDIATELY, _LOCKFILE_EXCLUSIVE_LOCK = 0x1, 0x2
+    _BUSY_ERRORS = {32, 33, 997}  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION, ERROR_IO_PENDING
 
     def _os_lock(fd: int, exclusive: bool) -> bool:
         flags = _LOCKFILE_FAIL_IMMEDIATELY | (_LOCKFILE_EXCLUSIVE_LOCK if exclusive else 0)
-        return bool(_kernel32.LockFileEx(msvcrt.get_osfhandle(fd), flags, 0, 1, 0,
-                                         ctypes.byref(_Overlapped())))
+        if _kernel32.LockFileEx(msvcrt.get_osfhandle(fd), flags, 0, 1, 0, ctypes.byref(_Overlapped())):
+            return True
+        error = ctypes.get_last_error()
+        if error in _BUSY_ERRORS:
+            return False
+        raise ctypes.WinError(error)  # locking not possible here at all (an OSError, like a read-only folder)
 
     def _os_unlock(fd: int) -> None:
         _kernel32.UnlockFileEx(msvcrt.get_osfhandle(fd), 0, 1, 0, ctypes.byref(_Overlapped()))
