@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from app.io.against import check_against
 from app.io.grouping import group_sheet
-from app.io.validate import ERROR, WARNING, Known, Options, Person, check_against, validate
+from app.io.validate import ERROR, WARNING, Known, Options, Person, validate
 from app.io.workbook import ShownFloat, Sheet, read_workbook
 from tests.io.registers import fullwidth, layout_a, layout_b, pid
 
@@ -17,8 +18,9 @@ HEADER = ("户编号", "村", "姓名", "与户主关系", "性别", "身份证�
 
 def run(rows: list[tuple], header=HEADER, known: Known | None = None, **options):
     sheet = Sheet("表1", [tuple(header)] + [tuple(r) for r in rows])
-    v = validate([("f.xlsx", [group_sheet(sheet)])], Options(**options))
-    return check_against(v, known or Known())
+    opts = Options(**{"new_places": True, **options})
+    v = validate([("f.xlsx", [group_sheet(sheet)])], opts)
+    return check_against(v, known or Known(), opts)
 
 
 def family(key="1", n=1, **head):
@@ -35,7 +37,7 @@ def messages(v, severity=ERROR):
 def test_realistic_layout_a_register_is_clean_and_normalised(tmp_path):
     """The layout-A register imports clean: spaces, full-width digits, lower-case x and 2019.10 all normalised."""
     wb = read_workbook(layout_a(tmp_path / "a.xlsx"))
-    v = check_against(validate([("a.xlsx", [group_sheet(s) for s in wb.sheets])]), Known(villages={"平寨村"}))
+    v = check_against(validate([("a.xlsx", [group_sheet(s) for s in wb.sheets])]), Known(villages={"平寨村"}), Options(new_places=True))
     assert messages(v) == []
     first, second, third = v.households
     assert [m.data.name for m in first.members] == ["王明华", "李秀英", "王小明"]
@@ -60,7 +62,7 @@ def test_layout_b_register_without_village_column_needs_the_village(tmp_path):
     refused = validate(parsed)
     assert [(i.row, "--village" in i.message) for i in refused.errors] == [(2, True)]
     assert not refused.valid
-    named = check_against(validate(parsed, Options(village="河坝村")), Known())
+    named = check_against(validate(parsed, Options(village="河坝村")), Known(), Options(new_places=True))
     assert named.errors == [] and len(named.valid) == 2
     zhao = named.households[0]
     assert zhao.data.annual_income == Decimal("36000.00") and zhao.members[0].data.party_member
