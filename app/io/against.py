@@ -184,6 +184,8 @@ def _places(households: list[HouseholdIn], known: Known, options: Options) -> li
                         else close_names(point, points_of.get(village, ())))
         place = NewPlace(kind, village, point, similar, _confirmed(key, options), len(users[key]))
         found.append(place)
+        if kind == POINT and village not in known.villages and not _confirmed((VILLAGE, village), options):
+            continue  # listed for confirmation with its village; the village's own error blocks these households
         issue = _new_place_issue(users[key][0], place, options)
         for h in users[key]:
             h.db_issues.append(issue)
