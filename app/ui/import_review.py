@@ -56,7 +56,7 @@ class ConfirmList(QWidget):
 
     changed = Signal()
 
-    def __init__(self, title: str, empty: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, empty: str, *, check_all: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel(title)
         self.title.setWordWrap(True)
@@ -66,7 +66,10 @@ class ConfirmList(QWidget):
         self.keys: list[Hashable] = []
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
-        top.addWidget(self.all_button)
+        if check_all:
+            top.addWidget(self.all_button)
+        else:
+            self.all_button.hide()  # each line is the clerk's own decision (a rename): no 全部勾选
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)

@@ -161,7 +161,7 @@ class ImportWizard(QDialog):
         self.changes_model = ChangesModel(self)
         self.changes_table = changes_view(self.changes_model)
         self.renames = ConfirmList("同一身份证号、姓名不同：多半是身份证号填错了。只有确认是同一个人改了名字，才勾选改名：",
-                                   "（没有需要确认的改名）")
+                                   "（没有需要确认的改名）", check_all=False)
         self.places = ConfirmList("数据库中还没有的村和安置点：确认是新的才勾选新建；与已有名称相近的，多半是写法不同，"
                                   "请改正文件：", "（没有需要新建的村或安置点）")
         confirm_page = QWidget()
