@@ -259,3 +259,18 @@ def test_bad_registered_on_is_a_usage_error(dbfile, tmp_path, capsys):
     code, _, err = run(capsys, "--db", dbfile, "import", "households", "--registered-on", "2024-13-01",
                        simple(tmp_path / "v.xlsx", family_rows("QJ-0007", 1)))
     assert code == 2 and "2024-13-01" in err and err.count("\n") == 1
+
+
+def test_no_backup_no_import(dbfile, tmp_path, capsys, monkeypatch):
+    """When the backup cannot be made (disk full, folder not writable) the import writes nothing and says so."""
+    from app.db import DatabaseError
+
+    def fail(db, kind):
+        raise DatabaseError("备份失败，无法写入备份文件夹（磁盘空间不足）")
+
+    monkeypatch.setattr(backup, "make_backup", fail)
+    rows = family_rows("QJ-0007", 1)
+    rows[0].append("13800000002")
+    code, out, err = run(capsys, "--db", dbfile, "import", "households", simple(tmp_path / "v2.xlsx", rows, header=HEADER))
+    assert code == 2 and "备份失败" in err and err.count("\n") == 1
+    assert the_household(dbfile).phone == "13800000001"

@@ -70,8 +70,9 @@ FIELDS: tuple[Field, ...] = (
 BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
 HOUSEHOLD_KEYS: frozenset[str] = frozenset(f.key for f in FIELDS if f.level == HOUSEHOLD)
 MEMBER_KEYS: frozenset[str] = frozenset(f.key for f in FIELDS if f.level == MEMBER)
-# A second column with the same household header holds the member's own value.
-SECOND_COLUMN: dict[str, str] = {"phone": "member_phone", "notes": "member_notes"}
+# A second column with the same household header holds the member's own value; a second household-key
+# column (档案编号 beside 户编号) holds the other number (validate tells them apart by their titles).
+SECOND_COLUMN: dict[str, str] = {"phone": "member_phone", "notes": "member_notes", "household_key": "original_no"}
 
 HEADER_ROWS = 12  # the header starts within the first 12 rows (SPEC §5)
 

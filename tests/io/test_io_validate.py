@@ -204,3 +204,30 @@ def test_plain_number_2019_1_reads_as_january_with_a_warning_about_october():
     clean = run(family(搬迁时间=ShownFloat(2019.1, 2)))
     assert clean.households[0].data.relocation_date == "2019-10"
     assert not [m for _r, _c, m in messages(clean, WARNING) if "2019.10" in m]
+
+
+@pytest.mark.parametrize("header", [("档案编号", "户编号"), ("户编号", "档案编号"), ("档案编号", "原户编号")])
+def test_the_registers_own_number_and_our_archive_number_are_told_apart(header):
+    """A register with both numbers: 档案编号 is ours (kept for new households), the other is 原户编号."""
+    numbers = {"档案编号": "HF000123", "户编号": "QJ-0007", "原户编号": "QJ-0007"}
+    columns = header + ("村", "姓名", "与户主关系", "身份证号")
+    v = run([(numbers[header[0]], numbers[header[1]], "清江村", "王明", "户主", pid(1))], header=columns)
+    (h,) = v.households
+    assert (h.archive_no, h.original_no) == ("HF000123", "QJ-0007") and v.errors == []
+
+
+@pytest.mark.parametrize("title", ["户编号", "户号", "家庭编号"])
+def test_the_household_key_column_is_kept_as_the_registers_own_number(title):
+    v = run([("QJ-0007", "清江村", "王明", "户主", pid(1))], header=(title, "村", "姓名", "与户主关系", "身份证号"))
+    (h,) = v.households
+    assert (h.original_no, h.archive_no) == ("QJ-0007", "")
+
+
+def test_registration_date_column_is_read_and_checked():
+    header = ("村", "姓名", "与户主关系", "身份证号", "迁入日期")
+    v = run([("清江村", "王明", "户主", pid(1), "2023年6月15日")], header=header)
+    assert v.households[0].registered_on == dt.date(2023, 6, 15) and v.errors == []
+    v = run([("清江村", "王明", "户主", pid(1), "去年")], header=header, today=dt.date(2026, 1, 1))
+    assert [(e.row, e.column) for e in v.errors] == [(2, "E")] and "登记日期" in v.errors[0].message
+    v = run([("清江村", "王明", "户主", pid(1), "2026-05-01")], header=header, today=dt.date(2026, 1, 1))
+    assert v.errors and "不合常理" in v.errors[0].message
