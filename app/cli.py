@@ -398,7 +398,7 @@ def cmd_import(args) -> int:
     else:
         print(_import_summary(prepared, result))
         if result.changes:
-            print(changes_text(result.changes, written=result.written))
+            print(changes_text(result.changes, written=result.written, refused=result.refused))
         if result.backup is not None:
             print(f"导入前已备份数据库：{result.backup}")
     if args.error_report is not None:

@@ -22,10 +22,10 @@ def change_line(c: HeldChange) -> str:
     return line if c.applies else line + "（该户有错误，本次不导入）"
 
 
-def changes_text(changes: Sequence[HeldChange], *, written: bool, limit: int = SHOWN) -> str:
+def changes_text(changes: Sequence[HeldChange], *, written: bool, refused: bool = False, limit: int = SHOWN) -> str:
     """A heading and one line per change, the first `limit` of them."""
     households = len({c.household for c in changes})
-    verb = "已修改" if written else "将修改"
+    verb = "已修改" if written else ("错误改正后导入时将修改" if refused else "将修改")
     lines = [f"{verb}已有档案 {households} 户、{len(changes)} 处："]
     lines += [f"  {change_line(c)}" for c in changes[:limit]]
     if len(changes) > limit:
