@@ -274,3 +274,36 @@ def test_no_backup_no_import(dbfile, tmp_path, capsys, monkeypatch):
     code, out, err = run(capsys, "--db", dbfile, "import", "households", simple(tmp_path / "v2.xlsx", rows, header=HEADER))
     assert code == 2 and "备份失败" in err and err.count("\n") == 1
     assert the_household(dbfile).phone == "13800000001"
+
+
+def test_a_household_leaving_the_register_gets_its_leaving_date(dbfile, tmp_path, capsys):
+    """户状态 整户迁出 dates the leaving (SPEC §4.8): the members' latest 变动日期, else the day of the import;
+    back to 在册 clears it."""
+    from sqlalchemy import select
+
+    from app.models import Household
+
+    def status_and_left():
+        db = _open(dbfile)
+        try:
+            with db.read() as s:
+                return s.execute(select(Household.status, Household.left_on)).one()
+        finally:
+            db.close()
+
+    header = ["村", "户编号", "姓名", "与户主关系", "性别", "身份证号", "户状态", "人员状态", "变动日期"]
+    rows = family_rows("QJ-0007", 1)
+    left = [rows[0][:6] + ["整户迁出", "在册", None], rows[1][:6] + [None, "迁出", "2024-04-20"]]
+    code, out, _ = run(capsys, "--db", dbfile, "import", "households", simple(tmp_path / "l.xlsx", left, header=header),
+                       "--json")
+    assert code == 0, out
+    change = next(c for c in json.loads(out)["changes"] if c["field"] == "迁离日期")
+    assert (change["old"], change["new"]) == ("", "2024-04-20")
+    assert status_and_left() == ("整户迁出", dt.date(2024, 4, 20))
+    back = [rows[0][:6] + ["在册", "在册", None], rows[1][:6] + [None, "在册", None]]
+    assert run(capsys, "--db", dbfile, "import", "households", simple(tmp_path / "b.xlsx", back, header=header))[0] == 0
+    assert status_and_left() == ("在册", None)
+    gone = [rows[0][:6] + ["注销"], rows[1][:6]]
+    assert run(capsys, "--db", dbfile, "import", "households",
+               simple(tmp_path / "g.xlsx", gone, header=header[:7]))[0] == 0
+    assert status_and_left() == ("注销", dt.date.today())

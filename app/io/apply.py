@@ -182,6 +182,8 @@ def plan(s: Session, validation: Validation, *, skip_invalid: bool, registered_o
             op.values = {attr: getattr(h.data, attr) for attr in _HOUSEHOLD_ATTRS}  # blanks are the defaults
             op.values["original_no"] = h.original_no
             op.values["registered_on"] = h.registered_on or batch_date
+            if h.data.status != vocab.HOUSEHOLD_ACTIVE:
+                op.values["left_on"] = _leaving_date(h)
             op.changes.append(history.Change("户", "建档", "", "从Excel导入新建"))
             op.changes.extend(history.Change(m.data.name, "新增成员", "",
                                              f"{m.data.relation} {m.data.id_number}".strip()) for m in h.members)
@@ -201,7 +203,8 @@ def plan(s: Session, validation: Validation, *, skip_invalid: bool, registered_o
 def _snapshots(s: Session, ids: list[int]) -> dict[int, SimpleNamespace]:
     """Plain copies of the matched households with their members and tags (Core rows: no ORM objects)."""
     columns = [Household.id, Household.archive_no, Household.head_name, Household.village_id,
-               Household.settlement_point_id, Household.original_no, Household.registered_on] + \
+               Household.settlement_point_id, Household.original_no, Household.registered_on,
+               Household.left_on] + \
         [getattr(Household, a) for a in _HOUSEHOLD_ATTRS]
     member_columns = [Member.id, Member.household_id, Member.sort_order] + [getattr(Member, a) for a in _MEMBER_ATTRS]
     out: dict[int, SimpleNamespace] = {}
@@ -216,6 +219,12 @@ def _snapshots(s: Session, ids: list[int]) -> dict[int, SimpleNamespace]:
                                   .where(HouseholdTag.household_id.in_(chunk))):
             out[hid].tags.add(tag)
     return out
+
+
+def _leaving_date(h: HouseholdIn) -> dt.date:
+    """When a household the file gives as no longer 在册 left: its members' latest status date, else today."""
+    dates = [m.data.status_date for m in h.members if m.data.status_date is not None]
+    return max(dates) if dates else dt.date.today()
 
 
 def _diff_household(op: Op, h: HouseholdIn, target: SimpleNamespace, village_names: dict[int, str],
@@ -235,6 +244,17 @@ def _diff_household(op: Op, h: HouseholdIn, target: SimpleNamespace, village_nam
             op.values[attr] = new
             op.changes.append(history.Change("户", REGISTER_LABELS[attr], history.display_text(old),
                                              history.display_text(new)))
+    # Leaving the register (整户迁出/注销) dates the leaving; coming back clears it.
+    status = op.values.get("status", target.status)
+    left = target.left_on
+    if status != vocab.HOUSEHOLD_ACTIVE and left is None:
+        left = _leaving_date(h)
+    elif status == vocab.HOUSEHOLD_ACTIVE and "status" in op.values:
+        left = None
+    if left != target.left_on:
+        op.values["left_on"] = left
+        op.changes.append(history.Change("户", REGISTER_LABELS["left_on"], history.display_text(target.left_on),
+                                         history.display_text(left)))
     old_village = village_names.get(target.village_id) if target.village_id else None
     village = h.village or old_village
     if h.village and h.village != old_village:
