@@ -139,10 +139,12 @@ def _add_io_commands(command, db_help: str) -> None:
 def _date_arg(text: str):
     import datetime as dt
 
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期“{text}”无法识别，请写成 2024-05-01 这样的日期") from None
+    from app.rules.dates import read_date
+
+    day, problem = read_date(text, "登记日期", today=dt.date.today())
+    if problem or day is None:
+        raise argparse.ArgumentTypeError(problem or "请写成 2024-05-01 这样的日期")
+    return day
 
 
 def _db_path(args) -> Path:

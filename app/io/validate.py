@@ -24,9 +24,11 @@ from app.rules import (
     check_id, is_party_member, normalize_name, normalize_phone, normalize_relation, normalize_sex, parse_decimal,
     parse_relocation_date, parse_tags, to_halfwidth,
 )
+from app.rules.dates import read_date
 from app.services.households import HouseholdData, MemberData
 
 ERROR, WARNING = "error", "warning"
+EARLIEST_REGISTER = dt.date(1949, 10, 1)  # a registration date before this is a typing error
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,11 +330,10 @@ class _Checker:
             elif not h.original_no:
                 h.original_no = _compact(c.value)[:40]
         if (c := cell("registered_on")) is not None:
-            when = parse_date(c.value)
-            if when is None or when > (self.options.today or dt.date.today()) or when.year < 1949:
-                err(self.issue(ERROR, c.row, "registered_on",
-                               f"登记日期“{text(c.value)}”无法识别或不合常理，请写成 2023-05-01 这样的日期", c.value,
-                               c.col))
+            when, problem = read_date(c.value, "登记日期", today=self.options.today or dt.date.today(),
+                                      earliest=EARLIEST_REGISTER)
+            if problem:
+                err(self.issue(ERROR, c.row, "registered_on", problem, c.value, c.col))
             else:
                 h.registered_on = when
         if (c := cell("village")) is not None:

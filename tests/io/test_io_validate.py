@@ -230,4 +230,4 @@ def test_registration_date_column_is_read_and_checked():
     v = run([("清江村", "王明", "户主", pid(1), "去年")], header=header, today=dt.date(2026, 1, 1))
     assert [(e.row, e.column) for e in v.errors] == [(2, "E")] and "登记日期" in v.errors[0].message
     v = run([("清江村", "王明", "户主", pid(1), "2026-05-01")], header=header, today=dt.date(2026, 1, 1))
-    assert v.errors and "不合常理" in v.errors[0].message
+    assert v.errors and "晚于今天" in v.errors[0].message
