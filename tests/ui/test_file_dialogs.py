@@ -45,7 +45,7 @@ def listed(dialog: QFileDialog, folder: Path, names: list[str]) -> bool:
 
 def test_every_file_dialog_goes_through_the_helper():
     """No page builds its own QFileDialog (or calls its static functions): only app/ui/file_dialogs.py."""
-    users = sorted(p.name for p in APP_UI.glob("*.py")
+    users = sorted(str(p.relative_to(APP_UI)) for p in APP_UI.rglob("*.py")
                    if p.name != "file_dialogs.py" and "QFileDialog" in p.read_text(encoding="utf-8"))
     assert users == []
 
