@@ -119,9 +119,14 @@ def writer(engine: Engine) -> Engine:
 
 
 def read_header(path: Path) -> tuple[bool, int]:
-    """(is an SQLite file, application_id) from the first 100 bytes of the file."""
+    """(is an SQLite file, application_id) from the first 100 bytes of the file. Not for a file this process has
+    open through SQLite (see _read_head)."""
     with open(path, "rb") as f:
-        head = f.read(100)
+        return parse_header(f.read(100))
+
+
+def parse_header(head: bytes) -> tuple[bool, int]:
+    """(is an SQLite file, application_id) from a file's first 100 bytes."""
     if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
         return False, 0
     return True, int.from_bytes(head[68:72], "big")
@@ -353,9 +358,9 @@ def _check_header(path: Path, head: bytes | None) -> None:
     """Refuse a file that is not SQLite or not ours, from its header alone (nothing has connected yet)."""
     if head is None:
         return
-    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+    is_sqlite, app_id = parse_header(head)
+    if not is_sqlite:
         raise DatabaseError(f"不是有效的数据库文件（文件已损坏或不是本软件的数据库）：{path}")
-    app_id = int.from_bytes(head[68:72], "big")
     if app_id != APPLICATION_ID and Path(f"{path}-wal").exists():
         app_id = _application_id_through_wal(path)
     if app_id != APPLICATION_ID:
