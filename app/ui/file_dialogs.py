@@ -98,6 +98,8 @@ def make_dialog(parent: QWidget | None, title: str, start: str | Path | None, na
         folder, name = (start_path if start_path.is_dir() else default_folder()), ""
     else:
         folder, name = start_path.parent, start_path.name
+    if not folder.is_dir():  # a folder that is gone (a removed stick): start where the clerk usually works
+        folder = default_folder()
     # The folder goes to the constructor: a dialog made without one first lists the working directory.
     dialog = QFileDialog(parent, title, str(folder))
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
