@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.ledgers import engine
-from app.ledgers.values import parse_date
+from app.rules.dates import parse_date
 from app.ui.rows_model import Column, RowsModel
 from app.ui.widgets import dialog_buttons, setup_table
 
