@@ -1,4 +1,4 @@
-"""The database file (SPEC §8): engine and pragmas, sessions, the declarative Base, opening and upgrading.
+"""The database file (SPEC §8): engine and pragmas, sessions, opening and upgrading (Base is app.models.base).
 
 Opening a file checks that it is SQLite and ours (application_id), takes a backup before running any
 pending Alembic migration, and opens a file written by a newer version read-only, never for writing.
@@ -11,16 +11,15 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Integer, MetaData, create_engine, event, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Session, sessionmaker
 
 from app import config
+from app.models.base import Base
 
 # "HouF" in ASCII: PRAGMA application_id marks a file as ours.
 APPLICATION_ID = 0x486F7546
@@ -30,43 +29,6 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # always opens read-only, wherever it is found.
 SNAPSHOT_SETTING = "snapshot.county_copy"
 SNAPSHOT_READONLY_REASON = "这是导出给县局的副本，只能查看，不能修改。"
-
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    """Declarative base of every table; constraint names are fixed so batch migrations can find them."""
-
-    metadata = MetaData(naming_convention=NAMING)
-
-
-class ScaledDecimal(TypeDecorator):
-    """An exact decimal stored as an integer count of 10**-scale units (money in 分, land in 0.01 亩)."""
-
-    impl = Integer
-    cache_ok = True
-
-    def __init__(self, scale: int = 2) -> None:
-        super().__init__()
-        self.scale = scale
-        self.factor = Decimal(10) ** scale
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        return int((Decimal(value) * self.factor).to_integral_value())
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return (Decimal(value) / self.factor).quantize(Decimal(1) / self.factor)
-
 
 class DatabaseError(Exception):
     """A database file that cannot be used as asked; the message is for the clerk, in Chinese."""

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app import vocab
 from app.db import Database
+from app.ledgers.engine import household_label
 from app.models import Attachment, Household, HouseholdTag, Member, SettlementPoint, Village
 from app.rules import (
     Finding, HouseholdFacts, MemberFacts, TagReason, check_archive, check_id, derive_key_groups, normalize_id,
@@ -582,3 +583,20 @@ def attachment_from_file(path: Path) -> AttachmentInfo:
     if size > MAX_ATTACHMENT_BYTES:
         raise ValueError(f"文件过大（{size // (1024 * 1024)} MB），单个附件不能超过 50 MB：{path.name}")
     return AttachmentInfo(None, path.name, size, None, path)
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdChoice:
+    """One household offered in a ledger form's picker."""
+
+    id: int
+    label: str
+    village: str
+    point: str
+
+
+def find_households(db: Database, text: str, *, limit: int = 50) -> list[HouseholdChoice]:
+    """Households 在册 whose names, IDs, phones or 档案编号 match text, for picking one in a form."""
+    ids = query_ids(db, HouseholdQuery(text=text))[:limit]
+    return [HouseholdChoice(r.id, household_label(r.head_name, r.archive_no), r.village, r.point)
+            for r in fetch_rows(db, ids)]

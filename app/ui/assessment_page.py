@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
+from app.io.ledger_export import export_assessment
 from app.ledgers import LedgerRefused
 from app.services import assessment as asm
 from app.ui.errors import info, warn
@@ -190,7 +191,7 @@ class AssessmentPage(QWidget):
     def export_to(self, path: Path) -> None:
         year = self.year.currentData() or self.today.year
         try:
-            n = asm.export(self.db, year, path, today=self.today)
+            n = export_assessment(self.db, year, path, today=self.today)
         except OSError as exc:
             warn(self, "导出年度考核", f"无法写入文件：{path}（{exc.strerror or exc}）。文件可能正在被 Excel 打开。")
             return

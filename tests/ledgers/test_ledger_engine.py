@@ -8,6 +8,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from app.io.ledger_export import export_ledger
 from app.ledgers import LEDGERS, Field, Kind, LedgerQuery, LedgerRefused
 from app.ledgers import engine
 from app.ledgers.spec import Ledger
@@ -125,7 +126,7 @@ def test_export_writes_the_township_layout(db, refs, ledger: Ledger, tmp_path):
     for variant in (0, 1):
         engine.save(db, ledger, None, sample_values(db, ledger, refs, TODAY, variant))
     out = tmp_path / f"{ledger.name}.xlsx"
-    result = engine.export(db, ledger, out)
+    result = export_ledger(db, ledger, out)
     assert result.rows == 2
     ws = openpyxl.load_workbook(out).active
     assert ws["A1"].value == f"清江镇{ledger.title}"
