@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import config
+from app.errors import DatabaseError, StorageError, storage_error_message
 from app.models.base import Base
 
 # "HouF" in ASCII: PRAGMA application_id marks a file as ours.
@@ -29,10 +30,6 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # always opens read-only, wherever it is found.
 SNAPSHOT_SETTING = "snapshot.county_copy"
 SNAPSHOT_READONLY_REASON = "这是导出给县局的副本，只能查看，不能修改。"
-
-class DatabaseError(Exception):
-    """A database file that cannot be used as asked; the message is for the clerk, in Chinese."""
-
 
 def _pragmas(readonly: bool):
     def on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
@@ -109,6 +106,20 @@ def _application_id_through_wal(path: Path) -> int:
         return 0
 
 
+OURS, NOT_SQLITE, OTHER_SQLITE = "ours", "not_sqlite", "other_sqlite"
+
+
+def file_kind(path: Path) -> str:
+    """What the file at path is by its header (and a header change still in its write-ahead log): OURS,
+    NOT_SQLITE or OTHER_SQLITE (an SQLite file of another program). OSError when it cannot be read."""
+    is_sqlite, app_id = read_header(path)
+    if not is_sqlite:
+        return NOT_SQLITE
+    if app_id != APPLICATION_ID and Path(f"{path}-wal").exists():
+        app_id = _application_id_through_wal(path)
+    return OURS if app_id == APPLICATION_ID else OTHER_SQLITE
+
+
 def _alembic_config(connection=None):
     from alembic.config import Config
 
@@ -175,34 +186,6 @@ def backup_file(engine: Engine, db_path: Path, label: str) -> Path:
     return target
 
 
-_STORAGE_MESSAGES = (
-    (("SQLITE_FULL",), ("database or disk is full",),
-     "磁盘空间不足，本次修改没有保存。请清理磁盘或把数据库移到空间更大的位置后再试。"),
-    (("SQLITE_READONLY",), ("readonly database",),
-     "数据库文件是只读的，本次修改没有保存。"),
-    (("SQLITE_CORRUPT", "SQLITE_NOTADB"), ("malformed", "file is not a database"),
-     "数据库文件已损坏，本次操作没有完成。请从备份恢复（“数据安全”页，或命令 restore）。"),
-    (("SQLITE_BUSY", "SQLITE_LOCKED"), ("database is locked", "database table is locked"),
-     "数据库正被其他程序占用，本次修改没有保存。请稍后再试。"),
-    (("SQLITE_IOERR", "SQLITE_CANTOPEN"), ("disk i/o error", "unable to open database file"),
-     "读写数据库文件时出错（磁盘或U盘可能已拔出或损坏），本次操作没有完成。"),
-)
-
-
-def storage_error_message(exc: BaseException) -> str | None:
-    """The clerk's sentence for an SQLite storage failure (disk full, read-only, damaged, locked, I/O);
-    None for anything else (constraint violations and program errors are not storage failures)."""
-    orig = getattr(exc, "orig", exc)
-    if not isinstance(orig, sqlite3.Error) or isinstance(orig, sqlite3.IntegrityError):
-        return None
-    name = getattr(orig, "sqlite_errorname", "") or ""
-    text_lower = str(orig).lower()
-    for names, fragments, message in _STORAGE_MESSAGES:
-        if any(name.startswith(n) for n in names) or any(f in text_lower for f in fragments):
-            return message
-    return None
-
-
 @contextlib.contextmanager
 def _storage_errors() -> Iterator[None]:
     try:
@@ -211,7 +194,7 @@ def _storage_errors() -> Iterator[None]:
         message = storage_error_message(exc)
         if message is None:
             raise
-        raise DatabaseError(message) from exc
+        raise StorageError(message) from exc
 
 
 @dataclass
@@ -278,14 +261,12 @@ def open_database(path: Path, *, readonly: bool = False) -> Database:
     if path.is_dir():
         raise DatabaseError(f"这是一个文件夹，不是数据库文件：{path}")
     try:
-        is_sqlite, app_id = read_header(path)
+        kind = file_kind(path)
     except OSError as exc:
         raise DatabaseError(f"无法读取数据库文件：{path}（{exc.strerror or exc}）") from exc
-    if not is_sqlite:
+    if kind == NOT_SQLITE:
         raise DatabaseError(f"不是有效的数据库文件（文件已损坏或不是本软件的数据库）：{path}")
-    if app_id != APPLICATION_ID and Path(f"{path}-wal").exists():
-        app_id = _application_id_through_wal(path)
-    if app_id != APPLICATION_ID:
+    if kind != OURS:
         raise DatabaseError(f"该文件不是本软件的数据库：{path}")
 
     engine = make_engine(path, readonly=True)

@@ -47,11 +47,11 @@ def load_weights(db: Database) -> dict[str, int]:
 
 def save_weights(db: Database, weights: dict[str, int]) -> dict[str, int]:
     """Keep the weights (whole numbers ≥ 0, not all 0) in the settings table."""
-    from app.ledgers.spec import LedgerError, LedgerRefused
+    from app.errors import FieldProblem, Refused
 
     clean = {k: int(weights.get(k, 0)) for k in DEFAULT_WEIGHTS}
     if any(v < 0 for v in clean.values()) or not any(clean.values()):
-        raise LedgerRefused([LedgerError("weights", "权重应为不小于 0 的整数，且不能全为 0")])
+        raise Refused([FieldProblem("weights", "权重应为不小于 0 的整数，且不能全为 0")])
     with db.write() as s:
         row = s.get(Setting, SETTING_KEY) or Setting(key=SETTING_KEY)
         row.value = json.dumps(clean, ensure_ascii=False)

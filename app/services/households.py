@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app import vocab
 from app.db import Database
+from app.errors import Refused
 from app.ledgers.engine import household_label
 from app.models import Attachment, Household, HouseholdTag, Member, SettlementPoint, Village
 from app.rules import (
@@ -328,12 +329,10 @@ class FieldError:
     message: str
 
 
-class SaveRefused(Exception):
-    """The data cannot be saved as it is; nothing was written."""
+class SaveRefused(Refused):
+    """The household cannot be saved as it is (errors: FieldError with the member); nothing was written."""
 
-    def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("；".join(e.message for e in errors))
-        self.errors = errors
+    errors: list[FieldError]
 
 
 @dataclass(frozen=True, slots=True)
