@@ -29,7 +29,10 @@ declare -A provider=(
     [libc.so.6]=libc6 [libm.so.6]=libc6 [libdl.so.2]=libc6 [libpthread.so.0]=libc6 [librt.so.1]=libc6
     [libresolv.so.2]=libc6 [libutil.so.1]=libc6 [ld-linux-x86-64.so.2]=libc6 [ld-linux-aarch64.so.1]=libc6
     [libGL.so.1]=libgl1 [libEGL.so.1]=libegl1 [libxcb.so.1]=libxcb1
-    [libcups.so.2]="libcups2 | libcups2t64"
+    [libcups.so.2]="libcups2 | libcups2t64" [libgssapi_krb5.so.2]=libgssapi-krb5-2 [libdbus-1.so.3]=libdbus-1-3
+    [libfontconfig.so.1]=libfontconfig1 [libfreetype.so.6]=libfreetype6 [libX11.so.6]=libx11-6
+    [libX11-xcb.so.1]=libx11-xcb1 [libglib-2.0.so.0]="libglib2.0-0 | libglib2.0-0t64"
+    [libgthread-2.0.so.0]="libglib2.0-0 | libglib2.0-0t64"
 )
 mapfile -t elves < <(find dist/houfu -type f \( -name '*.so*' -o -perm -u+x \) -exec sh -c \
     'head -c4 "$1" | grep -q "ELF" && echo "$1"' _ {} \;)
@@ -46,7 +49,8 @@ if [ ${#unknown[@]} -gt 0 ]; then
 fi
 glibc=$(for f in "${elves[@]}"; do objdump -T "$f" 2>/dev/null; done | grep -oE 'GLIBC_[0-9]+(\.[0-9]+)+' \
     | sed 's/GLIBC_//' | sort -uV | tail -1)
-depends_line=$(printf '%s\n' "${depends[@]}" | sort -u | sed "s/^libc6$/libc6 (>= $glibc)/" | paste -sd, | sed 's/,/, /g')
+depends_line=$(printf '%s\n' "${depends[@]}" | sort -u | sed "s/^libc6$/libc6 (>= $glibc)/" \
+    | paste -sd, | sed 's/,/, /g')
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/houfu-deb.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
