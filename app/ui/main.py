@@ -89,7 +89,7 @@ def run_gui(db_path: Path | None = None) -> int:
             window.show()
             if os.environ.get(SMOKE_ENV):
                 print("已显示主窗口", file=sys.stderr, flush=True)
-                QTimer.singleShot(int(float(os.environ[SMOKE_ENV]) * 1000), app.quit)
+                QTimer.singleShot(int(float(os.environ[SMOKE_ENV]) * 1000), lambda: app.exit(0))
             status = app.exec()
             lock.stop()
             db.close()
