@@ -3,7 +3,8 @@
 Backups are consistent single-file copies made with SQLite's backup API (never a file copy of a live
 database), kept in the folder beside the database (config.backup_dir), named
 ``<stem>-<YYYYmmdd-HHMMSS>-<kind>.db``. Restoring checks the chosen file first (ours, sound, not from a
-newer version) and keeps the current file as a backup before replacing it. No Qt here.
+newer version) and keeps the current file as a backup before replacing it; it refuses while any other process
+(or another handle of this one) has the database open (app.dblock's open lock). No Qt here.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import socket
 import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from app import config, vocab
+from app import config, dblock, vocab
 from app.db import (
     APPLICATION_ID, SNAPSHOT_SETTING, Database, DatabaseError, backup_file, known_revisions, make_engine,
     read_header, snapshot_marker,
@@ -28,10 +28,12 @@ KIND_MANUAL = "手动"
 KIND_UPGRADE = "升级前"
 KIND_RESTORE = "恢复前"
 KIND_DAMAGED = "恢复前损坏"  # the current file moved aside as it was, because it could not be read
+KIND_IMPORT = "导入前"  # taken by every import that writes (SPEC §5)
 
 KEEP_RECENT_AUTO = 10  # the newest automatic backups, whatever their age
 KEEP_MONTHLY_AUTO = 12  # plus the newest automatic backup of each of the last 12 calendar months
 KEEP_OTHER = 5  # of each of 升级前 / 恢复前 / 恢复前损坏; manual backups are never removed automatically
+KEEP_IMPORT = 10  # 导入前: the newest ten, so that the last imports of a busy day can each be undone
 AUTO_INTERVAL = dt.timedelta(hours=24)
 
 _NAME = re.compile(r"-(\d{8}-\d{6})-([^-/\\]+?)(?:-(\d+))?\.db$")
@@ -131,7 +133,7 @@ def auto_backup(db: Database, *, min_interval: dt.timedelta = dt.timedelta(hours
 
 def to_remove(backups: list[BackupInfo]) -> list[BackupInfo]:
     """Which backups the rotation drops: automatic ones beyond the newest 10 that are not the newest of one
-    of the 12 most recent months that have backups, and 升级前/恢复前 copies beyond the newest 5 of each kind."""
+    of the 12 most recent months that have backups, 升级前/恢复前 copies beyond the newest 5 of each kind, and 导入前 copies beyond the newest 10."""
     keep: set[Path] = set()
     autos = sorted((b for b in backups if b.kind == KIND_AUTO), key=lambda b: b.taken_at, reverse=True)
     keep.update(b.path for b in autos[:KEEP_RECENT_AUTO])
@@ -143,7 +145,9 @@ def to_remove(backups: list[BackupInfo]) -> list[BackupInfo]:
     for kind in (KIND_UPGRADE, KIND_RESTORE, KIND_DAMAGED):
         same = sorted((b for b in backups if b.kind == kind), key=lambda b: b.taken_at, reverse=True)
         keep.update(b.path for b in same[:KEEP_OTHER])
-    managed = {KIND_AUTO, KIND_UPGRADE, KIND_RESTORE, KIND_DAMAGED}
+    imports = sorted((b for b in backups if b.kind == KIND_IMPORT), key=lambda b: b.taken_at, reverse=True)
+    keep.update(b.path for b in imports[:KEEP_IMPORT])
+    managed = {KIND_AUTO, KIND_UPGRADE, KIND_RESTORE, KIND_DAMAGED, KIND_IMPORT}
     return [b for b in backups if b.kind in managed and b.path not in keep]
 
 
@@ -293,8 +297,21 @@ def restore(db_path: Path, source: Path) -> RestoreResult:
     (snapshot) restored this way becomes a working file again. Raises RestoreRefused (nothing changed)."""
     db_path = Path(db_path)
     candidate = inspect_file(source, db_path)
-    if is_locked_by_other_process(db_path):
-        raise RestoreRefused("该数据库正在另一个窗口中使用，请先关闭软件的其他窗口再恢复。")
+    # Nobody may have the file open while it is replaced: a process still writing into the old file would
+    # lose its work while reporting success. The exclusive open lock also keeps others from opening it until
+    # the restored file is in place.
+    try:
+        sole = dblock.hold_sole(db_path)
+    except dblock.LockBusy as exc:
+        raise RestoreRefused(str(exc)) from None
+    try:
+        return _replace(db_path, source, candidate)
+    finally:
+        if sole is not None:
+            sole.release()
+
+
+def _replace(db_path: Path, source: Path, candidate: RestoreCandidate) -> RestoreResult:
     tmp = db_path.with_name(f".{db_path.name}.restore-tmp")
     try:
         src = sqlite3.connect(f"file:{Path(source).as_posix()}?mode=ro", uri=True)
@@ -330,16 +347,8 @@ def restore(db_path: Path, source: Path) -> RestoreResult:
     return RestoreResult(candidate, kept)
 
 
-# ---------------------------------------------------------------------- the running-instance lock file
-
-
-def instance_lock_path(db_path: Path) -> Path:
-    """The lock file that marks a database as open in a running window (written by QLockFile in the GUI)."""
-    db_path = Path(db_path)
-    return db_path.with_name(f"{db_path.name}.lock")
-
-
 def _pid_alive(pid: int) -> bool:
+    """Whether a process with this id is running (for leftovers named after the process that wrote them)."""
     if pid <= 0:
         return False
     if sys.platform == "win32":
@@ -362,18 +371,3 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def is_locked_by_other_process(db_path: Path) -> bool:
-    """Whether another live process holds the GUI's lock on db_path (QLockFile's file: pid, app, host)."""
-    try:
-        lines = instance_lock_path(db_path).read_text(encoding="utf-8", errors="replace").splitlines()
-        pid = int(lines[0])
-    except (OSError, ValueError, IndexError):
-        return False
-    if pid == os.getpid():
-        return False
-    host = (lines[2] if len(lines) > 2 else "").split(".")[0].casefold()
-    if host and host != socket.gethostname().split(".")[0].casefold():
-        return True  # held from another machine (a shared folder): cannot tell, so assume it is
-    return _pid_alive(pid)

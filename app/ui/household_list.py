@@ -15,6 +15,7 @@ from app.db import Database
 from app.rules import flags_to_tags
 from app.services import households as hs
 from app.services import town
+from app.ui import file_dialogs
 from app.ui.paged_model import PagedColumn, PagedModel
 from app.ui.widgets import fill_combo, page_title, primary_button, select_data, setup_table
 from app.ui.workers import Background
@@ -36,6 +37,7 @@ COLUMNS: list[PagedColumn] = [
     PagedColumn("在册人口", lambda r: str(r.member_count), 70, align_right=True, sort_key="member_count"),
     PagedColumn("重点户类型", lambda r: _tags_text(r.key_flags), 200, sort_key="key_flags"),
     PagedColumn("档案", lambda r: vocab.ARCHIVE_STATE_LABELS[r.archive_state], 70, sort_key="archive_state"),
+    PagedColumn("原户编号", lambda r: r.original_no, 90, sort_key="original_no"),  # the register's own 户编号
     PagedColumn("联系电话", lambda r: r.phone, 110),
 ]
 STATE_COLUMN = 7
@@ -88,7 +90,7 @@ class HouseholdListPage(QWidget):
         filters = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("search")
-        self.search.setPlaceholderText("搜索姓名、身份证号（可输部分）、电话、档案编号")
+        self.search.setPlaceholderText("搜索姓名、身份证号（可输部分）、电话、档案编号、原户编号")
         self.search.setClearButtonEnabled(True)
         self.village = QComboBox()
         self.point = QComboBox()
@@ -247,8 +249,6 @@ class HouseholdListPage(QWidget):
         import datetime as dt
         from pathlib import Path
 
-        from PySide6.QtWidgets import QFileDialog
-
         from app.io.export import export_households
         from app.ui.errors import info
 
@@ -256,7 +256,7 @@ class HouseholdListPage(QWidget):
         if mask_ids is None:
             return
         name = f"搬迁群众花名册-{dt.date.today():%Y%m%d}.xlsx"
-        target, _ = QFileDialog.getSaveFileName(self, "导出户档案", str(Path.home() / name), "Excel 文件 (*.xlsx)")
+        target = file_dialogs.get_save_path(self, "导出户档案", name, "Excel 文件 (*.xlsx)")
         if not target:
             return
         path = Path(target if target.lower().endswith(".xlsx") else target + ".xlsx")
