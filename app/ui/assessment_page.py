@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
+from app.outputs import OutputError
 from app.ledgers import LedgerRefused
 from app.services import assessment as asm
 from app.ui.errors import info, warn
@@ -191,6 +192,9 @@ class AssessmentPage(QWidget):
         year = self.year.currentData() or self.today.year
         try:
             n = asm.export(self.db, year, path, today=self.today)
+        except OutputError as exc:  # refused or failed: one line saying what to do; old file kept
+            warn(self, "导出年度考核", str(exc))
+            return
         except OSError as exc:
             warn(self, "导出年度考核", f"无法写入文件：{path}（{exc.strerror or exc}）。文件可能正在被 Excel 打开。")
             return
