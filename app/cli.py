@@ -579,11 +579,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command (or the GUI); returns the exit status."""
     from app import outputs
     from app.db import DatabaseError
-    from app.errors import log_exception, unexpected_message
+    from app.errors import log_exception, log_unraisable, unexpected_message
 
     argv = sys.argv[1:] if argv is None else argv
     outputs.restrict_new_files()  # the database, backups, copies, exports and logs: owner only
     outputs.remove_stale_private_dirs()  # plain copies left by a process that was killed
+    log_unraisable()  # never "Exception ignored … I/O operation on closed file" after a Chinese message
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:

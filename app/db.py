@@ -480,6 +480,7 @@ def _put_back(backup: Path, path: Path) -> None:
 
     tmp = path.with_name(f".{path.name}.restore-tmp")
     shutil.copyfile(backup, tmp)
+    os.chmod(tmp, outputs.PRIVATE_FILE)
     for suffix in ("-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     os.replace(tmp, path)

@@ -8,7 +8,9 @@ ledger does not need the whole workbook in memory.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass
@@ -193,4 +195,19 @@ def write_ledger(path: Path, sheets: Sequence[LedgerSheet]) -> list[int]:
     finally:
         for key in [k for k in _STYLE_CACHE if k[0] == id(wb)]:
             del _STYLE_CACHE[key]
+        _discard_streams(wb)
     return counts
+
+
+def _discard_streams(wb: Workbook) -> None:
+    """Close each streamed sheet and delete its temporary file (which holds the rows in plain text) now,
+    whether the save worked or not. A sheet left open after a failed save would otherwise complain
+    ("I/O operation on closed file") when Python collects it."""
+    for ws in wb.worksheets:
+        with contextlib.suppress(Exception):
+            if not ws.closed:
+                ws.close()
+        writer = getattr(ws, "_writer", None)
+        with contextlib.suppress(Exception):
+            if writer is not None and isinstance(writer.out, str) and os.path.exists(writer.out):
+                writer.cleanup()

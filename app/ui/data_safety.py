@@ -312,7 +312,7 @@ class DataSafetyPage(QWidget):
 
     def open_folder(self) -> None:
         folder = backup.backup_folder(self.db.path)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def _failed(self, title: str, exc: BaseException) -> None:
