@@ -58,22 +58,32 @@ def database_state(path: Path) -> tuple:
         con.close()
 
 
-@pytest.fixture
-def town(tmp_path):
-    """A town database (closed) with a backup in its backup folder and a village register to import."""
+@pytest.fixture(scope="module")
+def town_template(tmp_path_factory):
+    """Built once: a town database (closed) with a backup in its backup folder and a village register."""
     from openpyxl import Workbook
 
-    path = tmp_path / "town.db"
-    db, _ids = make_archive(path, households=3)
-    info = backup.make_backup(db, backup.KIND_MANUAL)
+    folder = tmp_path_factory.mktemp("town")
+    db, _ids = make_archive(folder / "town.db", households=3)
+    backup.make_backup(db, backup.KIND_MANUAL)
     db.close()
-    register = tmp_path / "register.xlsx"
     wb = Workbook()
     ws = wb.active
     ws.append(["户编号", "户主姓名", "村", "姓名", "与户主关系", "性别", "身份证号"])
     ws.append(["1", "王大", "清江村", "王大", "户主", "男", "123"])  # a bad ID: the import reports an error
-    wb.save(register)
-    return {"db": path, "backup": info.path, "register": register, "folder": tmp_path}
+    wb.save(folder / "register.xlsx")
+    return folder
+
+
+@pytest.fixture
+def town(town_template, tmp_path):
+    """A fresh copy of the template for each test: {"db", "backup", "register", "folder"}."""
+    import shutil
+
+    folder = tmp_path / "work"
+    shutil.copytree(town_template, folder)
+    return {"db": folder / "town.db", "backup": backup.list_backups(folder / "town.db")[0].path,
+            "register": folder / "register.xlsx", "folder": folder}
 
 
 WRITERS = {
@@ -235,10 +245,12 @@ def faulty_disk(monkeypatch, limit: int, code: int = errno.ENOSPC) -> None:
 FILE_WRITERS = [w for w in WRITERS if w != "snapshot"]
 
 
-@pytest.mark.parametrize("code,words", [(errno.ENOSPC, "磁盘空间不足"), (errno.EROFS, "只读"),
-                                        (errno.EIO, "读写磁盘出错")])
-@pytest.mark.parametrize("limit", [0, 3000])
-@pytest.mark.parametrize("writer", FILE_WRITERS)
+FAULTS = [(w, limit, errno.ENOSPC, "磁盘空间不足") for w in FILE_WRITERS for limit in (0, 3000)]
+FAULTS += [(w, 3000, code, words) for w in ("report monthly", "export households")
+           for code, words in ((errno.EROFS, "只读"), (errno.EIO, "读写磁盘出错"))]
+
+
+@pytest.mark.parametrize("writer,limit,code,words", FAULTS)
 def test_failed_write_keeps_the_old_file_and_says_one_line(town, capfd, monkeypatch, writer, limit, code, words):
     """A disk that fails mid-write: exit 2, one Chinese line (no "Exception ignored" noise), the existing
     output keeps its old bytes, no temporary file is left, the database is intact."""
