@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMessageBox, QProgressDialog, QPushButton, QSpinBox, QTableView, QVBoxLayout, QWidget,
 )
 
+from app import outputs
 from app.db import DAMAGED_READONLY_REASON, Database, DatabaseError, open_database
 from app.services import backup, privacy, snapshot, town
 from app.ui.errors import confirm, info, show_unexpected, warn
@@ -125,6 +126,11 @@ class ExportDialog(QDialog):
     def try_accept(self) -> None:
         if not self.path.text().strip():
             self.error.setText("请选择保存位置。")
+            return
+        try:  # the output guard's refusal (the database, a backup, a folder…) shown here, before any work
+            outputs.check_target(self.path.text().strip(), allow_sqlite=True)
+        except outputs.OutputError as exc:
+            self.error.setText(str(exc))
             return
         if self.encrypt.isChecked():
             if len(self.password.text()) < privacy.MIN_PASSWORD_LENGTH:
