@@ -204,12 +204,9 @@ def take_snapshot(db: Database, out: Path, *, password: str | None = None,
             if private is not None:
                 outputs.create_private_file(plain)
             manifest = _make_copy(db, plain, out, encrypted, taken_at, partial, password, say)
-        try:
+            # The 清单 goes first; if it cannot be written the copy is dropped too and an earlier pair stays.
             outputs.write_bytes(manifest_file, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
                                 .encode("utf-8"), databases=[db.path])
-        except outputs.OutputError as exc:
-            out.unlink(missing_ok=True)  # a copy without its 清单 cannot be checked by the county
-            raise SnapshotError(f"导出失败：{exc}") from None
     except SnapshotError:
         raise
     except outputs.OutputError as exc:

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sqlalchemy import text
 
@@ -268,14 +270,21 @@ def test_failed_write_keeps_the_old_file_and_says_one_line(town, capfd, monkeypa
     assert database_state(town["db"]) == state
 
 
-def test_snapshot_manifest_on_a_full_disk_leaves_no_half_copy(town, capfd, monkeypatch):
-    """When the 清单 cannot be written the copy is not left without it, and the message is one line."""
-    faulty_disk(monkeypatch, 10)
+def test_snapshot_manifest_on_a_full_disk_keeps_the_earlier_copy(town, capfd, monkeypatch):
+    """When the 清单 cannot be written the new copy is dropped: the earlier copy and its 清单 stay as they were
+    (still a matching pair), and the message is one line."""
     out = town["folder"] / "县局副本.db"
+    assert run(capfd, "--db", town["db"], "snapshot", out)[0] == 0
+    manifest = Path(f"{out}.manifest.json")
+    before = (digest(out), digest(manifest))
+    faulty_disk(monkeypatch, 10)
     rc, _stdout, err = run(capfd, "--db", town["db"], "snapshot", out)
     assert rc == 2 and "磁盘空间不足" in err
     assert_one_chinese_line(err)
-    assert not out.exists() and not Path(f"{out}.manifest.json").exists()
+    assert (digest(out), digest(manifest)) == before
+    monkeypatch.undo()
+    assert run(capfd, "verify", out)[0] == 0
+    assert not list(town["folder"].glob(".*partial"))
 
 
 def test_half_written_workbook_is_collected_quietly(tmp_path, monkeypatch):
@@ -327,3 +336,32 @@ def test_gui_save_of_a_report_refuses_the_database(qtbot, tmp_path, monkeypatch)
     assert saved is not None and saved.read_bytes().startswith(b"%PDF")
     page.background.wait()
     db.close()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spelling=st.lists(st.sampled_from([".", "sub/..", "link", "../work"]), max_size=4),
+       name=st.sampled_from(["town.db", "town.db-wal", "town.db-shm", "hard.db"]))
+def test_any_spelling_of_the_database_is_refused(town_template, tmp_path_factory, spelling, name):
+    """However the path is spelt (./, sub/.., a symlinked folder, a hard link to the file), a target that is
+    the database or one of its working files is refused, and the database is untouched."""
+    import os
+    import shutil
+
+    folder = tmp_path_factory.mktemp("spell") / "work"
+    shutil.copytree(town_template, folder)
+    (folder / "sub").mkdir()
+    link = folder / "link"
+    link.symlink_to(folder, target_is_directory=True)
+    os.link(folder / "town.db", folder / "hard.db")
+    db = open_database(folder / "town.db")
+    try:
+        with db.read() as s:
+            s.execute(text("SELECT 1")).scalar()
+        target = folder.joinpath(*spelling, name)
+        state = database_state(db.path)
+        with pytest.raises(outputs.OutputError, match="不会覆盖|工作文件"):
+            outputs.write_bytes(target, OLD_BYTES)
+        assert database_state(db.path) == state
+        outputs.write_bytes(folder.joinpath(*spelling, "月报.pdf"), b"%PDF")  # a new name there is fine
+    finally:
+        db.close()
