@@ -35,7 +35,7 @@ from app import config
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 SQLITE_MAGIC = b"SQLite format 3\x00"
-DB_SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+DB_SIDE_SUFFIXES = ("-wal", "-shm", "-journal", ".lock", ".open.lock")  # SQLite's and app.dblock's files
 _PRIVATE_PREFIX = "houfu-private-"
 
 PathLike = str | os.PathLike

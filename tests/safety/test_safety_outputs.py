@@ -151,16 +151,17 @@ def test_writers_refuse_the_database_its_backups_and_inputs(town, capfd, writer,
 def layer_writers(db, target: Path):
     """Each writer of the program, called below the command line (as the GUI calls it)."""
     from app.io.export import export_households, write_template
+    from app.io.ledger_export import export_assessment, export_ledger
     from app.io.report import write_error_report
-    from app.ledgers import engine, ledger_by_name
+    from app.ledgers import ledger_by_name
     from app.reports.monthly import BuildResult
-    from app.services import assessment, snapshot
+    from app.services import snapshot
 
     return {
         "export households": lambda: export_households(db, target),
         "export template": lambda: write_template(target),
-        "ledger export": lambda: engine.export(db, ledger_by_name("problems"), target),
-        "assessment export": lambda: assessment.export(db, 2026, target),
+        "ledger export": lambda: export_ledger(db, ledger_by_name("problems"), target),
+        "assessment export": lambda: export_assessment(db, 2026, target),
         "report save": lambda: BuildResult(b"%PDF-1.4 test", 1).save(target),
         "snapshot": lambda: snapshot.take_snapshot(db, target),
         "error report": lambda: write_error_report(target, [], target),

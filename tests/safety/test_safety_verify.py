@@ -204,7 +204,7 @@ def test_gui_verify_button_reports_in_clerk_words(qtbot, tmp_path, monkeypatch, 
 
 def test_gui_verify_of_an_encrypted_copy_asks_for_the_password(qtbot, tmp_path, monkeypatch, encrypted):
     """Choosing an encrypted copy asks for its password and checks inside it."""
-    from PySide6.QtWidgets import QFileDialog, QInputDialog
+    from PySide6.QtWidgets import QInputDialog
 
     from app.db import open_database
     from app.ui import data_safety
@@ -212,7 +212,7 @@ def test_gui_verify_of_an_encrypted_copy_asks_for_the_password(qtbot, tmp_path, 
     shown = []
     monkeypatch.setattr(data_safety, "info", lambda _p, title, text: shown.append((True, title, text)))
     monkeypatch.setattr(data_safety, "warn", lambda _p, title, text: shown.append((False, title, text)))
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(encrypted), "")))
+    monkeypatch.setattr(data_safety.file_dialogs, "get_open_path", lambda *a, **k: str(encrypted))
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (PASSWORD, True)))
     db = open_database(tmp_path / "town.db")
     page = data_safety.DataSafetyPage(db, automatic=False)
