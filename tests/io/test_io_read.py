@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from app.io import workbook as wbmod
+from app.io import workbook_guard as guard
 from app.io.workbook import ShownFloat, WorkbookError, read_workbook
 from tests.io.registers import layout_a
 
@@ -92,7 +93,7 @@ def test_zip_bomb_is_refused_before_inflating(tmp_path, monkeypatch):
     wb.save(path)
     with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/padding.bin", b"\0" * (3 * 1024 * 1024))  # 3 MB of zeros: a few KB compressed
-    monkeypatch.setattr(wbmod, "MAX_UNCOMPRESSED", 2 * 1024 * 1024)
+    monkeypatch.setattr(guard, "MAX_UNCOMPRESSED", 2 * 1024 * 1024)
     with pytest.raises(WorkbookError, match="解压后超过"):
         read_workbook(path)
 
@@ -101,7 +102,7 @@ def test_too_many_zip_members_are_refused(tmp_path, monkeypatch):
     """A zip with an absurd number of members is refused."""
     path = tmp_path / "many.xlsx"
     Workbook().save(path)
-    monkeypatch.setattr(wbmod, "MAX_MEMBERS", 3)
+    monkeypatch.setattr(guard, "MAX_MEMBERS", 3)
     with pytest.raises(WorkbookError, match="内部文件数量异常"):
         read_workbook(path)
 
