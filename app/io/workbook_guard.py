@@ -134,6 +134,7 @@ _NO_REF = rb'<c(?:/>|>|\s(?:(?!r=)[^>])*>)'
 _NO_REF_PREFIXED = rb'<(?:[A-Za-z_][\w.-]*:)?c(?:/>|>|\s(?:(?!r=)[^>])*>)'
 _PAST_AZ = rb'\sr="(?:[B-Zb-z][A-Za-z]|[A-Za-z]{3})[0-9]'
 _FAR_COLUMN = re.compile(rb'\sr="(?:[A-Za-z]{3}|[J-Zj-z][A-Za-z]|[Ii][W-Zw-z])[0-9]')  # past IV (256)
+_CELL_OTHER_SPACE = re.compile(rb'<c[\t\n\r]')
 _LAST_ROW = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br="([0-9]{1,7})"')
 
 
@@ -155,7 +156,7 @@ def xlsx_extent(data: bytes) -> int | None:
     last = int(last_rows[-1]) if last_rows else 0
     rows_pattern, row_bound = _rows_beyond(last)
     prefixed = b":c" in data or b":row" in data
-    if not prefixed and b"<c>" not in data and b"<c/>" not in data \
+    if not prefixed and b"<c>" not in data and b"<c/>" not in data and _CELL_OTHER_SPACE.search(data) is None \
             and data.count(b"<c ") == data.count(b'<c r="'):
         # Every cell starts with its reference, as Excel, WPS and the common libraries write it: two quick scans
         # anchored on '<c r="' (a column past AZ, a row past the last row's leading digit) settle the common case.

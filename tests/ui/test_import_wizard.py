@@ -128,3 +128,21 @@ def test_cancel_stops_the_check(qtbot, monkeypatch, tmp_path, wizard):
         qtbot.mouseClick(wizard.cancel_button, Qt.MouseButton.LeftButton)
     assert "已取消" in wizard.status.text() and wizard.prepared is None
     assert wizard.check_button.isEnabled()
+
+
+def test_old_excel_and_ods_registers_import_from_the_wizard(qtbot, monkeypatch, tmp_path, wizard, db):
+    """A village's .xls and another's .ods are checked and imported like .xlsx registers."""
+    from tests.io.other_formats import to_ods, to_xls
+
+    offered = {}
+
+    def pick(*args, **kwargs):
+        offered["filter"] = args[3] if len(args) > 3 else kwargs.get("filter", "")
+        return [str(to_xls(layout_a(tmp_path / "a.xlsx"), tmp_path / "平寨村.xls")),
+                str(to_ods(layout_b(tmp_path / "b.xlsx"), tmp_path / "河坝村.ods"))], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", pick)
+    qtbot.mouseClick(wizard.choose_button, Qt.MouseButton.LeftButton)
+    assert all(f"*.{ext}" in offered["filter"] for ext in ("xlsx", "xlsm", "xls", "xlsb", "ods"))
+    prepared = check(qtbot, wizard)
+    assert prepared.households == 5 and not prepared.unreadable
