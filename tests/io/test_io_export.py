@@ -103,3 +103,39 @@ def test_report_paths_for_several_files(tmp_path):
     assert report_paths(tmp_path / "r.xlsx", ["a.xlsx"]) == {"a.xlsx": tmp_path / "r.xlsx"}
     paths = report_paths(tmp_path / "r.xlsx", ["x/a.xlsx", "y/b.xlsx"])
     assert paths == {"x/a.xlsx": tmp_path / "r-a.xlsx", "y/b.xlsx": tmp_path / "r-b.xlsx"}
+
+
+def test_archive_export_keeps_the_township_layout_for_printing(db, tmp_path, add_household):
+    """The archive as written: merged title, 填报单位/填报日期, 序号, frozen header repeated on each A4 page,
+    print area to the footer, page numbers in the footer, fitted to the page width; the ID column stays text."""
+    add_household("张国强", phone="13812345678")
+    export_households(db, tmp_path / "档案.xlsx", today=dt.date(2024, 3, 5))
+    wb = openpyxl.load_workbook(tmp_path / "档案.xlsx")
+    ws = wb.active
+    header = [c.value for c in ws[3]]
+    last = openpyxl.utils.get_column_letter(len(header))
+    assert ws["A1"].value.endswith("搬迁群众花名册（一户一档）") and f"A1:{last}1" in {str(r) for r in ws.merged_cells}
+    assert ws["A2"].value.startswith("填报单位：") and any("2024年3月5日" in str(c.value) for c in ws[2] if c.value)
+    assert header[0] == "序号" and [ws["A4"].value, ws["A5"].value] == [1, 2]
+    assert ws.freeze_panes == "A4" and ws.print_title_rows == "$3:$3"
+    assert ws.print_area.endswith(f"$A$1:${last}$7")
+    footer = " ".join(str(c.value) for c in ws[7] if c.value)
+    assert "填表人：" in footer and "审核人：" in footer
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth or 1) == 1  # 1 is the default
+    assert ws.page_setup.fitToHeight == 0 and ws.print_options.horizontalCentered
+    assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+    id_col = header.index("身份证号") + 1
+    assert ws.cell(row=4, column=id_col).number_format == "@" and isinstance(ws.cell(row=4, column=id_col).value, str)
+    assert ws.column_dimensions[openpyxl.utils.get_column_letter(id_col)].width >= 20
+    assert ws.cell(row=4, column=1).border.left.style == "thin" and ws["B3"].font.bold
+
+
+def test_clerk_text_starting_with_equals_is_written_as_text(tmp_path):
+    """A note typed as "=1+1" or a URL stays text in the ledger, never a formula or a link."""
+    path = tmp_path / "台账.xlsx"
+    write_ledger(path, [LedgerSheet("台账", "问题台账", [LedgerColumn("备注"), LedgerColumn("日期", 11, "yyyy-mm-dd")],
+                                    [["=1+1", dt.date(2024, 3, 5)], ["http://example.org", None]])])
+    ws = openpyxl.load_workbook(path)["台账"]
+    assert ws["B4"].value == "=1+1" and ws["B4"].data_type == "s" and ws["B5"].hyperlink is None
+    assert ws["C4"].value == dt.datetime(2024, 3, 5) and ws["C4"].number_format == "yyyy-mm-dd"
