@@ -2,9 +2,9 @@
 
 A ledger sheet is: a merged title row; a 填报单位 / 填报日期 row; the header row (frozen, repeated on every
 printed page) starting with 序号; one row per record; a 填表人 / 审核人 footer. It prints on A4 landscape,
-fitted to the page width, with page numbers. Rows are streamed through XlsxWriter in constant_memory mode
-(each row goes to disk once complete), so a county-sized ledger does not need the workbook in memory; on
-35,000 rows of 35 cells it writes in about half the time openpyxl's write-only mode takes (bench/bench_excel.py).
+fitted to the page width, with page numbers. XlsxWriter lays the sheet out; the data rows are serialised by
+`xlsx_rows` into a temporary file and spliced in (XlsxWriter's per-cell cost is no lower than openpyxl's),
+so a county-sized ledger needs flat memory. Figures against openpyxl write-only: bench/bench_excel.py.
 
 `write_ledger(path, sheets)` writes the finished workbook to exactly `path` and nothing else there.
 """
@@ -12,13 +12,16 @@ fitted to the page width, with page numbers. Rows are streamed through XlsxWrite
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+
+from app.io.xlsx_rows import SheetRows, splice
 
 TEXT = "@"
 DATE = "yyyy-mm-dd"
@@ -101,41 +104,25 @@ class _Formats:
         return fmt
 
 
-def _writer(ws, fmt, auto):
-    """A function writing one value with `fmt` (and, for a date in a column without a date format, the
-    matching date format from `auto`); text is always text, never a formula Excel would run."""
-    write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
-    write_datetime, write_boolean = ws.write_datetime, ws.write_boolean
-
-    def write(row: int, col: int, value) -> None:
-        kind = type(value)
-        if kind is str:
-            if value:
-                write_string(row, col, value, fmt)
-            else:
-                write_blank(row, col, None, fmt)
-        elif value is None:
-            write_blank(row, col, None, fmt)
-        elif kind is int or kind is float:
-            write_number(row, col, value, fmt)
-        elif kind is bool:
-            write_boolean(row, col, value, fmt)
-        elif isinstance(value, (dt.date, dt.time)):
-            write_datetime(row, col, value, auto.get(kind, fmt))
-        elif isinstance(value, (int, float, Decimal)):
-            write_number(row, col, float(value), fmt)
-        else:
-            write_string(row, col, str(value), fmt)
-
-    return write
-
-
-def add_ledger_sheet(wb: xlsxwriter.Workbook, formats: _Formats, sheet: LedgerSheet) -> int:
-    """Append one ledger sheet to a constant_memory workbook; returns the number of records written."""
-    ws = wb.add_worksheet(safe_sheet_name(sheet.name))
+def add_ledger_sheet(wb: xlsxwriter.Workbook, formats: _Formats, sheet: LedgerSheet) -> tuple[SheetRows, int | None, str]:
+    """Append one ledger sheet: its rows go to a temporary file first (so the footer, print area and drop-down
+    ranges know where they end), then XlsxWriter lays out everything around them. Returns the rows, the
+    footer's row (1-based, None without footer) and the last column's letter, for `xlsx_rows.splice`."""
     columns = [LedgerColumn("序号", 6)] + list(sheet.columns)
     width = len(columns)
     last = width - 1
+    serial = formats.serial
+    auto = {kind: formats.body(code)._get_xf_index() for kind, code in _AUTO_FORMATS.items()}
+    styles = [serial._get_xf_index()] + [formats.body(c.number_format)._get_xf_index() for c in columns[1:]]
+    rows = SheetRows(wb.str_table, styles, [None] + [None if c.number_format else auto for c in columns[1:]],
+                     FIRST_DATA_ROW)
+    try:
+        count = rows.write(sheet.rows, sheet.blank_rows)
+    except BaseException:
+        rows.close()
+        raise
+
+    ws = wb.add_worksheet(safe_sheet_name(sheet.name))
     for index, column in enumerate(columns):
         ws.set_column(index, index, column.width,
                       formats.column(column.number_format) if column.number_format else None)
@@ -168,23 +155,6 @@ def add_ledger_sheet(wb: xlsxwriter.Workbook, formats: _Formats, sheet: LedgerSh
     ws.set_row(HEADER_ROW - 1, 32)
     for col, column in enumerate(columns):
         ws.write_string(HEADER_ROW - 1, col, column.header, formats.header)
-
-    auto = {kind: formats.body(code) for kind, code in _AUTO_FORMATS.items()}
-    writers = [_writer(ws, formats.body(c.number_format), {} if c.number_format else auto) for c in columns[1:]]
-    write_serial = ws.write_number
-    serial = formats.serial
-    row = HEADER_ROW - 1
-    count = 0
-    for values in sheet.rows:
-        count += 1
-        row += 1
-        write_serial(row, 0, count, serial)
-        for col, (write, value) in enumerate(zip(writers, values), start=1):
-            write(row, col, value)
-    for _ in range(sheet.blank_rows):
-        row += 1
-        for col, column in enumerate(columns):
-            ws.write_blank(row, col, None, formats.body(column.number_format))
     last_row = HEADER_ROW + count + sheet.blank_rows  # 1-based, like the rows above
 
     for index, column in enumerate(columns):
@@ -198,25 +168,31 @@ def add_ledger_sheet(wb: xlsxwriter.Workbook, formats: _Formats, sheet: LedgerSh
     if labels and width - 1 < len(labels):  # too narrow for one cell each: one line in the first cell
         labels = ["        ".join(labels)]
     step = max((width - 1) // max(len(labels), 1), 1)
-    footer_row = last_row + 2 - 1  # a blank line, then the footer (0-based)
+    footer_row = last_row + 2  # a blank line, then the footer
     for i, label in enumerate(labels):
-        ws.write_string(footer_row, 1 + i * step if width > 1 else 0, label, formats.left)
-    ws.print_area(0, 0, footer_row, last)
-    return count
+        ws.write_string(footer_row - 1, 1 + i * step if width > 1 else 0, label, formats.left)
+    ws.print_area(0, 0, footer_row - 1, last)
+    return rows, footer_row if labels else None, xl_col_to_name(last)
 
 
 def write_ledger(path: Path, sheets: Sequence[LedgerSheet]) -> list[int]:
-    """Write a workbook of ledger sheets to exactly `path`; returns the number of records on each sheet."""
+    """Write a workbook of ledger sheets to exactly `path`; returns the number of records on each sheet.
+    Nothing is written there if a sheet's rows fail or are cancelled."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                         "strings_to_urls": False, "strings_to_numbers": False,
-                                         "nan_inf_to_errors": True})
+    package = io.BytesIO()
+    wb = xlsxwriter.Workbook(package, {"strings_to_formulas": False, "strings_to_urls": False,
+                                       "strings_to_numbers": False, "nan_inf_to_errors": True})
+    written: list[tuple[SheetRows, int | None, str]] = []
     try:
         formats = _Formats(wb)
-        counts = [add_ledger_sheet(wb, formats, sheet) for sheet in sheets]
-    except BaseException:
-        wb.fileclosed = True  # nothing is written on failure or cancel (XlsxWriter writes only in close())
-        raise
-    wb.close()
-    return counts
+        for sheet in sheets:
+            written.append(add_ledger_sheet(wb, formats, sheet))
+        wb.close()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        splice(package.getvalue(), path, [(f"xl/worksheets/sheet{i}.xml", rows, footer, last)
+                                          for i, (rows, footer, last) in enumerate(written, start=1)])
+    finally:
+        wb.fileclosed = True
+        for rows, _footer, _last in written:
+            rows.close()
+    return [rows.count for rows, _footer, _last in written]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
+import pytest
 
 from app.io.export import export_households, write_template
 from app.io.grouping import group_sheet
@@ -139,3 +140,62 @@ def test_clerk_text_starting_with_equals_is_written_as_text(tmp_path):
     ws = openpyxl.load_workbook(path)["台账"]
     assert ws["B4"].value == "=1+1" and ws["B4"].data_type == "s" and ws["B5"].hyperlink is None
     assert ws["C4"].value == dt.datetime(2024, 3, 5) and ws["C4"].number_format == "yyyy-mm-dd"
+
+
+def test_values_of_every_type_come_back_as_written(tmp_path):
+    """Text, whole and decimal numbers, booleans, dates and times, blanks, long text: read back unchanged,
+    with the column's format (or a date format where the column has none) and the 序号 counting rows."""
+    path = tmp_path / "台账.xlsx"
+    long_text = "长" * 40_000
+    rows = [["王明华", 3, 1.25, True, dt.datetime(2024, 3, 5, 8, 30), dt.date(2024, 3, 6), None],
+            ["", -7, 1e-7, False, dt.date(2020, 1, 2), None, long_text],
+            ["  前后空格  ", 10**12, float("nan"), None, None, dt.date(1950, 12, 31), "a&b<c>\"d\""]]
+    columns = [LedgerColumn(h) for h in ("文字", "整数", "小数", "是否", "时间")] + \
+        [LedgerColumn("日期", 11, "yyyy-mm-dd"), LedgerColumn("长文字")]
+    (count,) = write_ledger(path, [LedgerSheet("台账", "各种值", columns, rows)])
+    ws = openpyxl.load_workbook(path)["台账"]
+    got = [[c.value for c in row] for row in ws.iter_rows(min_row=4, max_row=6)]
+    assert count == 3 and [r[0] for r in got] == [1, 2, 3]
+    assert got[0][1:] == ["王明华", 3, 1.25, True, dt.datetime(2024, 3, 5, 8, 30), dt.datetime(2024, 3, 6), None]
+    assert got[1][1:6] == [None, -7, 1e-7, False, dt.datetime(2020, 1, 2)] and got[1][7] == "长" * 32_767
+    assert got[2][1] == "  前后空格  " and got[2][2] == 10**12 and got[2][3] == "#NUM!"
+    assert got[2][6] == dt.datetime(1950, 12, 31) and got[2][7] == "a&b<c>\"d\""
+    assert ws["F4"].number_format.startswith("yyyy-mm-dd") and ws["G4"].number_format == "yyyy-mm-dd"
+    assert all(ws.cell(row=r, column=c).border.left.style == "thin" for r in (4, 5, 6) for c in range(1, 9))
+
+
+def test_cancelled_export_writes_nothing(db, tmp_path, add_household):
+    """Cancelling the archive export while rows are written leaves no file behind."""
+    from app.io.workbook import Cancelled
+
+    for i in range(3):
+        add_household(f"户主{i}")
+
+    def cancel(fraction):
+        raise Cancelled()
+
+    target = tmp_path / "档案.xlsx"
+    with pytest.raises(Cancelled):
+        export_households(db, target, progress=cancel)
+    assert not target.exists()
+
+
+def test_export_of_many_households_reads_back_whole(db, tmp_path):
+    """An archive of 1,500 people over 500 households exports and imports into an empty database unchanged."""
+    from app.db import create_database
+    from app.services import town
+    from tests.io.registers import family_rows, simple
+
+    rows = [r for n in range(500) for r in family_rows(f"{n:03d}", 3 * n + 1)[:2]]
+    _, first = run_import(db, [simple(tmp_path / "r.xlsx", rows)], skip_invalid=True)
+    summary = export_households(db, tmp_path / "档案.xlsx")
+    assert summary.members == first.members_imported
+    other = create_database(tmp_path / "other.db")
+    town.seed_reference_data(other)
+    try:
+        _, again = run_import(other, [tmp_path / "档案.xlsx"])
+        assert (again.households_imported, again.members_imported) == (first.households_imported,
+                                                                          first.members_imported)
+        assert again.errors == []
+    finally:
+        other.close()
