@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     db = create_database(db_path)
     town.seed_reference_data(db)
     town.save_town(db, town.TownData(town_name="清江镇", county_name="某县", station_name="清江镇水利移民站"))
-    t_import, (_, result) = timed(lambda: run_import(db, [register], Options()))
+    t_import, (_, result) = timed(lambda: run_import(db, [register], Options(new_places=True)))
     timings = result.timings
     print(f"openpyxl read-only, iterating {cells} cells: {t_openpyxl_read:.2f} s")
     print(f"import with full validation: {t_import:.2f} s (read {timings['read']:.2f}, validate "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 
@@ -30,8 +31,10 @@ def normalize_id(raw: object) -> str:
     """str(raw) without any whitespace, full-width digits/letters made half-width, x made X; None -> ""."""
     if raw is None:
         return ""
-    text = str(raw).translate(_TRANSLATE)
-    text = "".join(ch for ch in text if not ch.isspace())
+    text = raw if type(raw) is str else str(raw)
+    if text.isascii() and text.isalnum():  # the usual case: nothing to translate or strip
+        return text.replace("x", "X")
+    text = "".join(text.translate(_TRANSLATE).split())
     return text.replace("x", "X")
 
 
@@ -90,7 +93,12 @@ def check_id(raw: object, today: date | None = None) -> IdCheck:
         return IdCheck(normalized, "身份证号为空，请填写18位身份证号")
     if _looks_like_number(raw, normalized):
         return IdCheck(normalized, _number_error(normalized))
+    return _check_text(normalized, today)
 
+
+@lru_cache(maxsize=1 << 16)
+def _check_text(normalized: str, today: date) -> IdCheck:
+    """check_id of a non-empty normalised ID given as text (an import checks each ID more than once)."""
     length = len(normalized)
     if length != ID_LENGTH:
         if length == 15 and set(normalized) <= _DIGITS:

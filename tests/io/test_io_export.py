@@ -188,13 +188,13 @@ def test_export_of_many_households_reads_back_whole(db, tmp_path):
     from tests.io.registers import family_rows, simple
 
     rows = [r for n in range(500) for r in family_rows(f"{n:03d}", 3 * n + 1)[:2]]
-    _, first = run_import(db, [simple(tmp_path / "r.xlsx", rows)], skip_invalid=True)
+    _, first = run_import(db, [simple(tmp_path / "r.xlsx", rows)], Options(new_places=True), skip_invalid=True)
     summary = export_households(db, tmp_path / "档案.xlsx")
     assert summary.members == first.members_imported
     other = create_database(tmp_path / "other.db")
     town.seed_reference_data(other)
     try:
-        _, again = run_import(other, [tmp_path / "档案.xlsx"])
+        _, again = run_import(other, [tmp_path / "档案.xlsx"], Options(new_places=True))
         assert (again.households_imported, again.members_imported) == (first.households_imported,
                                                                           first.members_imported)
         assert again.errors == []

@@ -71,9 +71,9 @@ def test_register_imports_alike_in_every_format(db, tmp_path, kind, register):
 def test_register_imported_as_xlsx_is_unchanged_by_its_other_format(db, tmp_path, kind):
     """Import the .xlsx, then the same register as .xls/.ods: every household is matched and nothing changes."""
     source = layout_a(tmp_path / "a.xlsx")
-    _, first = run_import(db, [source], Options(village="平寨村"))
+    _, first = run_import(db, [source], Options(village="平寨村", new_places=True))
     assert first.households_imported == 3 and not first.errors
-    _, again = run_import(db, [CONVERT[kind](source, tmp_path / f"a.{kind}")], Options(village="平寨村"))
+    _, again = run_import(db, [CONVERT[kind](source, tmp_path / f"a.{kind}")], Options(village="平寨村", new_places=True))
     assert (again.households_imported, again.households_updated, again.households_unchanged) == (0, 0, 3)
 
 
@@ -113,6 +113,6 @@ def test_cli_imports_an_xls_or_ods_register(tmp_path, capsys, kind):
     assert main(["--db", str(dbfile), "init", "--town", "清江镇"]) == 0
     source = CONVERT[kind](layout_a(tmp_path / "a.xlsx"), tmp_path / f"平寨村.{kind}")
     capsys.readouterr()
-    code = main(["--db", str(dbfile), "import", "households", str(source), "--json"])
+    code = main(["--db", str(dbfile), "import", "households", str(source), "--new-village", "--json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0 and out["households_imported"] == 3 and out["members_imported"] == 7
