@@ -67,6 +67,8 @@ def _looks_like_number(raw: object, normalized: str) -> bool:
         return False
     if isinstance(raw, (int, float, Decimal)):
         return True
+    if "." not in normalized and "E" not in normalized and "e" not in normalized:
+        return False  # digits alone are how an ID is written
     if not _NUMBER_TEXT.fullmatch(normalized):
         return False
     return "." in normalized or "E" in normalized.upper()
@@ -87,18 +89,25 @@ def _number_error(normalized: str) -> str:
 def check_id(raw: object, today: date | None = None) -> IdCheck:
     """Validate an ID after normalize_id; the first problem found becomes a Chinese error that says how to fix it."""
     today = today or date.today()
+    if type(raw) is str:
+        return _check_str(raw, today)
+    return _check(raw, today)
+
+
+@lru_cache(maxsize=1 << 16)
+def _check_str(raw: str, today: date) -> IdCheck:
+    """check_id of text as typed (an import checks each ID twice: reading the file and caching the archive)."""
+    return _check(raw, today)
+
+
+def _check(raw: object, today: date) -> IdCheck:
     normalized = normalize_id(raw)
 
     if not normalized:
         return IdCheck(normalized, "身份证号为空，请填写18位身份证号")
     if _looks_like_number(raw, normalized):
         return IdCheck(normalized, _number_error(normalized))
-    return _check_text(normalized, today)
 
-
-@lru_cache(maxsize=1 << 16)
-def _check_text(normalized: str, today: date) -> IdCheck:
-    """check_id of a non-empty normalised ID given as text (an import checks each ID more than once)."""
     length = len(normalized)
     if length != ID_LENGTH:
         if length == 15 and set(normalized) <= _DIGITS:
