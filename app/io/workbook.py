@@ -192,7 +192,13 @@ def _read_xlsx(path: Path, name: str, archive: zipfile.ZipFile, progress: Progre
             return xlsx_stream.read_xlsx(path, archive, progress=progress, cancel=cancel)
         shown[ref.name] = _shown_decimals(data[ref.part], decimals)
     del data
-    return _calamine(path, name, progress=progress, cancel=cancel, decimals=shown)
+    try:
+        return _calamine(path, name, progress=progress, cancel=cancel, decimals=shown)
+    except WorkbookError as exc:
+        if "已损坏" not in str(exc):
+            raise
+        # What calamine cannot parse (Strict Open XML namespaces, say), the streaming reader may still read.
+        return xlsx_stream.read_xlsx(path, archive, progress=progress, cancel=cancel)
 
 
 def _read_xlsb(path: Path, name: str, archive: zipfile.ZipFile, progress: Progress | None,

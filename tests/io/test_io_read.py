@@ -249,3 +249,19 @@ def test_ods_trailing_empty_repeats_cost_nothing(tmp_path):
                b'<table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table>' + _ODS_TAIL)
     sheet = read_workbook(_ods(tmp_path / "lo.ods", content)).sheets[0]
     assert sheet.rows == [("head",)]
+
+
+def test_strict_open_xml_workbook_is_read(tmp_path):
+    """A workbook saved as "Strict Open XML" (other namespaces) is read like any other."""
+    path = tmp_path / "strict.xlsx"
+    wb = Workbook()
+    wb.active.append(["姓名", "身份证号"])
+    wb.active.append(["王明华", "522601196801050113"])
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data.replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                                          b"http://purl.oclc.org/ooxml/spreadsheetml/main"))
+    assert read_workbook(path).sheets[0].rows == [("姓名", "身份证号"), ("王明华", "522601196801050113")]
