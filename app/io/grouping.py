@@ -88,7 +88,17 @@ def same(a: object, b: object) -> bool:
     return _key(a) == _key(b)
 
 
+_KEYS: dict[str, str] = {}
+
+
 def _key(value: object) -> str:
+    if type(value) is str:
+        key = _KEYS.get(value)
+        if key is None:
+            key = "".join(to_halfwidth(value).split())
+            if len(_KEYS) < 100_000:  # a register repeats its 户编号, 村 and 组 on many rows
+                _KEYS[value] = key
+        return key
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return "".join(to_halfwidth(str(value)).split())
