@@ -8,7 +8,8 @@ Export: that archive exported in the township layout, against openpyxl write-onl
 With --archive-households M, also the export of an M-household demo archive (the county's 100,000: goal
 under 15 s, quoted, not promised).
 
-    .venv/bin/python bench/bench_excel.py [--households 10000] [--archive-households 100000] [--keep DIR]
+    .venv/bin/python bench/bench_excel.py [--households 10000] [--archive-households 100000 [--archive-db PATH]]
+                                          [--keep DIR]
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--households", type=int, default=10_000)
     parser.add_argument("--archive-households", type=int, default=0,
                         help="also export a demo archive of this many households (e.g. 100000)")
+    parser.add_argument("--archive-db", type=Path, help="the demo archive database to use (built when missing)")
     parser.add_argument("--keep", type=Path, help="keep the register, database and exports in this folder")
     args = parser.parse_args(argv)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="houfu-bench-excel-"))
@@ -114,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  export / openpyxl write = {t_export / t_openpyxl_write:.2f}x   (goal <= 0.75x)")
 
     if args.archive_households:
-        path = Path(tempfile.gettempdir()) / f"houfu-bench-{args.archive_households}.db"
+        path = args.archive_db or Path(tempfile.gettempdir()) / f"houfu-bench-{args.archive_households}.db"
         if not path.exists():
             t = time.perf_counter()
             subprocess.run([sys.executable, "-m", "app", "--db", str(path), "init", "--town", "清江镇"],
