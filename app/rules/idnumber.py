@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import mul
 from datetime import date
 from decimal import Decimal
 
@@ -55,9 +56,9 @@ class IdCheck:
 
 def check_char(first17: str) -> str:
     """The GB 11643 check character ("0"-"9" or "X") for 17 digits; ValueError for anything else."""
-    if len(first17) != 17 or not set(first17) <= _DIGITS:
+    if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
         raise ValueError(f"check_char needs exactly 17 ASCII digits, got {first17!r}")
-    total = sum(int(ch) * w for ch, w in zip(first17, _WEIGHTS))
+    total = sum(map(mul, map(int, first17), _WEIGHTS))
     return _CHECK_CHARS[total % 11]
 
 
