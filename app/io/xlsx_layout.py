@@ -6,7 +6,8 @@ fitted to the page width, with page numbers. XlsxWriter lays the sheet out; the 
 `xlsx_rows` into a temporary file and spliced in (XlsxWriter's per-cell cost is no lower than openpyxl's),
 so a county-sized ledger needs flat memory. Figures against openpyxl write-only: bench/bench_excel.py.
 
-`write_ledger(path, sheets)` writes the finished workbook to exactly `path` and nothing else there.
+`write_ledger(path, sheets)` writes the finished workbook to exactly `path` and nothing else there;
+`write_ledger_to` takes an open binary file instead (for a guarded temporary file).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Sequence
+from typing import BinaryIO
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -179,6 +181,13 @@ def write_ledger(path: Path, sheets: Sequence[LedgerSheet]) -> list[int]:
     """Write a workbook of ledger sheets to exactly `path`; returns the number of records on each sheet.
     Nothing is written there if a sheet's rows fail or are cancelled."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_ledger_to(path, sheets)
+
+
+def write_ledger_to(target: Path | BinaryIO, sheets: Sequence[LedgerSheet]) -> list[int]:
+    """write_ledger into `target`, a path or a writable binary file (such as a guarded temporary file):
+    the rows are read and laid out first, and `target` is written only once they all are."""
     package = io.BytesIO()
     wb = xlsxwriter.Workbook(package, {"strings_to_formulas": False, "strings_to_urls": False,
                                        "strings_to_numbers": False, "nan_inf_to_errors": True})
@@ -188,11 +197,10 @@ def write_ledger(path: Path, sheets: Sequence[LedgerSheet]) -> list[int]:
         for sheet in sheets:
             written.append(add_ledger_sheet(wb, formats, sheet))
         wb.close()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        splice(package.getvalue(), path, [(f"xl/worksheets/sheet{i}.xml", rows, footer, last)
-                                          for i, (rows, footer, last) in enumerate(written, start=1)])
+        splice(package.getvalue(), target, [(f"xl/worksheets/sheet{i}.xml", rows, footer, last)
+                                            for i, (rows, footer, last) in enumerate(written, start=1)])
     finally:
         wb.fileclosed = True
         for rows, _footer, _last in written:
-            rows.close()
+            rows.close()  # the temporary files holding the rows are gone once closed
     return [rows.count for rows, _footer, _last in written]

@@ -6,7 +6,7 @@ than openpyxl's write-only mode. The layout around the rows (merged title, å¡«æŠ
 print setup, drop-downs, styles) is a few hundred cells and stays with XlsxWriter; the rows themselves are
 serialised here, a row at a time into a temporary file (flat memory), with each distinct text stored once in
 XlsxWriter's own shared-string table and each cell's style the XlsxWriter format's own index. `splice` then
-copies XlsxWriter's package to the target path with the rows put in their place.
+copies XlsxWriter's package to the target (a path or an open file) with the rows put in their place.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 from xlsxwriter.utility import xl_col_to_name
 
@@ -122,16 +123,18 @@ class SheetRows:
         self.file.close()
 
 
-def splice(package: bytes, path: Path, sheets: Sequence[tuple[str, SheetRows, int | None, str]]) -> None:
-    """Write XlsxWriter's `package` to `path` with each sheet's rows put before its footer row (or at the end
-    of its data), and its <dimension> covering them. sheets: (part name, rows, footer row or None, last column)."""
+def splice(package: bytes, target: Path | BinaryIO,
+           sheets: Sequence[tuple[str, SheetRows, int | None, str]]) -> None:
+    """Write XlsxWriter's `package` to `target` (a path or a writable binary file) with each sheet's rows put
+    before its footer row (or at the end of its data), and its <dimension> covering them.
+    sheets: (part name, rows, footer row or None, last column letter)."""
     by_part = {part: (rows, footer, last_col) for part, rows, footer, last_col in sheets}
     with zipfile.ZipFile(io.BytesIO(package)) as source, \
-            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out_zip:
         for info in source.infolist():
             data = source.read(info)
             if info.filename not in by_part:
-                target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+                out_zip.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
                 continue
             rows, footer, last_col = by_part[info.filename]
             marker = f'<row r="{footer}"'.encode() if footer else b"</sheetData>"
@@ -144,7 +147,7 @@ def splice(package: bytes, path: Path, sheets: Sequence[tuple[str, SheetRows, in
                           head, count=1)
             size = rows.file.seek(0, 2)
             rows.file.seek(0)
-            with target.open(info.filename, "w", force_zip64=size > (1 << 30)) as out:
+            with out_zip.open(info.filename, "w", force_zip64=size > (1 << 30)) as out:
                 out.write(head)
                 shutil.copyfileobj(rows.file, out, 1 << 20)
                 out.write(tail)

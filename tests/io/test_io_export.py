@@ -200,3 +200,15 @@ def test_export_of_many_households_reads_back_whole(db, tmp_path):
         assert again.errors == []
     finally:
         other.close()
+
+
+def test_ledger_can_be_written_into_an_open_file(tmp_path):
+    """write_ledger_to fills a binary file the caller opened (a guarded temporary file) with the same workbook."""
+    import io
+
+    from app.io.xlsx_layout import write_ledger_to
+
+    buffer = io.BytesIO()
+    counts = write_ledger_to(buffer, [LedgerSheet("台账", "问题台账", [LedgerColumn("姓名")], [["王明华"], ["李秀英"]])])
+    ws = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["台账"]
+    assert counts == [2] and [ws["B4"].value, ws["B5"].value] == ["王明华", "李秀英"]
