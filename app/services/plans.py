@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app import vocab
 from app.db import Database
 from app.ledgers.spec import LedgerError, LedgerRefused
-from app.models import Cadre, Plan, PlanItem, PlanProgress, Unit
+from app.models import Cadre, Plan, PlanItem, PlanProgress, Problem, Unit
 
 ZERO = Decimal(0)
 
@@ -140,6 +140,7 @@ def delete_item(db: Database, item_id: int) -> None:
     with db.write() as s:
         item = s.get(PlanItem, item_id)
         if item is not None:
+            s.execute(update(Problem).where(Problem.plan_item_id == item_id).values(plan_item_id=None))
             s.delete(item)
 
 
