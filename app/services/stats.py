@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app import vocab
 from app.db import Database
+from app.rules import coverage as coverage_rule
 from app.models import (
     Activity, Cadre, Household, HouseholdAssignment, Member, PointAssignment, Problem, SettlementPoint, Village, Visit,
 )
@@ -80,23 +81,26 @@ def big_points(s: Session) -> list[int]:
     """Ids of 集中 settlement points with at least 50 households 在册."""
     sizes = point_sizes(s)
     kinds = dict(s.execute(select(SettlementPoint.id, SettlementPoint.kind)).all())
-    return [pid for pid, n in sizes.items() if n >= vocab.POINT_LEADER_THRESHOLD and kinds.get(pid) == "集中"]
+    return [pid for pid, n in sizes.items() if coverage_rule.is_big_point(kinds.get(pid, ""), n)]
 
 
-def points_with_rank(s: Session, rank: str) -> set[int]:
-    rows = s.scalars(select(PointAssignment.settlement_point_id)
-                     .join(Cadre, Cadre.id == PointAssignment.cadre_id)
-                     .where(PointAssignment.end_date.is_(None), Cadre.rank == rank))
-    return set(rows)
+def point_holders(s: Session) -> dict[int, list[tuple[str, str]]]:
+    """Each point's current 包保 cadres as (rank, role)."""
+    holders: dict[int, list[tuple[str, str]]] = {}
+    for pid, rank, role in s.execute(select(PointAssignment.settlement_point_id, Cadre.rank, PointAssignment.role)
+                                     .join(Cadre, Cadre.id == PointAssignment.cadre_id)
+                                     .where(PointAssignment.end_date.is_(None))):
+        holders.setdefault(pid, []).append((rank, role))
+    return holders
 
 
-def points_with_rank_at_least(s: Session, rank: str) -> set[int]:
-    """Points with a current 包保 cadre of this rank or higher (vocab.RANK_ORDER: lower is higher)."""
-    ranks = [r for r in vocab.CADRE_RANKS if vocab.RANK_ORDER[r] <= vocab.RANK_ORDER[rank]]
-    rows = s.scalars(select(PointAssignment.settlement_point_id)
-                     .join(Cadre, Cadre.id == PointAssignment.cadre_id)
-                     .where(PointAssignment.end_date.is_(None), Cadre.rank.in_(ranks)))
-    return set(rows)
+def uncovered_points(s: Session) -> list[int]:
+    """Points with households 在册 whose 包保 breaks §4.3 (app.rules.coverage), any size."""
+    sizes = point_sizes(s)
+    kinds = dict(s.execute(select(SettlementPoint.id, SettlementPoint.kind)).all())
+    holders = point_holders(s)
+    return [pid for pid, n in sizes.items()
+            if n and not coverage_rule.point_covered(kinds.get(pid, ""), n, holders.get(pid, ()))]
 
 
 def point_breakdown(s: Session) -> dict[int, tuple[int, int]]:
@@ -205,7 +209,7 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None) 
         uncovered = s.scalar(select(func.count()).where(key_uncovered())) or 0
 
         big = big_points(s)
-        led = points_with_rank(s, vocab.CADRE_RANKS[0])
+        failing = set(uncovered_points(s))
         visits = visit_count(s, month)
         problems_open = s.scalar(select(func.count()).where(problem_open())) or 0
         overdue = s.scalar(select(func.count()).where(problem_overdue(today))) or 0
@@ -219,7 +223,7 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None) 
             "key_households": key_households,
             "key_households_uncovered": uncovered,
             "points_50plus": len(big),
-            "points_50plus_without_town_leader": len([p for p in big if p not in led]),
+            "points_50plus_without_town_leader": len([p for p in big if p in failing]),
         },
         "visits": {"month": visits.month, "due": visits.due, "done": visits.done},
         "problems": {"open": problems_open, "overdue": overdue},
