@@ -80,8 +80,11 @@ def build_parser() -> Parser:
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.add_argument("--month", help="走访统计的月份，格式 YYYY-MM（默认本月）")
 
-    p = command("check", "检查数据库文件完整性和一户一档的完整、一致")
+    p = command("check", "检查数据库文件完整性和一户一档的完整、一致；--duties 列出督办提醒")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.add_argument("--duties", action="store_true",
+                   help="列出工作方案各项职责的督办提醒（包保、走访、应保尽保、住房、问题、计划、档案）")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="督办提醒的截至日期（默认今天）")
 
     p = command("snapshot", "导出给县局：数据库的一致、已校验的副本，旁边附清单（户数、SHA-256）")
     p.add_argument("out", type=Path, metavar="OUT", help="导出的文件（加密时为 .zip）")
@@ -204,12 +207,20 @@ def cmd_stats(args) -> int:
               f"包保：重点户 {bb['key_households']} 户，未落实一对一包保 {bb['key_households_uncovered']} 户；"
               f"50户以上集中安置点 {bb['points_50plus']} 个，其中无镇级主要领导包保 {bb['points_50plus_without_town_leader']} 个",
               f"走访（{vi['month']}）：应走访 {vi['due']} 户，已走访 {vi['done']} 户",
-              f"问题：未办结 {pr['open']} 个，其中逾期 {pr['overdue']} 个"]
+              f"问题：未办结 {pr['open']} 个，其中逾期 {pr['overdue']} 个",
+              "就业情况：" + "，".join(f"{k} {v}" for k, v in result["employment"].items()),
+              f"党员：{result['party_members']} 人"]
     print("\n".join(lines))
     return EXIT_OK
 
 
 def cmd_check(args) -> int:
+    if args.duties:
+        from app.cli_duties import check_duties
+
+        return check_duties(args, _open(args, write=False))
+    if args.as_of:
+        raise UsageError("用法错误：--as-of 只用于 --duties")
     from app.services.check import run_check
 
     db = _open(args, write=False)

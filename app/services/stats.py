@@ -84,21 +84,24 @@ def big_points(s: Session) -> list[int]:
     return [pid for pid, n in sizes.items() if coverage_rule.is_big_point(kinds.get(pid, ""), n)]
 
 
-def point_holders(s: Session) -> dict[int, list[tuple[str, str]]]:
-    """Each point's current 包保 cadres as (rank, role)."""
+def point_holders(s: Session, as_of: dt.date | None = None) -> dict[int, list[tuple[str, str]]]:
+    """Each point's 包保 cadres as (rank, role): current ones, or those in force on as_of."""
     holders: dict[int, list[tuple[str, str]]] = {}
+    when = (PointAssignment.end_date.is_(None) if as_of is None else
+            and_(PointAssignment.start_date <= as_of,
+                 (PointAssignment.end_date.is_(None)) | (PointAssignment.end_date > as_of)))
     for pid, rank, role in s.execute(select(PointAssignment.settlement_point_id, Cadre.rank, PointAssignment.role)
-                                     .join(Cadre, Cadre.id == PointAssignment.cadre_id)
-                                     .where(PointAssignment.end_date.is_(None))):
+                                     .join(Cadre, Cadre.id == PointAssignment.cadre_id).where(when)):
         holders.setdefault(pid, []).append((rank, role))
     return holders
 
 
-def uncovered_points(s: Session) -> list[int]:
-    """Points with households 在册 whose 包保 breaks §4.3 (app.rules.coverage), any size."""
+def uncovered_points(s: Session, as_of: dt.date | None = None) -> list[int]:
+    """Points with households 在册 whose 包保 (current, or in force on as_of) breaks §4.3
+    (app.rules.coverage), any size."""
     sizes = point_sizes(s)
     kinds = dict(s.execute(select(SettlementPoint.id, SettlementPoint.kind)).all())
-    holders = point_holders(s)
+    holders = point_holders(s, as_of)
     return [pid for pid, n in sizes.items()
             if n and not coverage_rule.point_covered(kinds.get(pid, ""), n, holders.get(pid, ()))]
 
@@ -173,7 +176,8 @@ def visit_count(s: Session, month: str) -> VisitCount:
 
 
 def stats(db: Database, month: str | None = None, today: dt.date | None = None) -> dict:
-    """The SPEC §7 stats object: counts of households and members 在册, key groups, 包保, visits, problems."""
+    """The SPEC §7 stats object: counts of households and members 在册, key groups, 包保, visits, problems,
+    members by 就业情况 and party members (from the members themselves)."""
     today = today or dt.date.today()
     month = month or f"{today.year:04d}-{today.month:02d}"
     with db.read() as s:
@@ -182,6 +186,13 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None) 
                        .join(Household, Household.id == Member.household_id)
                        .where(ACTIVE_HOUSEHOLD, Member.status == vocab.MEMBER_ACTIVE))
         members = s.scalar(member_rows) or 0
+        employment = {kind: 0 for kind in vocab.EMPLOYMENT}
+        for kind, n in s.execute(select(Member.employment, func.count()).select_from(Member)
+                                 .join(Household, Household.id == Member.household_id)
+                                 .where(ACTIVE_HOUSEHOLD, Member.status == vocab.MEMBER_ACTIVE)
+                                 .group_by(Member.employment)):
+            employment[kind or "未填"] = employment.get(kind or "未填", 0) + n
+        party_members = s.scalar(member_rows.where(Member.party_member.is_(True))) or 0
 
         villages: dict[str, dict[str, int]] = {
             name: {"households": 0, "members": 0} for name in s.scalars(select(Village.name).order_by(Village.name))
@@ -227,4 +238,6 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None) 
         },
         "visits": {"month": visits.month, "due": visits.due, "done": visits.done},
         "problems": {"open": problems_open, "overdue": overdue},
+        "employment": employment,
+        "party_members": party_members,
     }

@@ -1,0 +1,92 @@
+"""包保 duties (SPEC §4.3): points without the leader they need, key households without exactly one
+one-to-one cadre, households with a sick member or a pupil and no 因病 / 因学 分类包保 department."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from app import vocab
+from app.models import Cadre, Household, HouseholdAssignment, Member, PointAssignment, UnitAssignment, Village
+from app.rules import coverage
+from app.services import stats
+from app.services.duties.base import PROBLEM, Check, Finding, register
+from app.services.duties.common import (
+    ACTIVE_HOUSEHOLD, as_date, cadres_in_force, household_select, in_force, point_names,
+)
+
+KEY_MASK = vocab.SANTE_MASK | vocab.SANWU_MASK
+
+
+def points_without_leader(s: Session, as_of: dt.date) -> list[Finding]:
+    sizes = stats.point_sizes(s)
+    holders = stats.point_holders(s, as_of)
+    names = point_names(s)
+    leads: dict[int, str] = {}
+    for pid, name in s.execute(select(PointAssignment.settlement_point_id, Cadre.name)
+                               .join(Cadre, Cadre.id == PointAssignment.cadre_id)
+                               .where(in_force(PointAssignment, as_of), PointAssignment.role == coverage.ROLE_LEAD)):
+        leads[pid] = name
+    lost = dict(s.execute(select(PointAssignment.settlement_point_id, func.max(PointAssignment.end_date))
+                          .where(PointAssignment.end_date <= as_of)
+                          .group_by(PointAssignment.settlement_point_id)).all())
+    out = []
+    for pid in sorted(sizes, key=lambda p: names.get(p, ("",))[0]):
+        n = sizes[pid]
+        name, kind, village = names.get(pid, ("", "", ""))
+        if not n or coverage.point_covered(kind, n, holders.get(pid, ())):
+            continue
+        if coverage.is_big_point(kind, n):
+            what = (f"在册 {n} 户，须由镇级主要领导牵头包保（作为成员不算），请安排镇级主要领导牵头")
+        else:
+            what = "请安排联系村党政班子成员（或以上）包保该安置点"
+        out.append(Finding("包保-安置点", PROBLEM, name, "point", pid, leads.get(pid) or village,
+                           as_date(lost.get(pid)), what))
+    return out
+
+
+def key_households_one_to_one(s: Session, as_of: dt.date) -> list[Finding]:
+    held = (select(HouseholdAssignment.household_id.label("hid"), func.count().label("n"))
+            .where(in_force(HouseholdAssignment, as_of)).group_by(HouseholdAssignment.household_id).subquery())
+    ended = (select(HouseholdAssignment.household_id.label("hid"), func.max(HouseholdAssignment.end_date).label("d"))
+             .where(HouseholdAssignment.end_date <= as_of).group_by(HouseholdAssignment.household_id).subquery())
+    stmt = (household_select(func.coalesce(held.c.n, 0), ended.c.d, Village.name)
+            .outerjoin(held, held.c.hid == Household.id).outerjoin(ended, ended.c.hid == Household.id)
+            .where(ACTIVE_HOUSEHOLD, Household.key_flags.op("&")(KEY_MASK) != 0, func.coalesce(held.c.n, 0) != 1)
+            .order_by(Village.name, Household.archive_no))
+    rows = s.execute(stmt).all()
+    double = [r[0] for r in rows if r[2] > 1]
+    cadres = cadres_in_force(s, as_of, double) if double else {}
+    out = []
+    for hid, name, n, last_end, village in rows:
+        if n == 0:
+            out.append(Finding("包保-一对一", PROBLEM, name, "household", hid, village or "", as_date(last_end),
+                               "三特户、三无户须由一名干部一对一包保：请指定包保干部"))
+        else:
+            out.append(Finding("包保-一对一", PROBLEM, name, "household", hid, cadres.get(hid, ""), None,
+                               f"该户同时有 {n} 名一对一包保干部（{cadres.get(hid, '')}），请只保留一名"))
+    return out
+
+
+def _classified(code: str, reason: str, member_condition, who: str):
+    def run(s: Session, as_of: dt.date) -> list[Finding]:
+        needs = exists().where(Member.household_id == Household.id, Member.status == vocab.MEMBER_ACTIVE,
+                               member_condition)
+        covered = exists().where(UnitAssignment.household_id == Household.id, UnitAssignment.reason == reason,
+                                 in_force(UnitAssignment, as_of))
+        rows = s.execute(household_select(Village.name).where(ACTIVE_HOUSEHOLD, needs, ~covered)
+                         .order_by(Village.name, Household.archive_no)).all()
+        owners = cadres_in_force(s, as_of, [r[0] for r in rows]) if rows else {}
+        return [Finding(code, PROBLEM, name, "household", hid, owners.get(hid) or village or "", None,
+                        f"家中有{who}，请安排镇属部门{reason}分类包保") for hid, name, village in rows]
+    return run
+
+
+register(Check("包保-安置点", "安置点包保未落实", PROBLEM, "point", points_without_leader))
+register(Check("包保-一对一", "重点户未落实一对一包保", PROBLEM, "household", key_households_one_to_one))
+register(Check("分类包保-因病", "患病户未落实因病包保", PROBLEM, "household",
+               _classified("分类包保-因病", "因病", Member.health.in_(("大病", "长期慢性病")), "大病或长期慢性病患者")))
+register(Check("分类包保-因学", "有在校生户未落实因学包保", PROBLEM, "household",
+               _classified("分类包保-因学", "因学", Member.employment == "在校生", "在校生")))
