@@ -105,8 +105,11 @@ def build_parser() -> Parser:
 
 def _add_io_commands(command, db_help: str) -> None:
     """The Excel commands of SPEC §7: import households, export households, export template."""
-    p = command("import", "从 Excel 导入（目前支持：households 户籍花名册）")
+    p = command("import", "从 Excel 导入（households 户籍花名册；problems 问题台账）")
     what = p.add_subparsers(dest="what", metavar="内容", parser_class=Parser, required=True)
+    from app.cli_duties import add_import_problems
+
+    add_import_problems(what, db_help)
     q = what.add_parser("households", help="导入各村报送的搬迁群众花名册（.xlsx）",
                         description="导入各村报送的搬迁群众花名册（.xlsx），默认全部正确才导入")
     q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
@@ -373,6 +376,10 @@ def cmd_import(args) -> int:
 
     if args.error_report is not None:
         _xlsx_out(args.error_report)
+    if args.what == "problems":
+        from app.cli_duties import import_problems
+
+        return import_problems(args, _open(args, write=not args.dry_run))
     village = args.village.strip() if args.village else None
     if args.village is not None and not village:
         raise UsageError("用法错误：--village 后面要写村名")
