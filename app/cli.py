@@ -506,9 +506,16 @@ def _add_report_commands(command, db_help: str) -> None:
     which.add_argument("--point", metavar="NAME", help="安置点名称：该点全部在册户")
     q.add_argument("--out", required=True, type=Path, metavar="OUT.pdf", help="要写入的 PDF 文件")
     q.add_argument("--full-ids", action="store_true", help="打印完整身份证号（默认只显示前6位和后4位）")
+    from app.cli_duties import add_report_plan
+
+    add_report_plan(what, db_help)
 
 
 def cmd_report(args) -> int:
+    if args.what == "plan":
+        from app.cli_duties import report_plan
+
+        return report_plan(args, _open(args, write=False))
     from app.services import report_data as report_service
 
     db = _open(args, write=False)

@@ -132,3 +132,52 @@ def import_problems(args, db) -> int:
         if not by_file and not args.json:
             print("没有发现错误或提醒，未生成错误报告。")
     return 1 if result.refused else 0
+
+
+def add_report_plan(what, db_help: str) -> None:
+    """`report plan --year Y [--month YYYY-MM] --out OUT.pdf|OUT.xlsx`: the 年度计划责任分解表."""
+    import argparse
+    from pathlib import Path
+
+    q = what.add_parser("plan", help="年度计划责任分解表（按责任单位和责任人，PDF 或 Excel）",
+                        description="年度计划责任分解表（按责任单位和责任人，PDF 或 Excel）")
+    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("--year", type=int, required=True, help="计划年度，例如 2026")
+    q.add_argument("--month", metavar="YYYY-MM", help="截至月份（默认：当年为本月，往年为12月）")
+    q.add_argument("--kind", default="年度计划", choices=("年度计划", "发展规划"), help="计划类型")
+    q.add_argument("--out", required=True, type=Path, metavar="OUT.pdf|OUT.xlsx", help="要写入的文件")
+
+
+def report_plan(args, db) -> int:
+    import sys
+
+    from app.services import plan_sheet
+    from app.services.stats import parse_month
+
+    suffix = args.out.suffix.lower()
+    if suffix not in (".pdf", ".xlsx"):
+        db.close()
+        print(f"用法错误：输出文件应以 .pdf 或 .xlsx 结尾：{args.out}", file=sys.stderr)
+        return 2
+    today = dt.date.today()
+    month = parse_month(args.month) if args.month else (
+        f"{args.year:04d}-{today.month:02d}" if args.year == today.year else f"{args.year:04d}-12")
+    try:
+        sheet = plan_sheet.breakdown(db, args.year, month, kind=args.kind)
+    finally:
+        db.close()
+    try:
+        if suffix == ".xlsx":
+            from app.io.plan_sheet import write_plan_sheet
+
+            write_plan_sheet(sheet, args.out)
+        else:
+            from app.io.atomic import write_bytes_atomically
+            from app.reports.plan_sheet import build
+
+            write_bytes_atomically(args.out, build(sheet).pdf)
+    except OSError as exc:
+        print(f"无法写入 {args.out}：{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"已生成{sheet.title}：{args.out}（{len(sheet.by_unit)} 项任务）")
+    return 0

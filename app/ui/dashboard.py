@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from shiboken6 import isValid
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
@@ -234,6 +235,8 @@ class DashboardPage(QWidget):
         self.duties_background.submit(lambda: duties.findings(db, dt.date.today()), self.show_findings_counts)
 
     def show_findings_counts(self, found: duties.Findings) -> None:
+        if not isValid(self) or not isValid(self.table_titles["duties"]):
+            return  # the page was closed while the findings were being computed
         self.findings = found
         rows = rule_rows(found)
         self.duties_model.set_rows(rows)
