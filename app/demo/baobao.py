@@ -54,6 +54,10 @@ class BaobaoSteps(DemoBase):
             rows.append({"id": self._id(PointAssignment), "settlement_point_id": p["id"], "cadre_id": leader["id"],
                          "role": "牵头", "start_date": start, "end_date": None})
             self.point_leader[p["pi"]] = leader
+            if p["pi"] in gaps and p["pi"] == min(gaps) and self.main:
+                # A 镇级主要领导 who is only a member of the group: the ≥50 rule still wants one who leads it.
+                rows.append({"id": self._id(PointAssignment), "settlement_point_id": p["id"],
+                             "cadre_id": self.main[0]["id"], "role": "成员", "start_date": start, "end_date": None})
             if p["kind"] == "集中":
                 rows.append({"id": self._id(PointAssignment), "settlement_point_id": p["id"],
                              "cadre_id": v["cadres"][0]["id"], "role": "成员", "start_date": start, "end_date": None})

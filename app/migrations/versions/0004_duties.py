@@ -2,7 +2,7 @@
 the clerk's closures of 督办提醒 findings (who, when, why, and the facts they were judged on)
 
 Revision ID: 0004_duties
-Revises: 0002_household_search
+Revises: 0003_household_register
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_duties"
-down_revision = "0002_household_search"
+down_revision = "0003_household_register"
 branch_labels = None
 depends_on = None
 

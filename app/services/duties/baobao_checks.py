@@ -14,14 +14,14 @@ from app.rules import coverage
 from app.services import stats
 from app.services.duties.base import PROBLEM, Check, Finding, register
 from app.services.duties.common import (
-    ACTIVE_HOUSEHOLD, as_date, cadres_in_force, household_select, in_force, point_names,
+    point_sizes, present, as_date, cadres_in_force, household_select, in_force, point_names,
 )
 
 KEY_MASK = vocab.SANTE_MASK | vocab.SANWU_MASK
 
 
 def points_without_leader(s: Session, as_of: dt.date) -> list[Finding]:
-    sizes = stats.point_sizes(s)
+    sizes = point_sizes(s, as_of)
     holders = stats.point_holders(s, as_of)
     names = point_names(s)
     leads: dict[int, str] = {}
@@ -54,7 +54,7 @@ def key_households_one_to_one(s: Session, as_of: dt.date) -> list[Finding]:
              .where(HouseholdAssignment.end_date <= as_of).group_by(HouseholdAssignment.household_id).subquery())
     stmt = (household_select(func.coalesce(held.c.n, 0), ended.c.d, Village.name)
             .outerjoin(held, held.c.hid == Household.id).outerjoin(ended, ended.c.hid == Household.id)
-            .where(ACTIVE_HOUSEHOLD, Household.key_flags.op("&")(KEY_MASK) != 0, func.coalesce(held.c.n, 0) != 1)
+            .where(Household.key_flags.op("&")(KEY_MASK) != 0, func.coalesce(held.c.n, 0) != 1)
             .order_by(Village.name, Household.archive_no))
     rows = s.execute(stmt).all()
     double = [r[0] for r in rows if r[2] > 1]
@@ -76,7 +76,7 @@ def _classified(code: str, reason: str, member_condition, who: str):
                                member_condition)
         covered = exists().where(UnitAssignment.household_id == Household.id, UnitAssignment.reason == reason,
                                  in_force(UnitAssignment, as_of))
-        rows = s.execute(household_select(Village.name).where(ACTIVE_HOUSEHOLD, needs, ~covered)
+        rows = s.execute(household_select(Village.name).where(needs, ~covered)
                          .order_by(Village.name, Household.archive_no)).all()
         owners = cadres_in_force(s, as_of, [r[0] for r in rows]) if rows else {}
         return [Finding(code, PROBLEM, name, "household", hid, owners.get(hid) or village or "", None,

@@ -11,7 +11,19 @@ from sqlalchemy.orm import Session
 from app import vocab
 from app.models import Cadre, Household, HouseholdAssignment, SettlementPoint, Village
 
-ACTIVE_HOUSEHOLD = Household.status == vocab.HOUSEHOLD_ACTIVE
+def present(as_of: dt.date):
+    """Condition on Household: on the town's register on as_of (SPEC §4.8) — registered by then (a household
+    with no registration date counts as always registered) and not yet gone."""
+    return and_(or_(Household.registered_on.is_(None), Household.registered_on <= as_of),
+                or_(Household.status == vocab.HOUSEHOLD_ACTIVE,
+                    and_(Household.left_on.is_not(None), Household.left_on > as_of)))
+
+
+def point_sizes(s: Session, as_of: dt.date) -> dict[int, int]:
+    """Households on the register on as_of, per settlement point."""
+    return dict(s.execute(select(Household.settlement_point_id, func.count())
+                          .where(present(as_of), Household.settlement_point_id.is_not(None))
+                          .group_by(Household.settlement_point_id)).all())
 
 
 def in_force(model, as_of: dt.date):

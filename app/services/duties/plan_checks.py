@@ -13,7 +13,7 @@ from app import vocab
 from app.models import Cadre, Household, Plan, PlanItem, Unit, Village
 from app.services import plans
 from app.services.duties.base import PROBLEM, Check, Finding, register
-from app.services.duties.common import ACTIVE_HOUSEHOLD, as_date, cadres_in_force, household_select
+from app.services.duties.common import present, as_date, cadres_in_force, household_select
 
 
 def _qty(value: Decimal) -> str:
@@ -57,7 +57,7 @@ def plan_without_owner(s: Session, as_of: dt.date) -> list[Finding]:
 def _archive(code: str, state: int, message: str):
     def run(s: Session, as_of: dt.date) -> list[Finding]:
         rows = s.execute(household_select(Household.updated_at, Village.name)
-                         .where(ACTIVE_HOUSEHOLD, Household.archive_state == state)
+                         .where(Household.archive_state == state)
                          .order_by(Village.name, Household.archive_no)).all()
         owners = cadres_in_force(s, as_of, [r[0] for r in rows]) if rows else {}
         return [Finding(code, PROBLEM, name, "household", hid, owners.get(hid) or village or "", None, message)

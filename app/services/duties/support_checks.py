@@ -14,7 +14,7 @@ from app import vocab
 from app.models import ChangeLog, Household, HousingRecord, Member, SupportRecord, Village
 from app.services.duties.base import PROBLEM, REMINDER, Check, Finding, register
 from app.services.duties.closures import digest
-from app.services.duties.common import ACTIVE_HOUSEHOLD, as_date, cadres_in_force, household_select
+from app.services.duties.common import present, as_date, cadres_in_force, household_select
 
 SUPPORT_MASK = vocab.SANTE_MASK | vocab.TAG_BITS[vocab.TAG_NO_LABOUR]
 
@@ -30,7 +30,7 @@ def households_without_support(s: Session, as_of: dt.date) -> list[Finding]:
                 .where(SupportRecord.end_date < as_of).group_by(SupportRecord.household_id).subquery())
     rows = s.execute(household_select(Household.key_flags, last_end.c.d, Village.name)
                      .outerjoin(last_end, last_end.c.hid == Household.id)
-                     .where(ACTIVE_HOUSEHOLD, Household.key_flags.op("&")(SUPPORT_MASK) != 0,
+                     .where(Household.key_flags.op("&")(SUPPORT_MASK) != 0,
                             ~exists().where(support_in_force(as_of)))
                      .order_by(Village.name, Household.archive_no)).all()
     owners = cadres_in_force(s, as_of, [r[0] for r in rows]) if rows else {}
@@ -94,7 +94,7 @@ def _housing(code: str, condition, kind: str, history_label: str | None, what: s
                           HousingRecord.date <= as_of).group_by(HousingRecord.household_id).subquery())
         rows = s.execute(household_select(Household.created_at, pending.c.d, Village.name)
                          .outerjoin(pending, pending.c.hid == Household.id)
-                         .where(ACTIVE_HOUSEHOLD, condition, ~done)
+                         .where(condition, ~done)
                          .order_by(Village.name, Household.archive_no)).all()
         ids = [r[0] for r in rows]
         since_map = _flag_since(s, ids, history_label, as_of) if history_label and ids else {}

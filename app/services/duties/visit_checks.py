@@ -14,7 +14,7 @@ from app.rules import coverage
 from app.services import stats
 from app.services.duties.base import PROBLEM, REMINDER, Check, Finding, register
 from app.services.duties.common import (
-    ACTIVE_HOUSEHOLD, as_date, household_select, in_force, is_month_end, month_start, point_names,
+    point_sizes, present, as_date, household_select, in_force, is_month_end, month_start, point_names,
 )
 
 
@@ -29,7 +29,7 @@ def households_not_visited(s: Session, as_of: dt.date) -> list[Finding]:
             .join(HouseholdAssignment, HouseholdAssignment.household_id == Household.id)
             .join(Cadre, Cadre.id == HouseholdAssignment.cadre_id)
             .outerjoin(last, and_(last.c.hid == Household.id, last.c.cid == HouseholdAssignment.cadre_id))
-            .where(ACTIVE_HOUSEHOLD, in_force(HouseholdAssignment, as_of), ~visited)
+            .where(in_force(HouseholdAssignment, as_of), ~visited)
             .order_by(Cadre.name, Household.archive_no))
     severity = PROBLEM if is_month_end(as_of) else REMINDER
     out = []
@@ -51,7 +51,7 @@ def points_without_fusion(s: Session, as_of: dt.date) -> list[Finding]:
         years.append((as_of.year - 1, PROBLEM))
     if not years:
         return []
-    sizes = stats.point_sizes(s)
+    sizes = point_sizes(s, as_of)
     names = point_names(s)
     leads = dict(s.execute(select(PointAssignment.settlement_point_id, Cadre.name)
                            .join(Cadre, Cadre.id == PointAssignment.cadre_id)
