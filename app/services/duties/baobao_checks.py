@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import vocab
-from app.models import Cadre, Household, HouseholdAssignment, Member, PointAssignment, UnitAssignment, Village
+from app.models import Cadre, Household, HouseholdAssignment, PointAssignment, UnitAssignment
 from app.rules import coverage
 from app.services import stats
 from app.services.duties.base import PROBLEM, Check, Finding, register
 from app.services.duties.common import (
-    point_sizes, present, as_date, cadres_in_force, household_select, in_force, point_names,
+    as_date, chunks, in_force, point_names, point_sizes, present, register_of, sick_and_pupils,
 )
 
 KEY_MASK = vocab.SANTE_MASK | vocab.SANWU_MASK
@@ -48,45 +48,44 @@ def points_without_leader(s: Session, as_of: dt.date) -> list[Finding]:
 
 
 def key_households_one_to_one(s: Session, as_of: dt.date) -> list[Finding]:
-    held = (select(HouseholdAssignment.household_id.label("hid"), func.count().label("n"))
-            .where(in_force(HouseholdAssignment, as_of)).group_by(HouseholdAssignment.household_id).subquery())
-    ended = (select(HouseholdAssignment.household_id.label("hid"), func.max(HouseholdAssignment.end_date).label("d"))
-             .where(HouseholdAssignment.end_date <= as_of).group_by(HouseholdAssignment.household_id).subquery())
-    stmt = (household_select(func.coalesce(held.c.n, 0), ended.c.d, Village.name)
-            .outerjoin(held, held.c.hid == Household.id).outerjoin(ended, ended.c.hid == Household.id)
-            .where(Household.key_flags.op("&")(KEY_MASK) != 0, func.coalesce(held.c.n, 0) != 1)
-            .order_by(Village.name, Household.archive_no))
-    rows = s.execute(stmt).all()
-    double = [r[0] for r in rows if r[2] > 1]
-    cadres = cadres_in_force(s, as_of, double) if double else {}
+    reg = register_of(s, as_of)
+    key = set(s.scalars(select(Household.id).where(present(as_of), Household.key_flags.op("&")(KEY_MASK) != 0)))
+    held: dict[int, int] = {}
+    for hid in s.scalars(select(HouseholdAssignment.household_id).where(in_force(HouseholdAssignment, as_of))):
+        held[hid] = held.get(hid, 0) + 1
+    wrong = reg.sorted(h for h in key if held.get(h, 0) != 1)
+    ended: dict[int, dt.date] = {}
+    for chunk in chunks([h for h in wrong if h not in held]):
+        ended.update(s.execute(select(HouseholdAssignment.household_id, func.max(HouseholdAssignment.end_date))
+                               .where(HouseholdAssignment.household_id.in_(chunk),
+                                      HouseholdAssignment.end_date <= as_of)
+                               .group_by(HouseholdAssignment.household_id)).all())
     out = []
-    for hid, name, n, last_end, village in rows:
+    for hid in wrong:
+        n = held.get(hid, 0)
         if n == 0:
-            out.append(Finding("包保-一对一", PROBLEM, name, "household", hid, village or "", as_date(last_end),
-                               "三特户、三无户须由一名干部一对一包保：请指定包保干部"))
+            out.append(Finding("包保-一对一", PROBLEM, reg.label[hid], "household", hid, reg.village[hid],
+                               as_date(ended.get(hid)), "三特户、三无户须由一名干部一对一包保：请指定包保干部"))
         else:
-            out.append(Finding("包保-一对一", PROBLEM, name, "household", hid, cadres.get(hid, ""), None,
-                               f"该户同时有 {n} 名一对一包保干部（{cadres.get(hid, '')}），请只保留一名"))
+            out.append(Finding("包保-一对一", PROBLEM, reg.label[hid], "household", hid, reg.cadre.get(hid, ""), None,
+                               f"该户同时有 {n} 名一对一包保干部（{reg.cadre.get(hid, '')}），请只保留一名"))
     return out
 
 
-def _classified(code: str, reason: str, member_condition, who: str):
+def _classified(code: str, reason: str, which: int, who: str):
     def run(s: Session, as_of: dt.date) -> list[Finding]:
-        needs = exists().where(Member.household_id == Household.id, Member.status == vocab.MEMBER_ACTIVE,
-                               member_condition)
-        covered = exists().where(UnitAssignment.household_id == Household.id, UnitAssignment.reason == reason,
-                                 in_force(UnitAssignment, as_of))
-        rows = s.execute(household_select(Village.name).where(needs, ~covered)
-                         .order_by(Village.name, Household.archive_no)).all()
-        owners = cadres_in_force(s, as_of, [r[0] for r in rows]) if rows else {}
-        return [Finding(code, PROBLEM, name, "household", hid, owners.get(hid) or village or "", None,
-                        f"家中有{who}，请安排镇属部门{reason}分类包保") for hid, name, village in rows]
+        reg = register_of(s, as_of)
+        needs = sick_and_pupils(s)[which]
+        covered = set(s.scalars(select(UnitAssignment.household_id)
+                                .where(UnitAssignment.reason == reason, in_force(UnitAssignment, as_of))))
+        return [Finding(code, PROBLEM, reg.label[hid], "household", hid, reg.owner(hid), None,
+                        f"家中有{who}，请安排镇属部门{reason}分类包保") for hid in reg.sorted(needs - covered)]
     return run
 
 
 register(Check("包保-安置点", "安置点包保未落实", PROBLEM, "point", points_without_leader))
 register(Check("包保-一对一", "重点户未落实一对一包保", PROBLEM, "household", key_households_one_to_one))
 register(Check("分类包保-因病", "患病户未落实因病包保", PROBLEM, "household",
-               _classified("分类包保-因病", "因病", Member.health.in_(("大病", "长期慢性病")), "大病或长期慢性病患者")))
+               _classified("分类包保-因病", "因病", 0, "大病或长期慢性病患者")))
 register(Check("分类包保-因学", "有在校生户未落实因学包保", PROBLEM, "household",
-               _classified("分类包保-因学", "因学", Member.employment == "在校生", "在校生")))
+               _classified("分类包保-因学", "因学", 1, "在校生")))

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import vocab
-from app.models import Cadre, Household, Plan, PlanItem, Unit, Village
+from app.models import Cadre, Household, Plan, PlanItem, Unit
 from app.services import plans
 from app.services.duties.base import PROBLEM, Check, Finding, register
-from app.services.duties.common import present, as_date, cadres_in_force, household_select
+from app.services.duties.common import as_date, present, register_of
 
 
 def _qty(value: Decimal) -> str:
@@ -56,12 +56,9 @@ def plan_without_owner(s: Session, as_of: dt.date) -> list[Finding]:
 
 def _archive(code: str, state: int, message: str):
     def run(s: Session, as_of: dt.date) -> list[Finding]:
-        rows = s.execute(household_select(Household.updated_at, Village.name)
-                         .where(Household.archive_state == state)
-                         .order_by(Village.name, Household.archive_no)).all()
-        owners = cadres_in_force(s, as_of, [r[0] for r in rows]) if rows else {}
-        return [Finding(code, PROBLEM, name, "household", hid, owners.get(hid) or village or "", None, message)
-                for hid, name, _updated, village in rows]
+        reg = register_of(s, as_of)
+        ids = reg.sorted(s.scalars(select(Household.id).where(present(as_of), Household.archive_state == state)))
+        return [Finding(code, PROBLEM, reg.label[hid], "household", hid, reg.owner(hid), None, message) for hid in ids]
     return run
 
 

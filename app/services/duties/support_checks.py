@@ -7,39 +7,37 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app import vocab
-from app.models import ChangeLog, Household, HousingRecord, Member, SupportRecord, Village
+from app.models import ChangeLog, Household, HousingRecord, Member, SupportRecord
 from app.services.duties.base import PROBLEM, REMINDER, Check, Finding, register
 from app.services.duties.closures import digest
-from app.services.duties.common import present, as_date, cadres_in_force, household_select
+from app.services.duties.common import as_date, chunks, present, register_of
 
 SUPPORT_MASK = vocab.SANTE_MASK | vocab.TAG_BITS[vocab.TAG_NO_LABOUR]
 
 
-def support_in_force(as_of: dt.date):
-    """A 兜底 record covering as_of (its end date is the last day covered)."""
-    return and_(SupportRecord.household_id == Household.id, SupportRecord.start_date <= as_of,
-                or_(SupportRecord.end_date.is_(None), SupportRecord.end_date >= as_of))
-
-
 def households_without_support(s: Session, as_of: dt.date) -> list[Finding]:
-    last_end = (select(SupportRecord.household_id.label("hid"), func.max(SupportRecord.end_date).label("d"))
-                .where(SupportRecord.end_date < as_of).group_by(SupportRecord.household_id).subquery())
-    rows = s.execute(household_select(Household.key_flags, last_end.c.d, Village.name)
-                     .outerjoin(last_end, last_end.c.hid == Household.id)
-                     .where(Household.key_flags.op("&")(SUPPORT_MASK) != 0,
-                            ~exists().where(support_in_force(as_of)))
-                     .order_by(Village.name, Household.archive_no)).all()
-    owners = cadres_in_force(s, as_of, [r[0] for r in rows]) if rows else {}
+    reg = register_of(s, as_of)
+    flags = dict(s.execute(select(Household.id, Household.key_flags)
+                           .where(present(as_of), Household.key_flags.op("&")(SUPPORT_MASK) != 0)).all())
+    covered = set(s.scalars(select(SupportRecord.household_id).distinct().where(
+        SupportRecord.start_date <= as_of, or_(SupportRecord.end_date.is_(None), SupportRecord.end_date >= as_of))))
+    ids = reg.sorted(h for h in flags if h not in covered)
+    ended: dict[int, dt.date] = {}
+    for chunk in chunks(ids):
+        ended.update(s.execute(select(SupportRecord.household_id, func.max(SupportRecord.end_date))
+                               .where(SupportRecord.household_id.in_(chunk), SupportRecord.end_date < as_of)
+                               .group_by(SupportRecord.household_id)).all())
     out = []
-    for hid, name, flags, ended, village in rows:
-        groups = [t for t in (*vocab.SANTE_TAGS, vocab.TAG_NO_LABOUR) if flags & vocab.TAG_BITS[t]]
-        since = as_date(ended) + dt.timedelta(days=1) if ended else None
-        past = f"原兜底保障已于 {as_date(ended).isoformat()} 到期；" if ended else ""
-        out.append(Finding("应保尽保", REMINDER, name, "household", hid, owners.get(hid) or village or "", since,
+    for hid in ids:
+        groups = [t for t in (*vocab.SANTE_TAGS, vocab.TAG_NO_LABOUR) if flags[hid] & vocab.TAG_BITS[t]]
+        last = as_date(ended.get(hid))
+        past = f"原兜底保障已于 {last.isoformat()} 到期；" if last else ""
+        out.append(Finding("应保尽保", REMINDER, reg.label[hid], "household", hid, reg.owner(hid),
+                           last + dt.timedelta(days=1) if last else None,
                            f"{'、'.join(groups)}，没有在享的兜底保障。{past}请核实是否符合低保、特困供养等条件："
                            "符合的纳入保障并登记，不符合的确认为“不符合条件”并写明原因"))
     return out
@@ -87,28 +85,29 @@ def _housing(code: str, condition, kind: str, history_label: str | None, what: s
     finished = HousingRecord.completed.is_(True) if placed is None else or_(HousingRecord.completed.is_(True), placed)
 
     def run(s: Session, as_of: dt.date) -> list[Finding]:
-        done = exists().where(HousingRecord.household_id == Household.id, HousingRecord.kind == kind,
-                              finished, HousingRecord.date <= as_of)
-        pending = (select(HousingRecord.household_id.label("hid"), func.min(HousingRecord.date).label("d"))
-                   .where(HousingRecord.kind == kind, HousingRecord.completed.is_(False),
-                          HousingRecord.date <= as_of).group_by(HousingRecord.household_id).subquery())
-        rows = s.execute(household_select(Household.created_at, pending.c.d, Village.name)
-                         .outerjoin(pending, pending.c.hid == Household.id)
-                         .where(condition, ~done)
-                         .order_by(Village.name, Household.archive_no)).all()
-        ids = [r[0] for r in rows]
+        reg = register_of(s, as_of)
+        created = dict(s.execute(select(Household.id, Household.created_at).where(present(as_of), condition)).all())
+        done = set(s.scalars(select(HousingRecord.household_id).distinct()
+                             .where(HousingRecord.kind == kind, finished, HousingRecord.date <= as_of)))
+        ids = reg.sorted(h for h in created if h not in done)
+        pending: dict[int, dt.date] = {}
+        for chunk in chunks(ids):
+            pending.update(s.execute(select(HousingRecord.household_id, func.min(HousingRecord.date))
+                                     .where(HousingRecord.household_id.in_(chunk), HousingRecord.kind == kind,
+                                            HousingRecord.completed.is_(False), HousingRecord.date <= as_of)
+                                     .group_by(HousingRecord.household_id)).all())
         since_map = _flag_since(s, ids, history_label, as_of) if history_label and ids else {}
-        owners = cadres_in_force(s, as_of, ids) if ids else {}
         out = []
-        for hid, name, created, pending_day, village in rows:
-            since = since_map.get(hid) or as_date(created)
+        for hid in ids:
+            pending_day = as_date(pending.get(hid))
+            since = since_map.get(hid) or as_date(created[hid])
             if pending_day is not None:
-                since = min(since or as_date(pending_day), as_date(pending_day))
+                since = min(since or pending_day, pending_day)
             if since is not None and since > as_of:
                 since = None
             days = f"已 {(as_of - since).days} 天，" if since and since < as_of else ""
-            started = f"{kind}已于 {as_date(pending_day).isoformat()} 登记但尚未完成，" if pending_day else ""
-            out.append(Finding(code, PROBLEM, name, "household", hid, owners.get(hid) or village or "", since,
+            started = f"{kind}已于 {pending_day.isoformat()} 登记但尚未完成，" if pending_day else ""
+            out.append(Finding(code, PROBLEM, reg.label[hid], "household", hid, reg.owner(hid), since,
                                f"{what}，{days}{started}请落实{kind}并在住房台账登记完成"))
         return out
     return run

@@ -6,37 +6,42 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Activity, Cadre, Household, HouseholdAssignment, PointAssignment, Visit
+from app.models import Activity, Cadre, HouseholdAssignment, PointAssignment, Visit
 from app.rules import coverage
 from app.services import stats
 from app.services.duties.base import PROBLEM, REMINDER, Check, Finding, register
 from app.services.duties.common import (
-    point_sizes, present, as_date, household_select, in_force, is_month_end, month_start, point_names,
+    as_date, chunks, in_force, is_month_end, month_start, point_names, point_sizes, register_of,
 )
 
 
 def households_not_visited(s: Session, as_of: dt.date) -> list[Finding]:
+    reg = register_of(s, as_of)
     start = month_start(as_of)
-    visited = exists().where(Visit.household_id == HouseholdAssignment.household_id,
-                             Visit.cadre_id == HouseholdAssignment.cadre_id,
-                             Visit.date >= start, Visit.date <= as_of)
-    last = (select(Visit.household_id.label("hid"), Visit.cadre_id.label("cid"), func.max(Visit.date).label("d"))
-            .where(Visit.date <= as_of).group_by(Visit.household_id, Visit.cadre_id).subquery())
-    stmt = (household_select(Cadre.name, last.c.d, HouseholdAssignment.start_date)
-            .join(HouseholdAssignment, HouseholdAssignment.household_id == Household.id)
-            .join(Cadre, Cadre.id == HouseholdAssignment.cadre_id)
-            .outerjoin(last, and_(last.c.hid == Household.id, last.c.cid == HouseholdAssignment.cadre_id))
-            .where(in_force(HouseholdAssignment, as_of), ~visited)
-            .order_by(Cadre.name, Household.archive_no))
+    due = s.execute(select(HouseholdAssignment.household_id, HouseholdAssignment.cadre_id, Cadre.name,
+                           HouseholdAssignment.start_date)
+                    .join(Cadre, Cadre.id == HouseholdAssignment.cadre_id)
+                    .where(in_force(HouseholdAssignment, as_of))).all()
+    visited = set(s.execute(select(Visit.household_id, Visit.cadre_id).distinct()
+                            .where(Visit.date >= start, Visit.date <= as_of)).all())
+    behind = {hid: (cid, name, began) for hid, cid, name, began in due
+              if hid in reg.order and (hid, cid) not in visited}
+    last: dict[tuple[int, int], dt.date] = {}
+    for chunk in chunks(list(behind)):
+        for hid, cid, day in s.execute(select(Visit.household_id, Visit.cadre_id, func.max(Visit.date))
+                                       .where(Visit.household_id.in_(chunk), Visit.date <= as_of)
+                                       .group_by(Visit.household_id, Visit.cadre_id)):
+            last[(hid, cid)] = as_date(day)
     severity = PROBLEM if is_month_end(as_of) else REMINDER
     out = []
-    for hid, name, cadre, last_visit, began in s.execute(stmt):
-        since = as_date(last_visit) or as_date(began)
-        when = f"上次走访 {as_date(last_visit).isoformat()}" if last_visit else "包保以来尚未走访"
-        out.append(Finding("走访", severity, name, "household", hid, cadre, since,
+    for hid in sorted(behind, key=lambda h: (behind[h][1], reg.order[h])):
+        cid, cadre, began = behind[hid]
+        last_visit = last.get((hid, cid))
+        when = f"上次走访 {last_visit.isoformat()}" if last_visit else "包保以来尚未走访"
+        out.append(Finding("走访", severity, reg.label[hid], "household", hid, cadre, last_visit or as_date(began),
                            f"{as_of.month}月尚未走访（{when}），请{cadre}本月内入户走访并登记"))
     return out
 
