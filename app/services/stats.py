@@ -182,17 +182,16 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None) 
     month = month or f"{today.year:04d}-{today.month:02d}"
     with db.read() as s:
         households = s.scalar(select(func.count()).where(ACTIVE_HOUSEHOLD)) or 0
-        member_rows = (select(func.count()).select_from(Member)
-                       .join(Household, Household.id == Member.household_id)
-                       .where(ACTIVE_HOUSEHOLD, Member.status == vocab.MEMBER_ACTIVE))
-        members = s.scalar(member_rows) or 0
+        # One pass over the members 在册: how many, by 就业情况, and how many are party members.
         employment = {kind: 0 for kind in vocab.EMPLOYMENT}
-        for kind, n in s.execute(select(Member.employment, func.count()).select_from(Member)
-                                 .join(Household, Household.id == Member.household_id)
-                                 .where(ACTIVE_HOUSEHOLD, Member.status == vocab.MEMBER_ACTIVE)
-                                 .group_by(Member.employment)):
+        members = party_members = 0
+        for kind, n, party in s.execute(
+                select(Member.employment, func.count(), func.sum(func.iif(Member.party_member, 1, 0)))
+                .select_from(Member).join(Household, Household.id == Member.household_id)
+                .where(ACTIVE_HOUSEHOLD, Member.status == vocab.MEMBER_ACTIVE).group_by(Member.employment)):
             employment[kind or "未填"] = employment.get(kind or "未填", 0) + n
-        party_members = s.scalar(member_rows.where(Member.party_member.is_(True))) or 0
+            members += n
+            party_members += int(party or 0)
 
         villages: dict[str, dict[str, int]] = {
             name: {"households": 0, "members": 0} for name in s.scalars(select(Village.name).order_by(Village.name))

@@ -1,5 +1,6 @@
 """duties: problem priority (紧急 / 一般) and the plan item a problem serves; what measures a plan item;
-the clerk's closures of 督办提醒 findings (who, when, why, and the facts they were judged on)
+the clerk's closures of 督办提醒 findings (who, when, why, and the facts they were judged on); partial
+indexes on the members the 分类包保 rules look for
 
 Revision ID: 0004_duties
 Revises: 0003_household_register
@@ -25,6 +26,9 @@ STATEMENTS = [
     "REFERENCES plan_items (id)",
     "CREATE INDEX ix_problems_plan_item_id ON problems (plan_item_id)",
     "ALTER TABLE plan_items ADD COLUMN measure VARCHAR(20) DEFAULT '' NOT NULL",
+    # The members the 分类包保 duty rules look for (app.models.households.MEMBERS_SICK / MEMBERS_PUPIL).
+    "CREATE INDEX ix_members_sick ON members (household_id) WHERE status = '在册' AND health IN ('大病', '长期慢性病')",
+    "CREATE INDEX ix_members_pupil ON members (household_id) WHERE status = '在册' AND employment = '在校生'",
 ]
 
 
@@ -52,6 +56,8 @@ def downgrade() -> None:
     with op.batch_alter_table("finding_closures", schema=None) as batch_op:
         batch_op.drop_index("ix_finding_closures_rule_subject")
     op.drop_table("finding_closures")
+    op.execute("DROP INDEX ix_members_pupil")
+    op.execute("DROP INDEX ix_members_sick")
     op.execute("DROP INDEX ix_problems_plan_item_id")
     # SQLite drops a plain column in place (3.35+); the foreign-key column needs the table rebuilt, which
     # a downgrade (run only on a copy, never on the clerk's file) may do.

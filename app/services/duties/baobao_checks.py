@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import vocab
-from app.models import Cadre, Household, HouseholdAssignment, PointAssignment, UnitAssignment
+from app.models import Cadre, HouseholdAssignment, PointAssignment, UnitAssignment
 from app.rules import coverage
 from app.services import stats
 from app.services.duties.base import PROBLEM, Check, Finding, register
 from app.services.duties.common import (
-    as_date, chunks, in_force, point_names, point_sizes, present, register_of, sick_and_pupils,
+    as_date, chunks, facts_of, in_force, point_names, point_sizes, register_of, sick_and_pupils,
 )
 
 KEY_MASK = vocab.SANTE_MASK | vocab.SANWU_MASK
@@ -49,7 +49,7 @@ def points_without_leader(s: Session, as_of: dt.date) -> list[Finding]:
 
 def key_households_one_to_one(s: Session, as_of: dt.date) -> list[Finding]:
     reg = register_of(s, as_of)
-    key = set(s.scalars(select(Household.id).where(present(as_of), Household.key_flags.op("&")(KEY_MASK) != 0)))
+    key = set(facts_of(s, as_of).with_flags(KEY_MASK))
     held: dict[int, int] = {}
     for hid in s.scalars(select(HouseholdAssignment.household_id).where(in_force(HouseholdAssignment, as_of))):
         held[hid] = held.get(hid, 0) + 1

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import vocab
-from app.models import Cadre, Household, Plan, PlanItem, Unit
+from app.models import Cadre, Plan, PlanItem, Unit
 from app.services import plans
 from app.services.duties.base import PROBLEM, Check, Finding, register
-from app.services.duties.common import as_date, present, register_of
+from app.services.duties.common import as_date, facts_of, register_of
 
 
 def _qty(value: Decimal) -> str:
@@ -57,7 +57,7 @@ def plan_without_owner(s: Session, as_of: dt.date) -> list[Finding]:
 def _archive(code: str, state: int, message: str):
     def run(s: Session, as_of: dt.date) -> list[Finding]:
         reg = register_of(s, as_of)
-        ids = reg.sorted(s.scalars(select(Household.id).where(present(as_of), Household.archive_state == state)))
+        ids = reg.sorted(h for h, st in facts_of(s, as_of).archive.items() if st == state)
         return [Finding(code, PROBLEM, reg.label[hid], "household", hid, reg.owner(hid), None, message) for hid in ids]
     return run
 

@@ -14,15 +14,14 @@ from app import vocab
 from app.models import ChangeLog, Household, HousingRecord, Member, SupportRecord
 from app.services.duties.base import PROBLEM, REMINDER, Check, Finding, register
 from app.services.duties.closures import digest
-from app.services.duties.common import as_date, chunks, present, register_of
+from app.services.duties.common import as_date, chunks, facts_of, register_of
 
 SUPPORT_MASK = vocab.SANTE_MASK | vocab.TAG_BITS[vocab.TAG_NO_LABOUR]
 
 
 def households_without_support(s: Session, as_of: dt.date) -> list[Finding]:
     reg = register_of(s, as_of)
-    flags = dict(s.execute(select(Household.id, Household.key_flags)
-                           .where(present(as_of), Household.key_flags.op("&")(SUPPORT_MASK) != 0)).all())
+    flags = facts_of(s, as_of).with_flags(SUPPORT_MASK)
     covered = set(s.scalars(select(SupportRecord.household_id).distinct().where(
         SupportRecord.start_date <= as_of, or_(SupportRecord.end_date.is_(None), SupportRecord.end_date >= as_of))))
     ids = reg.sorted(h for h in flags if h not in covered)
@@ -86,7 +85,8 @@ def _housing(code: str, condition, kind: str, history_label: str | None, what: s
 
     def run(s: Session, as_of: dt.date) -> list[Finding]:
         reg = register_of(s, as_of)
-        created = dict(s.execute(select(Household.id, Household.created_at).where(present(as_of), condition)).all())
+        facts = facts_of(s, as_of)
+        created = {h: facts.created[h] for h in condition(facts)}
         done = set(s.scalars(select(HousingRecord.household_id).distinct()
                              .where(HousingRecord.kind == kind, finished, HousingRecord.date <= as_of)))
         ids = reg.sorted(h for h in created if h not in done)
@@ -100,7 +100,7 @@ def _housing(code: str, condition, kind: str, history_label: str | None, what: s
         out = []
         for hid in ids:
             pending_day = as_date(pending.get(hid))
-            since = since_map.get(hid) or as_date(created[hid])
+            since = since_map.get(hid) or created[hid]
             if pending_day is not None:
                 since = min(since or pending_day, pending_day)
             if since is not None and since > as_of:
@@ -116,10 +116,10 @@ def _housing(code: str, condition, kind: str, history_label: str | None, what: s
 register(Check("应保尽保", "重点户无兜底保障待核实", REMINDER, "household", households_without_support,
                fingerprint=support_fingerprint))
 register(Check("住房-漏水", "房屋漏水未维修", PROBLEM, "household",
-               _housing("住房-漏水", Household.house_leaks.is_(True), "漏水维修", "房屋漏水", "房屋漏水")))
+               _housing("住房-漏水", lambda f: f.leaks, "漏水维修", "房屋漏水", "房屋漏水")))
 register(Check("住房-地灾", "受地灾威胁未过渡安置", PROBLEM, "household",
-               _housing("住房-地灾", Household.geohazard_unmoved.is_(True), "地灾过渡安置", "受地灾威胁未搬迁",
+               _housing("住房-地灾", lambda f: f.hazard, "地灾过渡安置", "受地灾威胁未搬迁",
                         "受地质灾害威胁未搬迁")))
 register(Check("住房-无房", "无房户未安置", PROBLEM, "household",
-               _housing("住房-无房", Household.key_flags.op("&")(vocab.TAG_BITS[vocab.TAG_NO_HOUSE]) != 0,
+               _housing("住房-无房", lambda f: f.with_flags(vocab.TAG_BITS[vocab.TAG_NO_HOUSE]),
                         "无房户安置", None, "无房户", placed=HousingRecord.placement != "")))

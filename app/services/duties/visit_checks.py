@@ -27,8 +27,8 @@ def households_not_visited(s: Session, as_of: dt.date) -> list[Finding]:
                     .where(in_force(HouseholdAssignment, as_of))).all()
     visited = set(s.execute(select(Visit.household_id, Visit.cadre_id).distinct()
                             .where(Visit.date >= start, Visit.date <= as_of)).all())
-    behind = {hid: (cid, name, began) for hid, cid, name, began in due
-              if hid in reg.order and (hid, cid) not in visited}
+    behind = {hid: (cid, name, began) for hid, cid, name, began in due if (hid, cid) not in visited}
+    behind = {hid: behind[hid] for hid in reg.sorted(behind)}
     last: dict[tuple[int, int], dt.date] = {}
     for chunk in chunks(list(behind)):
         for hid, cid, day in s.execute(select(Visit.household_id, Visit.cadre_id, func.max(Visit.date))
@@ -37,7 +37,7 @@ def households_not_visited(s: Session, as_of: dt.date) -> list[Finding]:
             last[(hid, cid)] = as_date(day)
     severity = PROBLEM if is_month_end(as_of) else REMINDER
     out = []
-    for hid in sorted(behind, key=lambda h: (behind[h][1], reg.order[h])):
+    for hid in sorted(behind, key=lambda h: (behind[h][1], reg.key[h])):
         cid, cadre, began = behind[hid]
         last_visit = last.get((hid, cid))
         when = f"上次走访 {last_visit.isoformat()}" if last_visit else "包保以来尚未走访"
