@@ -184,7 +184,7 @@ def query(db: Database, ledger: Ledger, q: LedgerQuery | None = None, *, today: 
     else:
         column = getattr(M, sort_key)
     order = [column.desc() if descending else column.asc(), M.id.desc() if descending else M.id.asc()]
-    if ledger.first is not None and q.sort is None:
+    if ledger.first is not None and sort_key == ledger.sort_key:  # the default order (the clerk's own sort wins)
         key, value = ledger.first
         order.insert(0, case((getattr(M, key) == value, 0), else_=1))
     with db.read() as s:

@@ -119,7 +119,8 @@ class Ledger:
     nav: str = ""  # the navigation entry ("" = shown inside another page)
     default_sort: str = ""
     default_descending: bool = True
-    # (field, value): rows holding this value come first in the default order (问题台账: 紧急 first, 先急后缓).
+    # (field, value): rows holding this value come first when sorted by the default sort key (问题台账: 紧急
+    # first, 先急后缓); sorting by another column orders by that column alone.
     first: tuple[str, str] | None = None
     household_field: str | None = None
     point_field: str | None = None

@@ -14,7 +14,7 @@ from app.ledgers.work import ACTIVITIES, HOUSING, SUPPORT
 from app.models import Problem
 from app.services import baobao as bs
 from app.services import duties, plans, stats
-from app.services.households import HouseholdData, MemberData, load_household, save_household
+from app.services.households import MemberData, load_household, save_household
 from app.services import problems as ps
 from tests.conftest import family
 from tests.ledgers.helpers import cadre, unit_id

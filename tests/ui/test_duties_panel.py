@@ -146,3 +146,26 @@ def test_a_plan_item_takes_its_progress_from_a_ledger_and_the_breakdown_prints(q
     assert ws.cell(row=4, column=2).value == "镇人社中心" and ws.cell(row=4, column=8).value.startswith("技能培训")
     assert pdf.read_bytes().startswith(b"%PDF")
 
+
+
+def test_the_problem_ledger_lists_urgent_problems_first(qtbot, db):
+    """先急后缓: an older 紧急 problem is listed above newer 一般 ones; sorting by a column is the clerk's choice."""
+    from app.services import problems as ps
+    from app.ui.ledger_problems import ProblemsPage
+
+    def register(text: str, found: dt.date, priority: str) -> None:
+        ps.register(db, {"found_date": found, "source": "走访", "focus_area": "住房保障", "description": text,
+                         "priority": priority, "unit_id": unit_id(db, "镇村建中心")})
+
+    register("房屋漏水", TODAY - dt.timedelta(days=20), "紧急")
+    register("路灯不亮", TODAY - dt.timedelta(days=2), "一般")
+    register("垃圾堆积", TODAY - dt.timedelta(days=1), "一般")
+    page = ProblemsPage(db)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=3000):
+        page.show()
+    labels = [c.label for c in page.model.columns]
+    col, pri = labels.index("问题描述"), labels.index("紧急程度")
+    rows = [(page.model.data(page.model.index(r, pri)), page.model.data(page.model.index(r, col)))
+            for r in range(page.model.rowCount())]
+    assert rows == [("紧急", "房屋漏水"), ("一般", "垃圾堆积"), ("一般", "路灯不亮")]
