@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from openpyxl import load_workbook
+from PySide6.QtWidgets import QPushButton
 
 from app.ledgers import PROBLEMS, engine
 from app.services import duties, plans
@@ -169,3 +170,34 @@ def test_the_problem_ledger_lists_urgent_problems_first(qtbot, db):
     rows = [(page.model.data(page.model.index(r, pri)), page.model.data(page.model.index(r, col)))
             for r in range(page.model.rowCount())]
     assert rows == [("紧急", "房屋漏水"), ("一般", "垃圾堆积"), ("一般", "路灯不亮")]
+
+
+def test_a_point_cadre_becomes_its_leader_from_the_baobao_page(qtbot, db, place, add_household):
+    """In 包保记录 of a point, 改为牵头/成员 turns a member into the 牵头 (the former 牵头 stays as 成员)."""
+    from app.services import baobao as bs
+    from app.ui.baobao_page import BaobaoPage, HistoryDialog, _FormDialog
+    from tests.ledgers.helpers import cadre
+
+    add_household("张一", point=place[1])
+    first = cadre(db, "村干部甲", "村干部")
+    town_leader = cadre(db, "郑镇长", "镇级主要领导", "镇长")
+    bs.assign_point(db, place[1], first, "牵头", dt.date(2024, 1, 1))
+    bs.assign_point(db, place[1], town_leader, "成员", dt.date(2024, 1, 1))
+    page = BaobaoPage(db)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    row = next(i for i, p in enumerate(page.points_model.rows) if p.point_id == place[1])
+    page.points_view.selectRow(row)
+
+    def promote(d: HistoryDialog) -> None:
+        view = d.findChild(type(page.points_view), "history")
+        target = next(r for r in range(view.model().rowCount()) if "郑镇长" in str(view.model().rows[r].who))
+        view.selectRow(target)
+        answer(_FormDialog, lambda _f: None)
+        d.findChild(QPushButton, "point_role_button").click()
+
+    answer(HistoryDialog, promote, accept_with=lambda d: None)
+    page.point_history()
+    point = next(p for p in page.points_model.rows if p.point_id == place[1])
+    assert "郑镇长（镇级主要领导·牵头）" in point.leaders and "村干部甲（村干部·成员）" in point.leaders
