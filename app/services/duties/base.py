@@ -94,6 +94,7 @@ def compute_findings(session: Session, as_of: dt.date, *, rules: Iterable[str] |
     """Run every registered check (or only `rules`) as of `as_of` in the caller's session; read-only."""
     wanted = set(rules) if rules is not None else None
     out = Findings(as_of)
+    _forget(session)  # what the checks share is read afresh each run and dropped after it
     for check in CHECKS:
         if wanted is not None and check.code not in wanted:
             continue
@@ -107,4 +108,11 @@ def compute_findings(session: Session, as_of: dt.date, *, rules: Iterable[str] |
         out.items.extend(found)
         subjects = {(f.subject_kind, f.subject_id if f.subject_id is not None else f.subject) for f in found}
         out.by_rule[check.code] = len(subjects)
+    _forget(session)
     return out
+
+
+def _forget(session: Session) -> None:
+    for key in [k for k in session.info if isinstance(k, tuple) and str(k[0]).startswith("duties.")
+                or isinstance(k, str) and k.startswith("duties.")]:
+        del session.info[key]
