@@ -106,6 +106,8 @@ def import_problems(args, db) -> int:
                      f"已有（不重复导入）{result.problems_unchanged} 个，跳过 {result.problems_skipped} 个。")
         for file, sheet, reason in result.skipped_sheets:
             lines.append(f"跳过工作表：{Path(file).name} /「{sheet}」：{reason}")
+        if result.backup is not None:
+            lines.append(f"导入前已备份数据库：{result.backup}")
         for title, issues in (("错误", result.errors), ("提醒", result.warnings)):
             if issues:
                 lines.append(f"{title} {len(issues)} 个：")

@@ -120,6 +120,7 @@ class ProblemImport:
     refused: bool = False
     dry_run: bool = False
     written: bool = False
+    backup: Path | None = None  # the 导入前 backup taken before writing
 
     def as_json(self) -> dict:
         return {"problems_imported": self.problems_imported, "problems_unchanged": self.problems_unchanged,
@@ -301,6 +302,11 @@ def _identity(raw: dict) -> tuple:
             " ".join((raw.get("description") or "").split()))
 
 
+def _held(s) -> set[tuple]:
+    return {(v, h, f, " ".join((d or "").split())) for v, h, f, d in s.execute(
+        select(Problem.village_id, Problem.household_id, Problem.found_date, Problem.description))}
+
+
 def run(db: Database, paths: Sequence[Path], *, skip_invalid: bool = False, dry_run: bool = False,
         today: dt.date | None = None, progress: ProgressText | None = None) -> ProblemImport:
     """Read, check and (unless refused or dry_run) write the problems in ONE transaction."""
@@ -312,8 +318,7 @@ def run(db: Database, paths: Sequence[Path], *, skip_invalid: bool = False, dry_
         progress(0.7, "正在检查每一行 …")
     with db.read() as s:
         _resolve(s, rows, today)
-        held = {(v, h, f, " ".join((d or "").split())) for v, h, f, d in s.execute(
-            select(Problem.village_id, Problem.household_id, Problem.found_date, Problem.description))}
+        held = _held(s)
     seen: dict[tuple, int] = {}
     new: list[ProblemIn] = []
     for p in rows:
@@ -344,11 +349,18 @@ def run(db: Database, paths: Sequence[Path], *, skip_invalid: bool = False, dry_
         progress(0.85, "正在写入数据库 …")
     from app.services import backup
 
-    backup.make_backup(db, backup.KIND_AUTO)
     with db.write() as s:
+        # The backup comes first, inside the write transaction: it is exactly the data the import starts from,
+        # and if it cannot be made nothing is written.
+        result.backup = backup.make_backup(db, backup.KIND_IMPORT).path
+        held = _held(s)  # again, in the writing transaction: a problem added meanwhile is not added twice
         for p in new:
+            if _identity(p.raw) in held:
+                result.problems_imported -= 1
+                result.problems_unchanged += 1
+                continue
             engine.write(s, PROBLEMS, None, _ledger_raw(p.raw), today=today)
-    result.written = True
+    result.written = result.problems_imported > 0
     if progress:
         progress(1.0, "完成")
     return result

@@ -136,7 +136,10 @@ def test_importing_the_same_ledger_again_adds_nothing(db, place, tmp_path, capsy
     assert json.loads(capsys.readouterr().out)["problems_imported"] == 2
     assert engine.query(db, PROBLEMS).ids == []
     assert main(["--db", str(db.path), "import", "problems", str(path)]) == 0
-    assert "新增 2 个" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "新增 2 个" in text and "导入前已备份数据库" in text
+    backups = list(Path(text.split("导入前已备份数据库：")[1].split()[0]).parent.glob("*导入前*"))
+    assert len(backups) == 1
     assert main(["--db", str(db.path), "import", "problems", str(path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert (out["problems_imported"], out["problems_unchanged"]) == (0, 2)
