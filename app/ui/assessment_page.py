@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.db import Database
 from app.ledgers import LedgerRefused
 from app.services import assessment as asm
+from app.ui import file_dialogs
 from app.ui.errors import info, warn
 from app.ui.ledger_widgets import make_table, size_columns
 from app.ui.rows_model import Column, RowsModel
@@ -183,7 +183,7 @@ class AssessmentPage(QWidget):
 
     def export_dialog(self) -> None:
         year = self.year.currentData() or self.today.year
-        path, _ = QFileDialog.getSaveFileName(self, "导出年度考核", f"{year}年度目标考核.xlsx", "Excel 工作簿 (*.xlsx)")
+        path = file_dialogs.get_save_path(self, "导出年度考核", f"{year}年度目标考核.xlsx", "Excel 工作簿 (*.xlsx)")
         if path:
             self.export_to(Path(path))
 

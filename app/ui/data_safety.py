@@ -14,12 +14,13 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+    QCheckBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
     QProgressDialog, QPushButton, QSpinBox, QTableView, QVBoxLayout, QWidget,
 )
 
 from app.db import DAMAGED_READONLY_REASON, Database, DatabaseError, open_database
 from app.services import backup, privacy, snapshot, town
+from app.ui import file_dialogs
 from app.ui.errors import confirm, info, show_unexpected, warn
 from app.ui.password import SetPasswordDialog
 from app.ui.rows_model import Column, RowsModel
@@ -114,7 +115,7 @@ class ExportDialog(QDialog):
     def browse(self) -> None:
         current = self.path.text().strip() or str(self.default_dir)
         pattern = "加密压缩文件 (*.zip)" if self.encrypt.isChecked() else "数据库文件 (*.db)"
-        chosen, _ = QFileDialog.getSaveFileName(self, "导出给县局", current, pattern)
+        chosen = file_dialogs.get_save_path(self, "导出给县局", current, pattern)
         if chosen:
             self.path.setText(chosen)
 
@@ -327,8 +328,8 @@ class DataSafetyPage(QWidget):
         self.check_and_request(chosen.path)
 
     def restore_from_file(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(self, "选择用来恢复的备份文件", str(backup.backup_folder(self.db.path)),
-                                                "数据库文件 (*.db *.sqlite);;所有文件 (*)")
+        chosen = file_dialogs.get_open_path(self, "选择用来恢复的备份文件", backup.backup_folder(self.db.path),
+                                            "数据库文件 (*.db *.sqlite);;所有文件 (*)")
         if chosen:
             self.check_and_request(Path(chosen))
 
@@ -485,8 +486,8 @@ def offer_restore_after_failure(db_path: Path, message: str, parent: QWidget | N
     if newest is not None and clicked is newest:
         return restore_and_reopen(db_path, items[0].path, parent)
     if clicked is other:
-        chosen, _ = QFileDialog.getOpenFileName(parent, "选择用来恢复的备份文件", str(backup.backup_folder(db_path)),
-                                                "数据库文件 (*.db *.sqlite);;所有文件 (*)")
+        chosen = file_dialogs.get_open_path(parent, "选择用来恢复的备份文件", backup.backup_folder(db_path),
+                                            "数据库文件 (*.db *.sqlite);;所有文件 (*)")
         if chosen:
             return restore_and_reopen(db_path, Path(chosen), parent)
     return None

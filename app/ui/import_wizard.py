@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QDate, QItemSelectionModel, QThread, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QDialog, QFileDialog, QHBoxLayout, QLabel, QListWidget, QProgressBar, QPushButton,
+    QComboBox, QDateEdit, QDialog, QHBoxLayout, QLabel, QListWidget, QProgressBar, QPushButton,
     QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -27,6 +27,7 @@ from app.io.report import report_paths, write_error_report
 from app.io.validate import ERROR, Issue, Options
 from app.io.workbook import Cancelled, WorkbookError
 from app.services import town
+from app.ui import file_dialogs
 from app.ui.import_review import ChangesModel, ConfirmList, changes_view, place_items, rename_items
 from app.ui.rows_model import Column, RowsModel
 from app.ui.widgets import primary_button, setup_table
@@ -224,7 +225,7 @@ class ImportWizard(QDialog):
         return text
 
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "选择花名册", "", XLSX_FILTER)
+        paths = file_dialogs.get_open_paths(self, "选择花名册", None, XLSX_FILTER)
         for path in paths:
             p = Path(path)
             if p not in self.files:
@@ -472,8 +473,8 @@ class ImportWizard(QDialog):
         if prepared is None or self.busy:
             return
         first = prepared.paths[0] if prepared.paths else Path("花名册.xlsx")
-        path, _ = QFileDialog.getSaveFileName(self, "保存错误报告", str(first.with_name(f"{first.stem}-错误报告.xlsx")),
-                                              "Excel 工作簿 (*.xlsx)")
+        path = file_dialogs.get_save_path(self, "保存错误报告", first.with_name(f"{first.stem}-错误报告.xlsx"),
+                                          "Excel 工作簿 (*.xlsx)")
         if not path:
             return
         out = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
@@ -501,8 +502,8 @@ class ImportWizard(QDialog):
             "正在写错误报告 …")
 
     def save_template(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "保存空白模板", "搬迁群众花名册（导入模板）.xlsx",
-                                              "Excel 工作簿 (*.xlsx)")
+        path = file_dialogs.get_save_path(self, "保存空白模板", "搬迁群众花名册（导入模板）.xlsx",
+                                          "Excel 工作簿 (*.xlsx)")
         if not path:
             return
         out = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")

@@ -6,11 +6,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QFileDialog, QLabel, QProgressDialog, QPushButton, QVBoxLayout, QWidget,
+    QApplication, QDialog, QLabel, QProgressDialog, QPushButton, QVBoxLayout, QWidget,
 )
 
 from app.db import Database, DatabaseError, create_database, open_database
 from app.services import town
+from app.ui import file_dialogs
 from app.ui.errors import info, warn
 from app.ui.org_page import TownSetupDialog
 from app.ui.widgets import primary_button
@@ -75,8 +76,8 @@ def open_for_gui(path: Path) -> Database | None:
             if welcome.exec() != QDialog.DialogCode.Accepted:
                 return None
             if welcome.choice == WelcomeDialog.OPEN:
-                chosen, _ = QFileDialog.getOpenFileName(None, "打开数据库文件", str(path.parent),
-                                                        "数据库文件 (*.db *.sqlite);;所有文件 (*)")
+                chosen = file_dialogs.get_open_path(None, "打开数据库文件", path.parent,
+                                                    "数据库文件 (*.db *.sqlite);;所有文件 (*)")
                 if not chosen:
                     continue
                 path = Path(chosen)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QTextDocumentFragment
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from app import vocab
 from app.db import Database, DatabaseError
@@ -41,6 +41,7 @@ from app.services.households import (
     load_household,
     save_household,
 )
+from app.ui import file_dialogs
 from app.ui.household.dialogs import MemberDialog, StatusDateDialog
 from app.ui.household.tabs import EditorTabs
 from app.ui.household.texts import (
@@ -457,8 +458,8 @@ class HouseholdEditor(EditorTabs, QDialog):
         self.remove_attachment_button.setEnabled(has)
 
     def add_attachments(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "添加附件", HouseholdEditor._last_dir or str(Path.home()),
+        paths = file_dialogs.get_open_paths(
+            self, "添加附件", HouseholdEditor._last_dir or None,
             "图片和 PDF (*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.pdf);;所有文件 (*)",
         )
         problems = []
