@@ -13,7 +13,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -30,6 +29,7 @@ from app.db import Database
 from app.ledgers import LedgerRefused, engine
 from app.services import plan_measures, plan_sheet
 from app.services import plans as ps
+from app.ui import file_dialogs
 from app.ui.errors import confirm, info
 from app.ui.ledger_widgets import DateField, ErrorBanner, make_table, size_columns
 from app.ui.rows_model import Column, RowsModel
@@ -407,7 +407,7 @@ class PlanPage(QWidget):
         """年度计划责任分解表 as of the chosen month, to .xlsx (township layout) or .pdf (printable)."""
         year = self.year.currentData() or self.today.year
         if target is None:
-            target, _ = QFileDialog.getSaveFileName(
+            target = file_dialogs.get_save_path(
                 self, "打印责任分解表", f"{year}年{self.kind.currentData()}责任分解表.pdf",
                 "PDF 文件 (*.pdf);;Excel 工作簿 (*.xlsx)")
             if not target:

@@ -9,13 +9,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog, QFileDialog, QHBoxLayout, QLabel, QListWidget, QPushButton, QTableView, QVBoxLayout, QWidget,
+    QDialog, QHBoxLayout, QLabel, QListWidget, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
 from app.db import Database
 from app.io import problems_import
 from app.io.report import report_paths, write_error_report
 from app.io.workbook import WorkbookError
+from app.ui import file_dialogs
 from app.ui.errors import info, warn
 from app.ui.import_wizard import XLSX_FILTER, IssuesModel
 from app.ui.widgets import primary_button, setup_table
@@ -89,7 +90,7 @@ class ProblemImportDialog(QDialog):
         self._update_buttons()
 
     def choose(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "选择问题台账", "", XLSX_FILTER)
+        names = file_dialogs.get_open_paths(self, "选择问题台账", None, XLSX_FILTER)
         if names:
             self.set_files(names)
 
@@ -156,7 +157,7 @@ class ProblemImportDialog(QDialog):
         if r is None:
             return []
         if target is None:
-            target, _ = QFileDialog.getSaveFileName(self, "保存错误报告", "问题台账错误报告.xlsx", XLSX_FILTER)
+            target = file_dialogs.get_save_path(self, "保存错误报告", "问题台账错误报告.xlsx", XLSX_FILTER)
             if not target:
                 return []
         by_file: dict[str, list] = {}
