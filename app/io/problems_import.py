@@ -21,7 +21,8 @@ from app import vocab
 from app.db import Database
 from app.io.grouping import skip_reason
 from app.io.headers import HEADER_ROWS, header_key
-from app.io.validate import ERROR, WARNING, Issue, parse_date, text
+from app.io.validate import ERROR, WARNING, Issue, text
+from app.rules.dates import read_date
 from app.io.workbook import Sheet, WorkbookError, read_workbook
 from app.ledgers import PROBLEMS
 from app.ledgers import engine
@@ -156,9 +157,11 @@ def _read_sheet(file: str, sheet: Sheet, header: ProblemHeader) -> list[ProblemI
                 if key == "found_date":
                     issue(ERROR, key, "请填写“发现时间”，例如 2026-05-03")
                 continue
-            day = parse_date(value)
-            if day is None:
-                issue(ERROR, key, f"“{FIELDS[key][0]}”不是有效日期：{text(value)}，请写成 年-月-日，例如 2026-05-03")
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                value = text(value)  # 20260503 typed as a number reads as the text it shows
+            day, problem = read_date(value, f"“{FIELDS[key][0]}”")
+            if problem:
+                issue(ERROR, key, problem)
             p.raw[key] = day
         word = "".join(text(values.get("source")).split())
         if word and word not in vocab.PROBLEM_SOURCES:

@@ -9,7 +9,7 @@ import datetime as dt
 from sqlalchemy import DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base
+from app.models.base import Base
 from app.models._common import now
 
 
