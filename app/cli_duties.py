@@ -122,7 +122,8 @@ def import_problems(args, db) -> int:
         targets = report_paths(args.error_report, [str(f) for f in args.files])
         for file, issues in by_file.items():
             try:
-                out = write_error_report(Path(file), issues, targets[file], result.header_rows.get(file))
+                out = write_error_report(Path(file), issues, targets[file], result.header_rows.get(file),
+                                         inputs=[Path(f) for f in args.files])
             except WorkbookError as exc:
                 print(str(exc), file=sys.stderr)
                 return 2
@@ -161,6 +162,14 @@ def report_plan(args, db) -> int:
         db.close()
         print(f"用法错误：输出文件应以 .pdf 或 .xlsx 结尾：{args.out}", file=sys.stderr)
         return 2
+    from app.outputs import check_target
+
+    try:
+        check_target(args.out, databases=[db.path])  # refuse before the table is built
+    except OSError as exc:
+        db.close()
+        print(str(exc), file=sys.stderr)
+        return 2
     today = dt.date.today()
     month = parse_month(args.month) if args.month else (
         f"{args.year:04d}-{today.month:02d}" if args.year == today.year else f"{args.year:04d}-12")
@@ -174,12 +183,12 @@ def report_plan(args, db) -> int:
 
             write_plan_sheet(sheet, args.out)
         else:
-            from app.io.atomic import write_bytes_atomically
+            from app.outputs import write_bytes
             from app.reports.plan_sheet import build
 
-            write_bytes_atomically(args.out, build(sheet).pdf)
-    except OSError as exc:
-        print(f"无法写入 {args.out}：{exc.strerror or exc}", file=sys.stderr)
+            write_bytes(args.out, build(sheet).pdf)
+    except OSError as exc:  # outputs.OutputError: one Chinese line
+        print(str(exc) or f"无法写入 {args.out}", file=sys.stderr)
         return 2
     print(f"已生成{sheet.title}：{args.out}（{len(sheet.by_unit)} 项任务）")
     return 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.io.atomic import write_atomically
 from app.io.xlsx_layout import LedgerColumn, LedgerSheet, write_ledger
 from app.services.plan_sheet import PlanSheet, SheetRow
 
@@ -18,7 +17,8 @@ def _values(r: SheetRow) -> list:
 
 
 def write_plan_sheet(sheet: PlanSheet, path: Path) -> Path:
-    """Write both sheets to path (safely: a temporary file renamed over it)."""
+    """Write both sheets to path through the output guard (temporary file, fsync, rename; never over the
+    database or a backup). Raises outputs.OutputError with one Chinese line when refused or when it fails."""
     month = int(sheet.month[5:])
     sheets = [
         LedgerSheet("按责任单位", f"{sheet.title}（按责任单位，截至{month}月）",
@@ -28,4 +28,5 @@ def write_plan_sheet(sheet: PlanSheet, path: Path) -> Path:
                     (LedgerColumn("责任人", 14), LedgerColumn("责任单位", 16), *_TAIL),
                     [_values(r) for r in sheet.by_person], unit=sheet.unit, date=sheet.date),
     ]
-    return write_atomically(Path(path), lambda tmp: write_ledger(tmp, sheets))
+    write_ledger(Path(path), sheets)
+    return Path(path)

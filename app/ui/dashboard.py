@@ -232,7 +232,19 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         db = self.db
         self.background.submit(lambda: ds.load(db), self.show_data)
-        self.duties_background.submit(lambda: duties.findings(db, dt.date.today()), self.show_findings_counts)
+        self.duties_background.submit(lambda: duties.findings(db, dt.date.today()), self.show_findings_counts,
+                                      self._findings_failed)
+
+    def _findings_failed(self, exc: BaseException) -> None:
+        if not isValid(self) or not self.isVisible():
+            # Closed (or left) before the findings were computed, maybe with its database: log, don't interrupt.
+            from app.errors import log_exception
+
+            log_exception(exc, "首页督办提醒")
+            return
+        from app.ui.errors import show_unexpected
+
+        show_unexpected(exc)
 
     def show_findings_counts(self, found: duties.Findings) -> None:
         if not isValid(self) or not isValid(self.table_titles["duties"]):

@@ -422,12 +422,12 @@ class PlanPage(QWidget):
 
                 write_plan_sheet(sheet, path)
             else:
-                from app.io.atomic import write_bytes_atomically
+                from app.outputs import write_bytes
                 from app.reports.plan_sheet import build
 
-                write_bytes_atomically(path, build(sheet).pdf)
-        except OSError as exc:
-            info(self, "打印责任分解表", f"无法写入 {path}：{exc.strerror or exc}")
+                write_bytes(path, build(sheet).pdf, databases=[self.db.path])
+        except OSError as exc:  # outputs.OutputError: one Chinese line, the old file unchanged
+            info(self, "打印责任分解表", str(exc) if str(exc) else f"无法写入 {path}")
             return None
         info(self, "打印责任分解表", f"已保存：{path}")
         return path

@@ -168,7 +168,8 @@ class ProblemImportDialog(QDialog):
         try:
             for file, issues in by_file.items():
                 if file in targets:
-                    written.append(write_error_report(Path(file), issues, targets[file], r.header_rows.get(file)))
+                    written.append(write_error_report(Path(file), issues, targets[file], r.header_rows.get(file),
+                                                      inputs=self.files))
         except (WorkbookError, OSError) as exc:
             warn(self, "保存错误报告", f"无法保存错误报告：{exc}")
             return written
