@@ -80,8 +80,11 @@ def build_parser() -> Parser:
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.add_argument("--month", help="走访统计的月份，格式 YYYY-MM（默认本月）")
 
-    p = command("check", "检查数据库文件完整性和一户一档的完整、一致")
+    p = command("check", "检查数据库文件完整性和一户一档的完整、一致；--duties 列出督办提醒")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.add_argument("--duties", action="store_true",
+                   help="列出工作方案各项职责的督办提醒（包保、走访、应保尽保、住房、问题、计划、档案）")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="督办提醒的截至日期（默认今天）")
 
     p = command("snapshot", "导出给县局：数据库的一致、已校验的副本，旁边附清单（户数、SHA-256）")
     p.add_argument("out", type=Path, metavar="OUT", help="导出的文件（加密时为 .zip）")
@@ -108,8 +111,11 @@ def build_parser() -> Parser:
 
 def _add_io_commands(command, db_help: str) -> None:
     """The Excel commands of SPEC §7: import households, export households, export template."""
-    p = command("import", "从 Excel 导入（目前支持：households 户籍花名册）")
+    p = command("import", "从 Excel 导入（households 户籍花名册；problems 问题台账）")
     what = p.add_subparsers(dest="what", metavar="内容", parser_class=Parser, required=True)
+    from app.cli_duties import add_import_problems
+
+    add_import_problems(what, db_help)
     q = what.add_parser("households", help="导入各村报送的搬迁群众花名册（.xlsx/.xls/.ods 等）",
                         description="导入各村报送的搬迁群众花名册（.xlsx、.xlsm、.xls、.xlsb、.ods），默认全部正确才导入")
     q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
@@ -261,12 +267,20 @@ def cmd_stats(args) -> int:
               f"包保：重点户 {bb['key_households']} 户，未落实一对一包保 {bb['key_households_uncovered']} 户；"
               f"50户以上集中安置点 {bb['points_50plus']} 个，其中无镇级主要领导包保 {bb['points_50plus_without_town_leader']} 个",
               f"走访（{vi['month']}）：应走访 {vi['due']} 户，已走访 {vi['done']} 户",
-              f"问题：未办结 {pr['open']} 个，其中逾期 {pr['overdue']} 个"]
+              f"问题：未办结 {pr['open']} 个，其中逾期 {pr['overdue']} 个",
+              "就业情况：" + "，".join(f"{k} {v}" for k, v in result["employment"].items()),
+              f"党员：{result['party_members']} 人"]
     print("\n".join(lines))
     return EXIT_OK
 
 
 def cmd_check(args) -> int:
+    if args.duties:
+        from app.cli_duties import check_duties
+
+        return check_duties(args, _open(args, write=False))
+    if args.as_of:
+        raise UsageError("用法错误：--as-of 只用于 --duties")
     from app.services.check import run_check
 
     db = _open(args, write=False)
@@ -465,6 +479,10 @@ def cmd_import(args) -> int:
 
         for target in report_paths(args.error_report, [str(f) for f in args.files]).values():
             _xlsx_out(target, args, inputs=args.files)
+    if args.what == "problems":
+        from app.cli_duties import import_problems
+
+        return import_problems(args, _open(args, write=not args.dry_run))
     village = args.village.strip() if args.village else None
     if args.village is not None and not village:
         raise UsageError("用法错误：--village 后面要写村名")
@@ -602,9 +620,16 @@ def _add_report_commands(command, db_help: str) -> None:
     which.add_argument("--point", metavar="NAME", help="安置点名称：该点全部在册户")
     q.add_argument("--out", required=True, type=Path, metavar="OUT.pdf", help="要写入的 PDF 文件")
     q.add_argument("--full-ids", action="store_true", help="打印完整身份证号（默认只显示前6位和后4位）")
+    from app.cli_duties import add_report_plan
+
+    add_report_plan(what, db_help)
 
 
 def cmd_report(args) -> int:
+    if args.what == "plan":
+        from app.cli_duties import report_plan
+
+        return report_plan(args, _open(args, write=False))
     from app.outputs import OutputError, check_target
     from app.services import report_data as report_service
 

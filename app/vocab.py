@@ -80,6 +80,10 @@ UNIT_KINDS: tuple[str, ...] = ("部门", "村")
 PROBLEM_SOURCES: tuple[str, ...] = ("调查摸底", "走访", "群众反映", "督查")
 PROBLEM_STATUS: tuple[str, ...] = ("待办", "办理中", "已解决", "暂无法解决")
 PROBLEM_OPEN: frozenset[str] = frozenset({"待办", "办理中"})
+# 先急后缓: 紧急 problems are listed first.
+PRIORITY_URGENT = "紧急"
+PRIORITIES: tuple[str, ...] = (PRIORITY_URGENT, "一般")
+PRIORITY_DEFAULT = "一般"
 
 VISIT_WAYS: tuple[str, ...] = ("入户", "电话", "集中")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from app import vocab
 from app.demo.base import _H, DemoBase, _month_end, _month_start
@@ -54,6 +55,10 @@ class BaobaoSteps(DemoBase):
             rows.append({"id": self._id(PointAssignment), "settlement_point_id": p["id"], "cadre_id": leader["id"],
                          "role": "牵头", "start_date": start, "end_date": None})
             self.point_leader[p["pi"]] = leader
+            if p["pi"] in gaps and p["pi"] == min(gaps) and self.main:
+                # A 镇级主要领导 who is only a member of the group: the ≥50 rule still wants one who leads it.
+                rows.append({"id": self._id(PointAssignment), "settlement_point_id": p["id"],
+                             "cadre_id": self.main[0]["id"], "role": "成员", "start_date": start, "end_date": None})
             if p["kind"] == "集中":
                 rows.append({"id": self._id(PointAssignment), "settlement_point_id": p["id"],
                              "cadre_id": v["cadres"][0]["id"], "role": "成员", "start_date": start, "end_date": None})
@@ -119,6 +124,18 @@ class BaobaoSteps(DemoBase):
                 end = min(end, today)
             rows.append({"id": self._id(UnitAssignment), "household_id": h.id, "unit_id": unit, "reason": reason,
                          "start_date": start, "end_date": end})
+        # 因病 and 因学 分类包保 of every household with a sick member or a pupil (SPEC §4.3), save a few left
+        # for the 督办提醒. A generator of its own, so the rest of the demo stays as it was.
+        extra = random.Random(self.n * 7 + 13)
+        taken = {(r["household_id"], r["reason"]) for r in rows if r["end_date"] is None}
+        for h in self.hh:
+            if not h.active:
+                continue
+            for needed, reason in ((h.sick, "因病"), (h.students, "因学")):
+                if needed and (h.id, reason) not in taken and extra.random() < 0.96:
+                    rows.append({"id": self._id(UnitAssignment), "household_id": h.id, "unit_id": social,
+                                 "reason": reason, "start_date": today - dt.timedelta(days=extra.randint(30, 900)),
+                                 "end_date": None})
         self._insert(UnitAssignment, rows, "unit_assignments")
 
     # ------------------------------------------------------------------ visits

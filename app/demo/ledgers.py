@@ -126,6 +126,9 @@ class LedgerSteps(DemoBase):
                 "measures": measures if status != "待办" or rng.random() < 0.5 else "",
                 "status": status, "unresolvable_reason": UNRESOLVABLE[area] if status == "暂无法解决" else "",
                 "resolved_date": resolved, "result": result if status == "已解决" else "",
+                # 先急后缓: housing and 兜底 problems still open are the urgent ones, now and then
+                "priority": "紧急" if status in vocab.PROBLEM_OPEN and area in ("住房保障", "政策兜底")
+                and rng.random() < 0.5 else "一般",
             })
             if status in vocab.PROBLEM_OPEN:
                 self.open_problems.append(pid)

@@ -13,6 +13,12 @@ from app.demo.words import PLAN_ITEMS
 from app.models import Plan, PlanItem, PlanProgress
 
 
+# Items whose progress the ledgers measure (app.services.plan_measures); the others are typed (手填).
+MEASURED = {"开展创业就业技能培训": "training", "新增转移就业": "placement", "无房户住房安置": "house_placement",
+            "漏水房屋维修": "leak_repair", "一对一包保干部每月走访": "visits", "开展居民融合共建活动": "fusion",
+            "开展后续扶持政策宣讲": "publicity"}
+
+
 class PlanSteps(DemoBase):
     """The year's plan, its items and progress."""
 
@@ -49,9 +55,12 @@ class PlanSteps(DemoBase):
             item = {"id": self._id(PlanItem), "plan_id": plan_id, "focus_area": area, "title": title,
                     "target_value": Decimal(target), "target_unit": unit_word, "unit_id": self.units[unit_name],
                     "responsible_cadre_id": owner["id"], "responsible_person": owner["name"],
-                    "deadline": _month_end(dt.date(year, deadline_month, 1)), "notes": ""}
+                    "deadline": _month_end(dt.date(year, deadline_month, 1)), "notes": "",
+                    "measure": MEASURED.get(title, "")}
             items.append(item)
             self.plan_items.append(item)
+            if item["measure"]:
+                continue  # progress comes from the ledgers
             pace = rng.uniform(0.6, 1.25)
             done = 0
             for m in range(1, today.month + 1):

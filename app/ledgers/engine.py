@@ -20,25 +20,32 @@ from sqlalchemy.orm import Session, aliased
 from app.db import Database
 from app.ledgers import values as vals
 from app.ledgers.spec import (
-    REF_CADRE, REF_HOUSEHOLD, REF_MEMBER, REF_POINT, REF_UNIT, REF_VILLAGE, Field, Kind, Ledger, LedgerError, LedgerQuery,
+    REF_CADRE, REF_HOUSEHOLD, REF_MEMBER, REF_PLAN_ITEM, REF_POINT, REF_UNIT, REF_VILLAGE, Field, Kind, Ledger, LedgerError,
+    LedgerQuery,
     LedgerRefused, Virtual,
 )
-from app.models import Cadre, Household, Member, SettlementPoint, Unit, Village
+from app.models import Cadre, Household, Member, Plan, PlanItem, SettlementPoint, Unit, Village
 from app.rules import normalize_id
 
 REF_MODELS: dict[str, type] = {
     REF_HOUSEHOLD: Household, REF_POINT: SettlementPoint, REF_VILLAGE: Village, REF_UNIT: Unit,
-    REF_CADRE: Cadre, REF_MEMBER: Member,
+    REF_CADRE: Cadre, REF_MEMBER: Member, REF_PLAN_ITEM: PlanItem,
 }
 REF_NOUNS: dict[str, str] = {
     REF_HOUSEHOLD: "户", REF_POINT: "安置点", REF_VILLAGE: "村", REF_UNIT: "责任单位", REF_CADRE: "干部",
-    REF_MEMBER: "家庭成员",
+    REF_MEMBER: "家庭成员", REF_PLAN_ITEM: "计划任务",
 }
 CHUNK = 500
 
 
 def _sort_column(alias, ref: str):
+    if ref == REF_PLAN_ITEM:
+        return alias.title
     return alias.head_name if ref == REF_HOUSEHOLD else alias.name
+
+
+def plan_item_label(year: int, focus_area: str, title: str) -> str:
+    return f"{year}年·{focus_area}·{title}"
 
 
 def household_label(head_name: str | None, archive_no: str | None) -> str:
@@ -57,6 +64,11 @@ def ref_labels(s: Session, ref: str, ids: Iterable[int]) -> dict[int, str]:
             for i, head, no in s.execute(select(Household.id, Household.head_name, Household.archive_no)
                                          .where(Household.id.in_(chunk))):
                 out[i] = household_label(head, no)
+        elif ref == REF_PLAN_ITEM:
+            for i, year, area, title in s.execute(select(PlanItem.id, Plan.year, PlanItem.focus_area, PlanItem.title)
+                                                  .join(Plan, Plan.id == PlanItem.plan_id)
+                                                  .where(PlanItem.id.in_(chunk))):
+                out[i] = plan_item_label(year, area, title)
         else:
             out.update(s.execute(select(model.id, model.name).where(model.id.in_(chunk))).all())
     return out
@@ -171,6 +183,9 @@ def query(db: Database, ledger: Ledger, q: LedgerQuery | None = None, *, today: 
     else:
         column = getattr(M, sort_key)
     order = [column.desc() if descending else column.asc(), M.id.desc() if descending else M.id.asc()]
+    if ledger.first is not None and sort_key == ledger.sort_key:  # the default order (the clerk's own sort wins)
+        key, value = ledger.first
+        order.insert(0, case((getattr(M, key) == value, 0), else_=1))
     with db.read() as s:
         ids = list(s.scalars(sel.joined(select(M.id)).where(*cond).order_by(*order)))
         counts: dict[str, int] = {}
@@ -425,6 +440,10 @@ def ref_choices(db: Database, ref: str, *, keep: Iterable[int | None] = (),
             rows = s.execute(select(Unit.id, Unit.name).where(or_(Unit.active, Unit.id.in_(keep_ids)))
                              .order_by(Unit.kind, Unit.id))
             return [RefChoice(i, n) for i, n in rows]
+        if ref == REF_PLAN_ITEM:
+            rows = s.execute(select(PlanItem.id, Plan.year, PlanItem.focus_area, PlanItem.title)
+                             .join(Plan, Plan.id == PlanItem.plan_id).order_by(Plan.year.desc(), PlanItem.id))
+            return [RefChoice(i, plan_item_label(y, a, t)) for i, y, a, t in rows]
         if ref == REF_CADRE:
             rows = s.execute(select(Cadre.id, Cadre.name, Cadre.post, Cadre.rank)
                              .where(or_(Cadre.active, Cadre.id.in_(keep_ids)))

@@ -37,7 +37,9 @@ REF_VILLAGE = "village"
 REF_UNIT = "unit"
 REF_CADRE = "cadre"
 REF_MEMBER = "member"  # a member of the record's household (the form offers that household's members)
-REF_TARGETS: tuple[str, ...] = (REF_HOUSEHOLD, REF_POINT, REF_VILLAGE, REF_UNIT, REF_CADRE, REF_MEMBER)
+REF_PLAN_ITEM = "plan_item"  # a task of a 年度计划 / 发展规划
+REF_TARGETS: tuple[str, ...] = (REF_HOUSEHOLD, REF_POINT, REF_VILLAGE, REF_UNIT, REF_CADRE, REF_MEMBER,
+                                REF_PLAN_ITEM)
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,9 @@ class Ledger:
     nav: str = ""  # the navigation entry ("" = shown inside another page)
     default_sort: str = ""
     default_descending: bool = True
+    # (field, value): rows holding this value come first when sorted by the default sort key (问题台账: 紧急
+    # first, 先急后缓); sorting by another column orders by that column alone.
+    first: tuple[str, str] | None = None
     household_field: str | None = None
     point_field: str | None = None
     village_field: str | None = None

@@ -1,6 +1,7 @@
 """Mapped classes only, one module per area; importing this package registers every table on Base."""
 
 from app.models.baobao import HouseholdAssignment, PointAssignment, UnitAssignment
+from app.models.duties import FindingClosure
 from app.models.households import Attachment, ChangeLog, Household, HouseholdTag, Member
 from app.models.ledgers import (
     Activity, EmploymentRecord, FundRecord, HousingRecord, Inspection, Meeting, MeetingDecision,
@@ -10,7 +11,7 @@ from app.models.org import Cadre, SettlementPoint, Setting, TownProfile, Unit, V
 from app.models.plans import Plan, PlanItem, PlanProgress
 
 __all__ = [
-    "Activity", "Attachment", "Cadre", "ChangeLog", "EmploymentRecord", "FundRecord", "Household",
+    "Activity", "Attachment", "Cadre", "ChangeLog", "EmploymentRecord", "FindingClosure", "FundRecord", "Household",
     "HouseholdAssignment", "HouseholdTag", "HousingRecord", "Inspection", "Meeting", "MeetingDecision",
     "Member", "PartyRecord", "Plan", "PlanItem", "PlanProgress", "PointAssignment", "Problem",
     "ProblemProgress", "Project", "Setting", "SettlementPoint", "SupportRecord", "TownProfile", "Unit",

@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
-    Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint,
+    Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -78,10 +78,19 @@ class HouseholdTag(Base):
     tag: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
+MEMBERS_SICK = "status = '在册' AND health IN ('大病', '长期慢性病')"
+MEMBERS_PUPIL = "status = '在册' AND employment = '在校生'"
+
+
 class Member(Timestamps, Base):
     """家庭成员; never deleted: a person leaves with status 迁出 or 死亡 and a date."""
 
     __tablename__ = "members"
+    __table_args__ = (
+        # The members the 分类包保 duty rules look for (SPEC §4.7), so that a county is not scanned in full.
+        Index("ix_members_sick", "household_id", sqlite_where=text(MEMBERS_SICK)),
+        Index("ix_members_pupil", "household_id", sqlite_where=text(MEMBERS_PUPIL)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="RESTRICT"), index=True)

@@ -40,6 +40,10 @@ class Problem(Timestamps, Base):
     unresolvable_reason: Mapped[str] = mapped_column(Text, default="")
     resolved_date: Mapped[dt.date | None] = mapped_column(Date)
     result: Mapped[str] = mapped_column(Text, default="")
+    priority: Mapped[str] = mapped_column(String(4), default="一般", server_default="一般")  # vocab.PRIORITIES
+    # The plan item this problem serves. No ON DELETE action (SQLite cannot add one to an existing table in
+    # place): deleting a plan item clears this link first (services.plans.delete_item).
+    plan_item_id: Mapped[int | None] = mapped_column(ForeignKey("plan_items.id"), index=True)
 
     progress: Mapped[list[ProblemProgress]] = relationship(
         order_by="ProblemProgress.date", cascade="all, delete-orphan"

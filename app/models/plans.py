@@ -41,6 +41,8 @@ class PlanItem(Timestamps, Base):
     responsible_person: Mapped[str] = mapped_column(String(40), default="")
     deadline: Mapped[dt.date | None] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # What measures the item from the records (app.services.plan_measures code); "" = progress typed (手填).
+    measure: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
     plan: Mapped[Plan] = relationship(back_populates="items")
     progress: Mapped[list[PlanProgress]] = relationship(

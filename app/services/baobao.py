@@ -22,12 +22,13 @@ from app.ledgers.engine import household_label
 from app.models import (
     Cadre, Household, HouseholdAssignment, PointAssignment, SettlementPoint, Unit, UnitAssignment, Village,
 )
+from app.rules import coverage as coverage_rule
 from app.rules import flags_to_tags
 from app.services import stats
 
-TOWN_LEADER = vocab.CADRE_RANKS[0]  # 镇级主要领导
-LINK_LEADER = "联系村党政班子成员"
-POINT_ROLES: tuple[str, ...] = ("牵头", "成员")
+TOWN_LEADER = coverage_rule.TOWN_LEADER
+LINK_LEADER = coverage_rule.LINK_LEADER
+POINT_ROLES = coverage_rule.POINT_ROLES
 
 COVERAGE_ALL, COVERAGE_UNCOVERED, COVERAGE_COVERED = "全部", "未落实包保", "已落实包保"
 COVERAGE_FILTERS: tuple[str, ...] = (COVERAGE_UNCOVERED, COVERAGE_COVERED)
@@ -72,20 +73,15 @@ class PointCoverage:
 
     @property
     def problem(self) -> str:
-        if self.ok:
-            return ""
-        if self.required == TOWN_LEADER:
-            return f"{self.households}户的集中安置点，缺少镇级主要领导牵头包保"
-        return "缺少联系村党政班子成员（或以上）包保"
+        return "" if self.ok else coverage_rule.shortfall(self.kind, self.households)
 
 
 def point_coverage(db: Database) -> list[PointCoverage]:
-    """Every settlement point with households 在册, with its current 包保 cadres and the §4.3 verdict."""
+    """Every settlement point with households 在册, with its current 包保 cadres and the §4.3 verdict
+    (app.rules.coverage: a ≥50 集中 point needs a 镇级主要领导 who leads it)."""
     with db.read() as s:
         sizes = stats.point_sizes(s)
-        big = set(stats.big_points(s))
-        led = stats.points_with_rank(s, TOWN_LEADER)
-        linked = stats.points_with_rank_at_least(s, LINK_LEADER)
+        held = stats.point_holders(s)
         holders: dict[int, list[str]] = defaultdict(list)
         for pid, name, rank, role in s.execute(
                 select(PointAssignment.settlement_point_id, Cadre.name, Cadre.rank, PointAssignment.role)
@@ -100,9 +96,9 @@ def point_coverage(db: Database) -> list[PointCoverage]:
             n = sizes.get(pid, 0)
             if n == 0:
                 continue
-            needs = TOWN_LEADER if pid in big else LINK_LEADER
-            ok = pid in led if pid in big else pid in linked
-            out.append(PointCoverage(pid, name, village, kind, n, "、".join(holders.get(pid, [])), needs, ok))
+            ok = coverage_rule.point_covered(kind, n, held.get(pid, ()))
+            out.append(PointCoverage(pid, name, village, kind, n, "、".join(holders.get(pid, [])),
+                                     coverage_rule.required_rank(kind, n), ok))
     return out
 
 
@@ -373,6 +369,43 @@ def assign_point(db: Database, point_id: int | None, cadre_id: int | None, role:
         s.add(row)
         s.flush()
         return row.id
+
+
+def set_point_role(db: Database, assignment_id: int, role: str, start: dt.date | None, *,
+                   today: dt.date | None = None) -> int:
+    """Change a current point cadre's role (成员 → 牵头 or back) from `start`: the assignment ends on `start` and
+    a new one with the role begins, so the record shows both; naming a 牵头 ends the previous 牵头's
+    assignment on `start` (they stay in the group as 成员). Returns the new assignment's id."""
+    today = today or dt.date.today()
+    start = _check_day(start, "开始日期", today)
+    if role not in POINT_ROLES:
+        raise _refuse("role", "请选择“包保角色”（牵头或成员）")
+    with db.write() as s:
+        a = s.get(PointAssignment, assignment_id)
+        if a is None or a.end_date is not None:
+            raise _refuse("id", "该包保已结束，不能再改角色")
+        if a.role == role:
+            return a.id
+        _active_cadre(s, a.cadre_id)
+        changed = [a]
+        if role == coverage_rule.ROLE_LEAD:
+            changed += list(s.scalars(select(PointAssignment).where(
+                PointAssignment.settlement_point_id == a.settlement_point_id, PointAssignment.end_date.is_(None),
+                PointAssignment.role == coverage_rule.ROLE_LEAD, PointAssignment.id != a.id)))
+        for old in changed:
+            if start < old.start_date:
+                raise _refuse("date", f"“开始日期”不能早于原包保的开始日期（{old.start_date.isoformat()}）")
+        new_id = 0
+        for old in changed:
+            old.end_date = start
+            new_role = role if old is a else coverage_rule.ROLE_MEMBER
+            row = PointAssignment(settlement_point_id=old.settlement_point_id, cadre_id=old.cadre_id,
+                                  role=new_role, start_date=start)
+            s.add(row)
+            s.flush()
+            if old is a:
+                new_id = row.id
+        return new_id
 
 
 def end_point_assignment(db: Database, assignment_id: int, end: dt.date | None, *,

@@ -14,12 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app import vocab
 from app.db import Database
 from app.errors import FieldProblem, Refused
-from app.models import Cadre, Plan, PlanItem, PlanProgress, Unit
+from app.models import Cadre, Plan, PlanItem, PlanProgress, Problem, Unit
+from app.services import plan_measures
 
 ZERO = Decimal(0)
 
@@ -69,6 +70,7 @@ class ItemData:
     deadline: dt.date | None = None
     notes: str = ""
     id: int | None = None
+    measure: str = ""  # plan_measures code; "" = progress typed month by month (手填)
 
 
 def _decimal(value, key: str, label: str) -> Decimal:
@@ -100,6 +102,8 @@ def validate_item(data: ItemData) -> list[FieldProblem]:
             errors.extend(exc.errors)
     if data.unit_id is None:
         errors.append(FieldProblem("unit_id", "请选择“责任单位”"))
+    if data.measure and data.measure not in plan_measures.BY_CODE:
+        errors.append(FieldProblem("measure", "请从列表中选择“进度来源”"))
     return errors
 
 
@@ -123,6 +127,7 @@ def save_item(db: Database, data: ItemData) -> int:
         item.responsible_person = data.responsible_person.strip()
         item.deadline = data.deadline
         item.notes = data.notes.strip()
+        item.measure = data.measure or ""
         s.flush()
         return item.id
 
@@ -133,13 +138,14 @@ def load_item(db: Database, item_id: int) -> ItemData:
         if i is None:
             raise LookupError("该计划任务已不存在")
         return ItemData(i.plan_id, i.focus_area, i.title, i.target_value, i.target_unit, i.unit_id,
-                        i.responsible_cadre_id, i.responsible_person, i.deadline, i.notes, i.id)
+                        i.responsible_cadre_id, i.responsible_person, i.deadline, i.notes, i.id, i.measure)
 
 
 def delete_item(db: Database, item_id: int) -> None:
     with db.write() as s:
         item = s.get(PlanItem, item_id)
         if item is not None:
+            s.execute(update(Problem).where(Problem.plan_item_id == item_id).values(plan_item_id=None))
             s.delete(item)
 
 
@@ -153,8 +159,12 @@ def record_progress(db: Database, item_id: int, month: str, value, note: str = "
     except (ValueError, IndexError):
         raise _refuse("month", f"月份应为 年-月，例如 2026-05，而不是“{month}”") from None
     with db.write() as s:
-        if s.get(PlanItem, item_id) is None:
+        item = s.get(PlanItem, item_id)
+        if item is None:
             raise _refuse("id", "该计划任务已不存在")
+        if item.measure:
+            raise _refuse("value", f"该任务的进度由“{plan_measures.label(item.measure)}”自动统计，不需要手填；"
+                                   "如要手填，请先在任务中把“进度来源”改为手填")
         row = s.scalar(select(PlanProgress).where(PlanProgress.item_id == item_id, PlanProgress.month == month))
         if row is None:
             row = PlanProgress(item_id=item_id, month=month, value=number, note=note.strip())
@@ -217,6 +227,13 @@ class ItemStatus:
     expected: Decimal  # 0–1, share due by the end of the month
     behind: bool
     overdue: bool  # deadline passed and not complete
+    measure: str = ""  # plan_measures code; "" = typed
+    plan_year: int = 0
+
+    @property
+    def source(self) -> str:
+        """Where the progress comes from: the measure's label, or 手填."""
+        return plan_measures.label(self.measure)
 
     @property
     def percent(self) -> str:
@@ -234,44 +251,59 @@ def item_statuses(db: Database, year: int, month: str, *, kind: str = "年度计
     """The plan's items with completion as of the end of `month`, filtered by unit, person or focus area."""
     today = today or dt.date.today()
     with db.read() as s:
-        pid = s.scalar(select(Plan.id).where(Plan.year == year, Plan.kind == kind))
-        if pid is None:
-            return []
-        stmt = (select(PlanItem, Unit.name, Cadre.name).outerjoin(Unit, Unit.id == PlanItem.unit_id)
-                .outerjoin(Cadre, Cadre.id == PlanItem.responsible_cadre_id).where(PlanItem.plan_id == pid))
-        if unit_id is not None:
-            stmt = stmt.where(PlanItem.unit_id == unit_id)
-        if focus_area:
-            stmt = stmt.where(PlanItem.focus_area == focus_area)
-        rows = s.execute(stmt).all()
-        ids = [r[0].id for r in rows]
-        done: dict[int, Decimal] = {}
-        this: dict[int, Decimal] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            done.update(s.execute(select(PlanProgress.item_id, func.sum(PlanProgress.value))
-                                  .where(PlanProgress.item_id.in_(chunk), PlanProgress.month <= month)
-                                  .group_by(PlanProgress.item_id)).all())
-            this.update(s.execute(select(PlanProgress.item_id, PlanProgress.value)
-                                  .where(PlanProgress.item_id.in_(chunk), PlanProgress.month == month)).all())
-        out: list[ItemStatus] = []
-        order = {a: i for i, a in enumerate(vocab.FOCUS_AREAS)}
-        month_end = _month_end(month)
-        for item, unit_name, cadre_name in rows:
-            who = "、".join(dict.fromkeys(x for x in (cadre_name, item.responsible_person) if x))
-            if person and person not in who:
-                continue
-            achieved = Decimal(done.get(item.id) or 0)
-            share = completion(item.target_value, achieved)
-            expected = expected_share(year, month, item.deadline)
-            complete = share >= 1
-            out.append(ItemStatus(
-                item.id, item.focus_area, item.title, item.target_value, item.target_unit, item.unit_id,
-                unit_name or "", who, item.deadline, achieved, Decimal(this.get(item.id) or 0), share, expected,
-                behind=not complete and achieved < item.target_value * expected,
-                overdue=not complete and item.deadline is not None and item.deadline < min(today, month_end)))
-        out.sort(key=lambda r: (order.get(r.focus_area, 99), r.unit, r.id))
-        return out
+        return statuses(s, year, month, kind=kind, unit_id=unit_id, person=person, focus_area=focus_area,
+                        today=today)
+
+
+def statuses(s, year: int, month: str, *, kind: str = "年度计划", unit_id: int | None = None,
+             person: str | None = None, focus_area: str | None = None, today: dt.date) -> list[ItemStatus]:
+    """item_statuses inside the caller's session (the duty checks run many rules in one read)."""
+    pid = s.scalar(select(Plan.id).where(Plan.year == year, Plan.kind == kind))
+    if pid is None:
+        return []
+    stmt = (select(PlanItem, Unit.name, Cadre.name).outerjoin(Unit, Unit.id == PlanItem.unit_id)
+            .outerjoin(Cadre, Cadre.id == PlanItem.responsible_cadre_id).where(PlanItem.plan_id == pid))
+    if unit_id is not None:
+        stmt = stmt.where(PlanItem.unit_id == unit_id)
+    if focus_area:
+        stmt = stmt.where(PlanItem.focus_area == focus_area)
+    rows = s.execute(stmt).all()
+    ids = [r[0].id for r in rows]
+    done: dict[int, Decimal] = {}
+    this: dict[int, Decimal] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        done.update(s.execute(select(PlanProgress.item_id, func.sum(PlanProgress.value))
+                              .where(PlanProgress.item_id.in_(chunk), PlanProgress.month <= month)
+                              .group_by(PlanProgress.item_id)).all())
+        this.update(s.execute(select(PlanProgress.item_id, PlanProgress.value)
+                              .where(PlanProgress.item_id.in_(chunk), PlanProgress.month == month)).all())
+    out: list[ItemStatus] = []
+    order = {a: i for i, a in enumerate(vocab.FOCUS_AREAS)}
+    month_end = _month_end(month)
+    first_of_month = month_end.replace(day=1)
+    measured: dict[str, tuple[Decimal, Decimal]] = {}
+    for item, unit_name, cadre_name in rows:
+        who = "、".join(dict.fromkeys(x for x in (cadre_name, item.responsible_person) if x))
+        if person and person not in who:
+            continue
+        if item.measure in plan_measures.BY_CODE:
+            if item.measure not in measured:
+                measured[item.measure] = plan_measures.measured(s, item.measure, year, first_of_month, month_end)
+            achieved, in_month = measured[item.measure]
+        else:
+            achieved, in_month = Decimal(done.get(item.id) or 0), Decimal(this.get(item.id) or 0)
+        share = completion(item.target_value, achieved)
+        expected = expected_share(year, month, item.deadline)
+        complete = share >= 1
+        out.append(ItemStatus(
+            item.id, item.focus_area, item.title, item.target_value, item.target_unit, item.unit_id,
+            unit_name or "", who, item.deadline, achieved, in_month, share, expected,
+            behind=not complete and achieved < item.target_value * expected,
+            overdue=not complete and item.deadline is not None and item.deadline < min(today, month_end),
+            measure=item.measure if item.measure in plan_measures.BY_CODE else "", plan_year=year))
+    out.sort(key=lambda r: (order.get(r.focus_area, 99), r.unit, r.id))
+    return out
 
 
 def _month_end(month: str) -> dt.date:

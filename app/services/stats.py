@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app import vocab
 from app.db import Database
 from app.ledgers.conditions import problem_open, problem_overdue
+from app.rules import coverage as coverage_rule
 from app.models import (
     Activity, Cadre, Household, HouseholdAssignment, Member, PointAssignment, SettlementPoint, Village, Visit,
 )
@@ -71,23 +72,29 @@ def big_points(s: Session) -> list[int]:
     """Ids of 集中 settlement points with at least 50 households 在册."""
     sizes = point_sizes(s)
     kinds = dict(s.execute(select(SettlementPoint.id, SettlementPoint.kind)).all())
-    return [pid for pid, n in sizes.items() if n >= vocab.POINT_LEADER_THRESHOLD and kinds.get(pid) == "集中"]
+    return [pid for pid, n in sizes.items() if coverage_rule.is_big_point(kinds.get(pid, ""), n)]
 
 
-def points_with_rank(s: Session, rank: str) -> set[int]:
-    rows = s.scalars(select(PointAssignment.settlement_point_id)
-                     .join(Cadre, Cadre.id == PointAssignment.cadre_id)
-                     .where(PointAssignment.end_date.is_(None), Cadre.rank == rank))
-    return set(rows)
+def point_holders(s: Session, as_of: dt.date | None = None) -> dict[int, list[tuple[str, str]]]:
+    """Each point's 包保 cadres as (rank, role): current ones, or those in force on as_of."""
+    holders: dict[int, list[tuple[str, str]]] = {}
+    when = (PointAssignment.end_date.is_(None) if as_of is None else
+            and_(PointAssignment.start_date <= as_of,
+                 (PointAssignment.end_date.is_(None)) | (PointAssignment.end_date > as_of)))
+    for pid, rank, role in s.execute(select(PointAssignment.settlement_point_id, Cadre.rank, PointAssignment.role)
+                                     .join(Cadre, Cadre.id == PointAssignment.cadre_id).where(when)):
+        holders.setdefault(pid, []).append((rank, role))
+    return holders
 
 
-def points_with_rank_at_least(s: Session, rank: str) -> set[int]:
-    """Points with a current 包保 cadre of this rank or higher (vocab.RANK_ORDER: lower is higher)."""
-    ranks = [r for r in vocab.CADRE_RANKS if vocab.RANK_ORDER[r] <= vocab.RANK_ORDER[rank]]
-    rows = s.scalars(select(PointAssignment.settlement_point_id)
-                     .join(Cadre, Cadre.id == PointAssignment.cadre_id)
-                     .where(PointAssignment.end_date.is_(None), Cadre.rank.in_(ranks)))
-    return set(rows)
+def uncovered_points(s: Session, as_of: dt.date | None = None) -> list[int]:
+    """Points with households 在册 whose 包保 (current, or in force on as_of) breaks §4.3
+    (app.rules.coverage), any size."""
+    sizes = point_sizes(s)
+    kinds = dict(s.execute(select(SettlementPoint.id, SettlementPoint.kind)).all())
+    holders = point_holders(s, as_of)
+    return [pid for pid, n in sizes.items()
+            if n and not coverage_rule.point_covered(kinds.get(pid, ""), n, holders.get(pid, ()))]
 
 
 def point_breakdown(s: Session) -> dict[int, tuple[int, int]]:
@@ -160,15 +167,22 @@ def visit_count(s: Session, month: str) -> VisitCount:
 
 
 def stats(db: Database, month: str | None = None, today: dt.date | None = None) -> dict:
-    """The SPEC §7 stats object: counts of households and members 在册, key groups, 包保, visits, problems."""
+    """The SPEC §7 stats object: counts of households and members 在册, key groups, 包保, visits, problems,
+    members by 就业情况 and party members (from the members themselves)."""
     today = today or dt.date.today()
     month = month or f"{today.year:04d}-{today.month:02d}"
     with db.read() as s:
         households = s.scalar(select(func.count()).where(ACTIVE_HOUSEHOLD)) or 0
-        member_rows = (select(func.count()).select_from(Member)
-                       .join(Household, Household.id == Member.household_id)
-                       .where(ACTIVE_HOUSEHOLD, Member.status == vocab.MEMBER_ACTIVE))
-        members = s.scalar(member_rows) or 0
+        # One pass over the members 在册: how many, by 就业情况, and how many are party members.
+        employment = {kind: 0 for kind in vocab.EMPLOYMENT}
+        members = party_members = 0
+        for kind, n, party in s.execute(
+                select(Member.employment, func.count(), func.sum(func.iif(Member.party_member, 1, 0)))
+                .select_from(Member).join(Household, Household.id == Member.household_id)
+                .where(ACTIVE_HOUSEHOLD, Member.status == vocab.MEMBER_ACTIVE).group_by(Member.employment)):
+            employment[kind or "未填"] = employment.get(kind or "未填", 0) + n
+            members += n
+            party_members += int(party or 0)
 
         villages: dict[str, dict[str, int]] = {
             name: {"households": 0, "members": 0} for name in s.scalars(select(Village.name).order_by(Village.name))
@@ -196,7 +210,7 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None) 
         uncovered = s.scalar(select(func.count()).where(key_uncovered())) or 0
 
         big = big_points(s)
-        led = points_with_rank(s, vocab.CADRE_RANKS[0])
+        failing = set(uncovered_points(s))
         visits = visit_count(s, month)
         problems_open = s.scalar(select(func.count()).where(problem_open())) or 0
         overdue = s.scalar(select(func.count()).where(problem_overdue(today))) or 0
@@ -210,8 +224,10 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None) 
             "key_households": key_households,
             "key_households_uncovered": uncovered,
             "points_50plus": len(big),
-            "points_50plus_without_town_leader": len([p for p in big if p not in led]),
+            "points_50plus_without_town_leader": len([p for p in big if p in failing]),
         },
         "visits": {"month": visits.month, "due": visits.due, "done": visits.done},
         "problems": {"open": problems_open, "overdue": overdue},
+        "employment": employment,
+        "party_members": party_members,
     }

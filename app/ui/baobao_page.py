@@ -586,4 +586,28 @@ class BaobaoPage(QWidget):
                     self._after_change()
 
             end_button.clicked.connect(end_selected)
+            lead_button = QPushButton("改为牵头/成员…")
+            lead_button.setObjectName("point_role_button")
+            dialog.layout().insertWidget(2, lead_button)
+
+            def change_role() -> None:
+                picked = view.selectionModel().selectedRows()
+                if not picked:
+                    info(dialog, "安置点包保", "请先选择一条现在的包保。")
+                    return
+                a = rows[picked[0].row()]
+                if a.end is not None:
+                    info(dialog, "安置点包保", "这条包保已结束，请选择现在的包保。")
+                    return
+                new_role = bs.POINT_ROLES[1] if a.role == bs.POINT_ROLES[0] else bs.POINT_ROLES[0]
+                start = DateField(dt.date.today())
+                sub = _FormDialog("改变包保角色", f"{a.cadre}（{a.rank}）在{point.name}的包保角色由“{a.role}”改为"
+                                  f"“{new_role}”。改为牵头时，原牵头干部转为成员。记录保留。",
+                                  [("* 开始日期：", start)],
+                                  lambda: bs.set_point_role(self.db, a.id, new_role, _date_or_none(start)), dialog)
+                if sub.exec() == QDialog.DialogCode.Accepted:
+                    dialog.accept()
+                    self._after_change()
+
+            lead_button.clicked.connect(change_role)
         dialog.exec()

@@ -8,10 +8,12 @@ The figures are `app.services.dashboard.load()`, whose headline numbers are `sta
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from shiboken6 import isValid
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
@@ -20,7 +22,9 @@ from PySide6.QtWidgets import (
 from app import vocab
 from app.db import Database
 from app.services import dashboard as ds
+from app.services import duties
 from app.ui.baobao_page import ColouredRowsModel
+from app.ui.duties_panel import FindingsDialog, RuleCountsModel, rule_rows
 from app.ui.ledger_widgets import make_table
 from app.ui.rows_model import Column
 from app.ui.widgets import page_title
@@ -98,12 +102,16 @@ class DashboardPage(QWidget):
 
     loaded = Signal()
     open_requested = Signal(object)
+    duties_loaded = Signal()  # the 督办提醒 panel has its findings
+    household_requested = Signal(int)  # a household finding was double-clicked
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.background = Background(self)
+        self.duties_background = Background(self)
         self.data: ds.Dashboard | None = None
+        self.findings: duties.Findings | None = None
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         head.addWidget(page_title("首页"))
@@ -121,6 +129,7 @@ class DashboardPage(QWidget):
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(10)
         self.cards: dict[str, Card] = {}
+        self.table_titles: dict[str, QLabel] = {}
         specs = [
             ("households", "在册户数", Target(HOUSEHOLDS, {})),
             ("members", "在册人数", Target(HOUSEHOLDS, {})),
@@ -164,6 +173,11 @@ class DashboardPage(QWidget):
         self.point_view = self._table(tables, "各安置点（蓝色为50户以上集中安置点）", self.point_model, "points", 4)
         self.key_view = self._table(tables, "重点户", self.key_model, "key_groups", 2)
         self.archive_view = self._table(tables, "档案情况", self.archive_model, "archive", 2)
+        self.duties_model = RuleCountsModel([
+            Column("督办提醒", lambda r: r[1]), Column("项", lambda r: r[2], True),
+        ])
+        self.duties_view = self._table(tables, "督办提醒（加载中…）", self.duties_model, "duties", 3)
+        self.duties_view.setToolTip("点击一行查看该项督办提醒的清单")
         layout.addLayout(tables, 1)
         hint = QLabel("点击任一数字或表格中的一行，查看对应的户、包保、走访或问题清单。")
         hint.setObjectName("Hint")
@@ -177,11 +191,14 @@ class DashboardPage(QWidget):
             lambda i: self._open(Target(HOUSEHOLDS, {"key_group": self.key_model.row_at(i.row())[0]})))
         self.archive_view.clicked.connect(
             lambda i: self._open(Target(HOUSEHOLDS, {"archive_state": self.archive_model.row_at(i.row())[0]})))
+        self.duties_view.clicked.connect(lambda i: self.show_findings(self.duties_model.row_at(i.row())[0]))
 
     def _table(self, parent_layout: QHBoxLayout, title: str, model, name: str, stretch: int):
         box = QVBoxLayout()
         label = QLabel(title)
+        label.setObjectName(f"{name}_title")
         label.setStyleSheet("font-weight: bold;")
+        self.table_titles[name] = label
         box.addWidget(label)
         view = make_table(model, name)
         view.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -215,6 +232,39 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         db = self.db
         self.background.submit(lambda: ds.load(db), self.show_data)
+        self.duties_background.submit(lambda: duties.findings(db, dt.date.today()), self.show_findings_counts,
+                                      self._findings_failed)
+
+    def _findings_failed(self, exc: BaseException) -> None:
+        if not isValid(self) or not self.isVisible():
+            # Closed (or left) before the findings were computed, maybe with its database: log, don't interrupt.
+            from app.errors import log_exception
+
+            log_exception(exc, "首页督办提醒")
+            return
+        from app.ui.errors import show_unexpected
+
+        show_unexpected(exc)
+
+    def show_findings_counts(self, found: duties.Findings) -> None:
+        if not isValid(self) or not isValid(self.table_titles["duties"]):
+            return  # the page was closed while the findings were being computed
+        self.findings = found
+        rows = rule_rows(found)
+        self.duties_model.set_rows(rows)
+        total = sum(r[2] for r in rows)
+        self.table_titles["duties"].setText(f"督办提醒（{total:,} 项，点击查看）" if total else "督办提醒（无）")
+        self.duties_loaded.emit()
+
+    def show_findings(self, rule: str | None = None) -> FindingsDialog | None:
+        """The list behind a 督办提醒 count (modal); a household's row opens the household."""
+        if self.findings is None:
+            return None
+        dialog = FindingsDialog(self.db, self.findings, rule, self)
+        dialog.household_requested.connect(self.household_requested.emit)
+        dialog.changed.connect(lambda: self.show_findings_counts(self.findings))
+        dialog.exec()
+        return dialog
 
     def show_data(self, d: ds.Dashboard) -> None:
         self.data = d

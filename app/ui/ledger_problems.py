@@ -107,11 +107,15 @@ class ProblemsPage(LedgerPage):
         self.resolve_button = QPushButton("办结")
         self.unresolvable_button = QPushButton("暂无法解决")
         self.reopen_button = QPushButton("重新办理")
+        self.import_button = QPushButton("导入村问题台账…")
+        self.import_button.setEnabled(not self.db.readonly)
+        self.import_button.clicked.connect(self.import_ledgers)
         self.progress_button.clicked.connect(self.record_progress)
         self.resolve_button.clicked.connect(self.resolve)
         self.unresolvable_button.clicked.connect(self.mark_unresolvable)
         self.reopen_button.clicked.connect(self.reopen)
-        for b in (self.progress_button, self.resolve_button, self.unresolvable_button, self.reopen_button):
+        for b in (self.progress_button, self.resolve_button, self.unresolvable_button, self.reopen_button,
+                  self.import_button):
             layout.addWidget(b)
         spacer = QLabel("")
         spacer.setFixedWidth(12)
@@ -179,6 +183,14 @@ class ProblemsPage(LedgerPage):
             ps.reopen(self.db, problem_id)
             self._after_save(problem_id)
 
+    def import_ledgers(self) -> None:
+        """Open the village problem-ledger import; the list reloads after problems were written."""
+        from app.ui.problem_import import ProblemImportDialog
+
+        dialog = ProblemImportDialog(self.db, self)
+        dialog.imported.connect(lambda _r: self._after_save(None))
+        dialog.exec()
+
     # -------------------------------------------------------------------------------- registering
 
     def register(self, *, household_id: int | None = None, point_id: int | None = None,
@@ -205,12 +217,14 @@ def detail_html(d: ps.ProblemDetail) -> str:
                                   labels.get("settlement_point_id", "")) if x)
     parts = [
         f"<span style='font-size:11pt'><b>{e(v['description'])}</b></span>",
-        f"<span style='color:{colour}'><b>{e(status)}</b></span>　{e(v['focus_area'])}　{e(v['source'])}"
+        ("<span style='color:#c0392b'><b>【紧急】</b></span>" if v.get("priority") == "紧急" else "")
+        + f"<span style='color:{colour}'><b>{e(status)}</b></span>　{e(v['focus_area'])}　{e(v['source'])}"
         f"　发现于 {v['found_date'].isoformat()}",
         line("涉及", place), line("来源走访", d.visit),
         line("责任单位", labels.get("unit_id", "")) + ("　" if who else "") + line("责任人", who),
         f"<b>办理期限：</b><span style='color:{colour}'>{e(deadline)}</span>",
         line("整改措施", v["measures"]),
+        line("服务计划任务", labels.get("plan_item_id", "")),
     ]
     if status == "已解决":
         parts.append(line("办理结果", v["result"]) + f"（{v['resolved_date'].isoformat() if v['resolved_date'] else ''}）")

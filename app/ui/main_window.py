@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.safety = DataSafetyPage(db)
         self.add_page("数据安全", self.safety)
         self.work.dashboard.open_requested.connect(self.open_target)
+        self.work.dashboard.household_requested.connect(self.households.open_household)
         self.households.visit_requested.connect(lambda hid: self.work.visits.record_visit(hid))
         self.households.problem_requested.connect(lambda hid: self.work.problems.register(household_id=hid))
         self.nav.currentRowChanged.connect(self._show_row)

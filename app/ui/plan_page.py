@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -26,7 +27,9 @@ from PySide6.QtWidgets import (
 from app import vocab
 from app.db import Database
 from app.ledgers import LedgerRefused, engine
+from app.services import plan_measures, plan_sheet
 from app.services import plans as ps
+from app.ui import file_dialogs
 from app.ui.errors import confirm, info
 from app.ui.ledger_widgets import DateField, ErrorBanner, make_table, size_columns
 from app.ui.rows_model import Column, RowsModel
@@ -76,10 +79,11 @@ ITEM_COLUMNS = [
     Column("累计完成", lambda r: qty(r.done), True), Column("完成率", lambda r: r.percent, True),
     Column("本月完成", lambda r: qty(r.this_month) if r.this_month else "", True),
     Column("应完成", lambda r: qty((r.target * r.expected).quantize(Decimal("0.01"))), True),
-    Column("推进情况", state_text), Column("责任单位", lambda r: r.unit), Column("责任人", lambda r: r.person),
+    Column("推进情况", state_text), Column("进度来源", lambda r: r.source),
+    Column("责任单位", lambda r: r.unit), Column("责任人", lambda r: r.person),
     Column("完成时限", lambda r: r.deadline),
 ]
-ITEM_WIDTHS = [64, 160, 76, 60, 50, 60, 60, 116, 86, 60, 80]
+ITEM_WIDTHS = [64, 160, 76, 60, 50, 60, 60, 116, 110, 86, 60, 80]
 
 
 class ItemDialog(QDialog):
@@ -113,20 +117,27 @@ class ItemDialog(QDialog):
         self.person = QLineEdit(data.responsible_person)
         self.person.setPlaceholderText("责任人不在干部名单中时填写")
         self.deadline = DateField(data.deadline)
+        self.measure = QComboBox()
+        self.measure.setObjectName("plan_measure")
+        fill_combo(self.measure, [(f"{plan_measures.TYPED}（每月填报进度）", "")]
+                   + [(m.label, m.code) for m in plan_measures.MEASURES])
+        select_data(self.measure, data.measure or "")
+        self.measure.setToolTip("选择台账后，完成情况按台账记录自动统计（自1月1日起），不再手填")
         self.notes = QPlainTextEdit(data.notes)
         self.notes.setFixedHeight(54)
         self.widgets = {"focus_area": self.focus, "title": self.title, "target_value": self.target,
                         "unit_id": self.unit}
         for label, w in (("* 所属领域", self.focus), ("* 任务内容", self.title), ("* 目标值", self.target),
                          ("计量单位", self.target_unit), ("* 责任单位", self.unit), ("责任人", self.cadre),
-                         ("其他责任人", self.person), ("完成时限", self.deadline), ("备注", self.notes)):
+                         ("其他责任人", self.person), ("完成时限", self.deadline), ("进度来源", self.measure),
+                         ("备注", self.notes)):
             form.addRow(label + "：", w)
         self.deadline.setFixedWidth(170)
         layout.addLayout(form)
         layout.addStretch(1)
         buttons, self.save_button = dialog_buttons(self, self.save, "保存")
         layout.addWidget(buttons)
-        self.resize(560, 400)
+        self.resize(560, 430)
 
     def save(self) -> None:
         try:
@@ -136,7 +147,7 @@ class ItemDialog(QDialog):
             return
         d = ps.ItemData(self.data.plan_id, self.focus.currentData() or "", self.title.text(), self.target.text(),
                         self.target_unit.text(), self.unit.currentData(), self.cadre.currentData(), self.person.text(),
-                        deadline, self.notes.toPlainText(), self.data.id)
+                        deadline, self.notes.toPlainText(), self.data.id, self.measure.currentData() or "")
         try:
             self.saved_id = ps.save_item(self.db, d)
         except LedgerRefused as exc:
@@ -207,8 +218,12 @@ class PlanPage(QWidget):
         for b in (self.new_button, self.edit_button, self.progress_button, self.delete_button):
             b.setEnabled(not db.readonly)
             head.addWidget(b)
+        self.print_button = QPushButton("打印责任分解表…")
+        self.print_button.clicked.connect(self.save_breakdown)
+        head.addWidget(self.print_button)
         layout.addLayout(head)
-        hint = QLabel("任务按八个紧盯分类，完成率由每月填报的进度自动计算；红色为至本月落后或逾期的任务。"
+        hint = QLabel("任务按八个紧盯分类；关联了台账的任务按台账记录自动统计完成情况，其余按每月填报的进度（手填）计算；"
+                      "红色为至本月落后或逾期的任务。"
                       "点左侧的责任单位或责任人，只看其任务。")
         hint.setObjectName("Hint")
         hint.setWordWrap(True)
@@ -350,6 +365,10 @@ class PlanPage(QWidget):
         if st is None:
             self.detail.setText("")
             return
+        if st.measure:
+            self.detail.setText(f"{st.title}：进度由“{st.source}”自动统计，至本月累计 {qty(st.done)}，"
+                                f"本月 {qty(st.this_month)}。")
+            return
         entries = ps.progress_of(self.db, st.id)
         self.detail.setText(f"{st.title}：" + ("；".join(f"{p.month} 完成 {qty(p.value)}"
                                                        + (f"（{p.note}）" if p.note else "") for p in entries)
@@ -377,8 +396,41 @@ class PlanPage(QWidget):
         if st is None:
             info(self, "年度计划", "请先在列表中选择一项任务。")
             return
+        if st.measure:
+            info(self, "年度计划", f"“{st.title}”的进度由“{st.source}”自动统计，不需要手填。"
+                                   "如要手填，请先在“编辑”中把“进度来源”改为手填。")
+            return
         ProgressDialog(self.db, st, self.month_value, self).exec()
         self.refresh()
+
+    def save_breakdown(self, target: str | None = None) -> Path | None:
+        """年度计划责任分解表 as of the chosen month, to .xlsx (township layout) or .pdf (printable)."""
+        year = self.year.currentData() or self.today.year
+        if target is None:
+            target = file_dialogs.get_save_path(
+                self, "打印责任分解表", f"{year}年{self.kind.currentData()}责任分解表.pdf",
+                "PDF 文件 (*.pdf);;Excel 工作簿 (*.xlsx)")
+            if not target:
+                return None
+        path = Path(target)
+        if path.suffix.lower() not in (".pdf", ".xlsx"):
+            path = path.with_suffix(".pdf")
+        sheet = plan_sheet.breakdown(self.db, year, self.month_value, kind=self.kind.currentData(), today=self.today)
+        try:
+            if path.suffix.lower() == ".xlsx":
+                from app.io.plan_sheet import write_plan_sheet
+
+                write_plan_sheet(sheet, path)
+            else:
+                from app.outputs import write_bytes
+                from app.reports.plan_sheet import build
+
+                write_bytes(path, build(sheet).pdf, databases=[self.db.path])
+        except OSError as exc:  # outputs.OutputError: one Chinese line, the old file unchanged
+            info(self, "打印责任分解表", str(exc) if str(exc) else f"无法写入 {path}")
+            return None
+        info(self, "打印责任分解表", f"已保存：{path}")
+        return path
 
     def delete_selected(self) -> None:
         st = self.selected_item()

@@ -1,0 +1,33 @@
+"""Child process of bench_duties: open the main window on 首页 and report when its figures and its
+督办提醒 panel are shown (seconds since the parent's start stamp, argv[2])."""
+
+import os
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from pathlib import Path  # noqa: E402
+
+from app.db import open_database  # noqa: E402
+from app.ui.main import make_application  # noqa: E402
+from app.ui.main_window import MainWindow  # noqa: E402
+
+started = float(sys.argv[2])
+app = make_application()
+db = open_database(Path(sys.argv[1]))
+window = MainWindow(db)
+dashboard = window.work.dashboard
+done: dict[str, float] = {}
+dashboard.loaded.connect(lambda: done.setdefault("figures", time.time() - started))
+dashboard.duties_loaded.connect(lambda: done.setdefault("panel", time.time() - started))
+window.show()
+app.processEvents()
+print(f"window {time.time() - started:.3f}")
+while len(done) < 2 and time.time() - started < 60:
+    app.processEvents()
+    time.sleep(0.001)
+print(f"figures {done.get('figures', -1):.3f}")
+print(f"panel {done.get('panel', -1):.3f}")
+print(f"findings {sum(dashboard.findings.by_rule.values()) if dashboard.findings else -1}")
