@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import tempfile
 from decimal import Decimal
 
@@ -11,6 +12,21 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HOUFU_DATA_DIR", tempfile.mkdtemp(prefix="houfu-test-data-"))
+
+
+@pytest.fixture(autouse=True)
+def _gui_jobs_finish_with_their_test():
+    """A Qt test's queued database jobs end (and deliver) before the next test starts, so no job of one test
+    runs against another test's database or reports into another test's dialogs."""
+    yield
+    if "app.ui.taskman" in sys.modules:
+        from PySide6.QtWidgets import QApplication
+
+        from app.ui import taskman
+
+        taskman.wait_idle(30000)
+        if QApplication.instance() is not None:
+            QApplication.processEvents()
 
 
 @pytest.fixture

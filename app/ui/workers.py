@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject
 
 from app.ui import taskman
@@ -35,7 +36,11 @@ class Background(QObject):
 
         def failed(exc: BaseException) -> None:
             self._tasks.discard(task)
-            if on_error is not None:
+            if not shiboken6.isValid(self):  # the screen that asked is gone: log it, interrupt nobody
+                from app.errors import log_exception
+
+                log_exception(exc, "后台查询（界面已关闭）")
+            elif on_error is not None:
                 on_error(exc)
             else:
                 from app.ui.errors import show_unexpected
