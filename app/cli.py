@@ -164,8 +164,9 @@ def cmd_init(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    from app import demo
     from app.db import create_database
-    from app.services import demo, town
+    from app.services import town
 
     path = _db_path(args)
     if path.exists() and path.stat().st_size > 0:

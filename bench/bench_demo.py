@@ -1,4 +1,4 @@
-"""Benchmark of `demo`: time services.demo.generate() for N households (default 100,000) on a temporary database.
+"""Benchmark of `demo`: time app.demo.generate() for N households (default 100,000) on a temporary database.
 
 Usage: python bench/bench_demo.py [N] [--seed S] [--profile]
 Prints the wall and CPU seconds, the rows made per table, the file size and the peak memory.
@@ -15,8 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app import demo  # noqa: E402
 from app.db import create_database  # noqa: E402
-from app.services import demo, town  # noqa: E402
+from app.services import town  # noqa: E402
 
 
 def peak_memory_mb() -> float | None:

@@ -50,6 +50,9 @@ class Household(Timestamps, Base):
     household_size: Mapped[int | None] = mapped_column(Integer)  # 家庭人口 as recorded
     notes: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="在册", index=True)  # vocab.HOUSEHOLD_STATUS
+    original_no: Mapped[str] = mapped_column(String(40), default="", index=True)  # 原户编号: the register's own 户编号
+    registered_on: Mapped[dt.date | None] = mapped_column(Date)  # entered the town's register (登记/迁入, §4.8)
+    left_on: Mapped[dt.date | None] = mapped_column(Date)  # left the register (整户迁出/注销)
 
     # Derived caches (see module docstring).
     key_flags: Mapped[int] = mapped_column(Integer, default=0, index=True)

@@ -49,7 +49,7 @@ class WelcomeDialog(QDialog):
 
 
 def _make_demo(path: Path) -> Database:
-    from app.services import demo
+    from app import demo
 
     db = create_database(path)
     town.seed_reference_data(db)

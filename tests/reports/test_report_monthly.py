@@ -10,10 +10,11 @@ import pytest
 from pypdf import PdfReader
 from reportlab.platypus import Paragraph
 
+from app import demo
 from app.cli import main
 from app.reports import layout
 from app.reports.fonts import load_fonts
-from app.services import demo, report_data, stats
+from app.services import report_data, stats
 
 TODAY = dt.date(2025, 6, 18)
 MONTH = "2025-06"

@@ -1,4 +1,4 @@
-"""Tests of app.services.demo: the synthetic data of `demo` is complete, valid, realistic and reproducible."""
+"""Tests of app.demo: the synthetic data of `demo` is complete, valid, realistic and reproducible."""
 
 from __future__ import annotations
 
@@ -8,14 +8,13 @@ from collections import Counter, defaultdict
 import pytest
 from sqlalchemy import func, select, text
 
-from app import vocab
+from app import demo, vocab
 from app.db import create_database
 from app.models import (
     Cadre, Household, HouseholdAssignment, HouseholdTag, Member, PlanItem, PlanProgress, PointAssignment,
     SettlementPoint, TownProfile, Village, Visit,
 )
 from app.rules import HouseholdFacts, MemberFacts, check_id
-from app.services import demo
 from app.services.derived import derive
 
 N = 300
