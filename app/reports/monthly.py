@@ -96,7 +96,7 @@ def body(st: Styles, doc: MonthlyDocument) -> list:
         flow.append(st.p(doc.banner, st.banner))
     flow += [Spacer(1, 4 * mm), st.p(f"{doc.addressee}：", st.flush)]
     for section in doc.sections:
-        flow.append(st.p(section.title, st.section))
+        flow.append(layout.Heading(st.fonts.markup(section.title, st.section.fontName), st.section))
         for line in section.text.splitlines():
             if line.strip():
                 flow.append(st.p(line.strip(), st.body))
@@ -113,7 +113,7 @@ def _styles(fonts: FontSet) -> Styles:
     base = dict(wordWrap="CJK", textColor=colors.black)
     st.flush = ParagraphStyle("flush", parent=st.body, firstLineIndent=0)
     st.section = ParagraphStyle("section", fontName=fonts.hei, fontSize=16, leading=28, firstLineIndent=32,
-                                spaceBefore=2, keepWithNext=1, **base)
+                                spaceBefore=2, **base)
     st.sign = ParagraphStyle("sign", parent=st.body, firstLineIndent=0, alignment=TA_RIGHT, rightIndent=32)
     st.copy = ParagraphStyle("copy", fontName=fonts.body, fontSize=14, leading=26, leftIndent=14, **base)
     st.banner = ParagraphStyle("banner", fontName=fonts.body, fontSize=12, leading=18, alignment=1, **base)

@@ -484,3 +484,9 @@ def figures(s: Session, day: dt.date, *, month: str | None = None, view: AsOf | 
         "employment": {k: employment.get(k, 0) for k in vocab.EMPLOYMENT if employment.get(k)},
         "party_members": party.get(True, 0),
     }
+
+
+def month_stats(db, month: str) -> dict:
+    """`stats --month M`: the figures as of M's last day (the same function the 月报 for M calls)."""
+    with db.read() as s:
+        return figures(s, month_end(month), month=month)

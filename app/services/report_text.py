@@ -70,10 +70,10 @@ def basic(f: MonthlyFacts) -> str:
         f"{f.report['points']}个安置点。",
         f"本月迁入{mv['households_in']}户{mv['members_in']}人，整户迁出{mv['households_out']}户，迁出"
         f"{mv['members_out']}人，出生{mv['births']}人，死亡{mv['deaths']}人。",
-        f"重点群体中，三特户{kg[vocab.GROUP_SANTE]}户{_vs(f, 'key_groups.' + vocab.GROUP_SANTE, '户')}（"
-        + "、".join(f"{t}{kg[t]}户" for t in vocab.SANTE_TAGS) + f"），三无户{kg[vocab.GROUP_SANWU]}户"
-        f"{_vs(f, 'key_groups.' + vocab.GROUP_SANWU, '户')}（" + "、".join(f"{t}{kg[t]}户" for t in vocab.SANWU_TAGS)
-        + "）。",
+        f"重点群体中，三特户{kg[vocab.GROUP_SANTE]}户{_vs(f, 'key_groups.' + vocab.GROUP_SANTE, '户')}，其中"
+        + "、".join(f"{t}{kg[t]}户" for t in vocab.SANTE_TAGS) + f"；三无户{kg[vocab.GROUP_SANWU]}户"
+        f"{_vs(f, 'key_groups.' + vocab.GROUP_SANWU, '户')}，其中" + "、".join(f"{t}{kg[t]}户" for t in vocab.SANWU_TAGS)
+        + "。",
     ]
     covered = bb["key_households"] - bb["key_households_uncovered"]
     lines.append(

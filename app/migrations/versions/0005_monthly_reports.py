@@ -2,7 +2,7 @@
 PDF, .docx, figures and texts
 
 Revision ID: 0005_monthly_reports
-Revises: 0002_household_search
+Revises: 0003_household_register
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_monthly_reports"
-down_revision = "0002_household_search"
+down_revision = "0003_household_register"
 branch_labels = None
 depends_on = None
 
