@@ -339,3 +339,44 @@ def changes_since_filing(db: Database, month: str, figures: dict | None = None,
         if old_texts.get(key, "").strip() != (texts.get(key) or "").strip():
             out.append(FigureChange(f"{title}（文字）", "已报送文字", "已修改"))
     return out
+
+
+# ------------------------------------------------------------------------------------------ the 月报 page
+
+
+@dataclass
+class MonthState:
+    """A month as the 月报 page shows it: the prepared text, what prints, and how it stands against its filing."""
+
+    prepared: Prepared
+    document: MonthlyDocument
+    result: BuildResult  # the filed PDF unless `current`, else drawn now
+    filed: FiledVersion | None
+    filed_docx: bytes | None
+    changes: list[FigureChange]
+    current: bool
+
+    def docx(self) -> bytes:
+        """The .docx twin of what prints."""
+        return self.filed_docx if self.filed_docx is not None else build_docx(self.document)
+
+
+def month_state(db: Database, month: str, *, current: bool = False, today: dt.date | None = None,
+                progress=None) -> MonthState:
+    """Prepare the month, draw it (or take its filed version) and list what changed since it was filed."""
+    p = prepare(db, month, progress=progress)
+    doc = document(p, dated=today or dt.date.today())
+    files = filed_files(db, month)
+    if progress:
+        progress(85, "生成PDF")
+    if files is not None and not current:
+        from app.reports import preview
+
+        result = BuildResult(files[0], preview.page_count(files[0]), [f"已报送的第{p.filed.version}版"])
+        word = files[1]
+    else:
+        result, word = build_pdf(doc), None
+    changes = changes_since_filing(db, month, p.figures, p.texts) if files is not None else []
+    if progress:
+        progress(100, "完成")
+    return MonthState(p, doc, result, p.filed, word, changes, current or files is None)
