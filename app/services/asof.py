@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import Date, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Date, DateTime, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from app import vocab
@@ -148,12 +148,21 @@ def visited_in(start: dt.date, end: dt.date):
 # ------------------------------------------------------------------------------------------ values then
 
 
+CREATION_SECONDS = 5  # history written this soon after a household's row was created records its creation
+
+
+def _later_changes(cut: dt.datetime):
+    """Conditions on ChangeLog joined to Household: a change of a figure's field from `cut` on, not the
+    values a household was created with (a register imported today may be dated years back)."""
+    return (ChangeLog.at >= cut,
+            ChangeLog.at > func.datetime(Household.created_at, f"+{CREATION_SECONDS} seconds", type_=DateTime),
+            ChangeLog.field.in_(list(HOUSEHOLD_FIELDS) + list(MEMBER_FIELDS)))
+
+
 def _changed_ids(cut: dt.datetime):
-    """Ids of households held before `cut` whose figure-relevant fields (or members') changed from then on."""
+    """Ids of households whose figure-relevant fields (or their members') changed from `cut` on."""
     return (select(ChangeLog.household_id).join(Household, Household.id == ChangeLog.household_id)
-            .where(ChangeLog.at >= cut, Household.created_at < cut,
-                   ChangeLog.field.in_(list(HOUSEHOLD_FIELDS) + list(MEMBER_FIELDS)))
-            .distinct())
+            .where(*_later_changes(cut)).distinct())
 
 
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
@@ -202,8 +211,8 @@ def rebuild(s: Session, day: dt.date) -> Changed:
     for chunk in _chunks(ids):
         for hid, mid, label, old in s.execute(
                 select(ChangeLog.household_id, ChangeLog.member_id, ChangeLog.field, ChangeLog.old_value)
-                .where(ChangeLog.household_id.in_(chunk), ChangeLog.at >= cut,
-                       ChangeLog.field.in_(list(HOUSEHOLD_FIELDS) + list(MEMBER_FIELDS)))
+                .join(Household, Household.id == ChangeLog.household_id)
+                .where(ChangeLog.household_id.in_(chunk), *_later_changes(cut))
                 .order_by(ChangeLog.id)):
             if label in HOUSEHOLD_FIELDS and mid is None:
                 then_h[hid].setdefault(HOUSEHOLD_FIELDS[label], old)
