@@ -83,8 +83,9 @@ def blocks(st: Styles, items: list[Block]) -> list:
     return flow
 
 
-def _rule(width: float, weight: float) -> Drawing:
+def _rule(fonts: FontSet, width: float, weight: float) -> Drawing:
     d = Drawing(width, 2)
+    d.initialFontName = fonts.body  # else Helvetica (not embedded) is referenced
     d.add(Line(0, 1, width, 1, strokeWidth=weight, strokeColor=colors.black))
     return d
 
@@ -103,8 +104,8 @@ def body(st: Styles, doc: MonthlyDocument) -> list:
     flow += [Spacer(1, 10 * mm),
              KeepTogether([st.p(doc.signer, st.sign), st.p(doc.dated, st.sign)]),
              Spacer(1, 14 * mm),
-             KeepTogether([_rule(layout.TEXT_W, 1), st.p(f"抄送：{doc.copy_to}。", st.copy),
-                           _rule(layout.TEXT_W, 0.5)])]
+             KeepTogether([_rule(st.fonts, layout.TEXT_W, 1), st.p(f"抄送：{doc.copy_to}。", st.copy),
+                           _rule(st.fonts, layout.TEXT_W, 0.5)])]
     return flow
 
 
