@@ -61,7 +61,7 @@ def main() -> None:
     from app.db import open_database
     from app.services import households as hs
     from app.services import town
-    from app.ui.household_editor import HouseholdEditor
+    from app.ui.household.editor import HouseholdEditor
     from app.ui.household_list import HouseholdListPage
     from app.ui.main import setup_application
 

@@ -7,12 +7,7 @@ import datetime as dt
 from app import vocab
 from app.demo.base import _H, DemoBase, _month_end, _month_start
 from app.demo.words import VISIT_FINDINGS_GENERAL, VISIT_FINDINGS_GROUP, VISIT_FINDINGS_KEY, VISIT_FINDINGS_PHONE
-from app.models import (
-    HouseholdAssignment,
-    PointAssignment,
-    UnitAssignment,
-    Visit,
-)
+from app.models import HouseholdAssignment, PointAssignment, UnitAssignment, Visit
 
 
 class BaobaoSteps(DemoBase):

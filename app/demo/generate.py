@@ -15,9 +15,7 @@ from app.demo.households import HouseholdSteps
 from app.demo.ledgers import LedgerSteps
 from app.demo.org import OrgSteps
 from app.demo.plans import PlanSteps
-from app.models import (
-    Household,
-)
+from app.models import Household
 
 
 def generate(

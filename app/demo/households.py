@@ -19,11 +19,7 @@ from app.demo.words import (
     NEAR_REGIONS,
     RESERVOIR,
 )
-from app.models import (
-    Household,
-    HouseholdTag,
-    Member,
-)
+from app.models import Household, HouseholdTag, Member
 from app.rules import HouseholdFacts, MemberFacts
 from app.services.derived import derive
 

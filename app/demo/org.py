@@ -25,13 +25,7 @@ from app.demo.words import (
     VILLAGE_POSTS_EXTRA,
     VILLAGES,
 )
-from app.models import (
-    Cadre,
-    SettlementPoint,
-    TownProfile,
-    Unit,
-    Village,
-)
+from app.models import Cadre, SettlementPoint, TownProfile, Unit, Village
 
 
 class OrgSteps(DemoBase):

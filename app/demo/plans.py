@@ -10,11 +10,7 @@ from sqlalchemy import select
 from app import vocab
 from app.demo.base import DemoBase, _month_end, _nice
 from app.demo.words import PLAN_ITEMS
-from app.models import (
-    Plan,
-    PlanItem,
-    PlanProgress,
-)
+from app.models import Plan, PlanItem, PlanProgress
 
 
 class PlanSteps(DemoBase):

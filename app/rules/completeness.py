@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from app.rules.facts import HouseholdFacts, MemberFacts
-from app.rules.idnumber import IdCheck, check_id
+from app.rules.members import MemberIssue, head_issues, id_issues
 from app.vocab import (
     ARCHIVE_COMPLETE,
     ARCHIVE_INCOMPLETE,
     ARCHIVE_INCONSISTENT,
     ARCHIVE_STATE_LABELS,
-    HEAD,
     HOUSING_STATUS,
     LABOUR,
     MEMBER_ACTIVE,
@@ -27,6 +26,7 @@ SEVERITY_INCONSISTENT = ARCHIVE_STATE_LABELS[ARCHIVE_INCONSISTENT]  # 不一致
 _HOUSING_CHOICES = "、".join(HOUSING_STATUS)
 _RELATION_CHOICES = "、".join(RELATIONS)
 _LABOUR_CHOICES = "、".join(LABOUR)
+_FIELD_LABELS = {"id_number": "身份证号", "birth_date": "出生日期", "sex": "性别"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +46,6 @@ def _blank(value: str | None) -> bool:
 
 def _clean(value: str | None) -> str:
     return (value or "").strip()
-
-
-def _cn_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 class _Collector:
@@ -86,23 +82,9 @@ def _household_fields(h: HouseholdFacts, out: _Collector) -> None:
         out.incomplete("承包地面积", "未填写承包地面积，请填写亩数；没有承包地请填0")
 
 
-def _heads(active: list[tuple[str, MemberFacts]], out: _Collector) -> None:
-    heads = [(who, m) for who, m in active if _clean(m.relation) == HEAD]
-    if not active:
-        out.inconsistent(
-            "户主", "该户没有在册成员，也就没有户主。请添加家庭成员并指定户主；如已整户迁出，请修改户的状态"
-        )
-    elif not heads:
-        out.inconsistent("户主", "在册成员中没有户主，请把其中一人的“与户主关系”设为户主")
-    elif len(heads) > 1:
-        names = "、".join(who for who, _ in heads)
-        for _, m in heads:
-            out.inconsistent(
-                "户主",
-                f"在册成员中有{len(heads)}位户主（{names}），一户只能有一位户主，"
-                "请保留一位，把其他人的“与户主关系”改为实际关系",
-                m,
-            )
+def _heads(h: HouseholdFacts, out: _Collector) -> None:
+    for issue in head_issues(h.members):
+        out.inconsistent("户主", issue.message, None if issue.index is None else h.members[issue.index])
 
 
 def _member_fields(m: MemberFacts, who: str, out: _Collector) -> None:
@@ -127,47 +109,6 @@ def _member_fields(m: MemberFacts, who: str, out: _Collector) -> None:
         out.incomplete("劳动能力", f"{who}的劳动能力“{labour}”不是规定的选项，请从{_LABOUR_CHOICES}中选择", m)
 
 
-def _id_findings(
-    who: str,
-    m: MemberFacts,
-    check: IdCheck,
-    others: list[str],
-    duplicate_ids: Mapping[str, str] | None,
-    out: _Collector,
-) -> None:
-    if not check.ok:
-        out.inconsistent("身份证号", f"{who}的{check.error}", m)
-        return
-    if others:
-        out.inconsistent(
-            "身份证号",
-            f"{who}的身份证号与本户{'、'.join(others)}的相同，同一号码只能属于一个人，请核对后改正",
-            m,
-        )
-    if duplicate_ids and check.normalized in duplicate_ids:
-        out.inconsistent(
-            "身份证号",
-            f"{who}的身份证号已属于{duplicate_ids[check.normalized]}，同一号码只能属于一个人，"
-            "请核对是否录错或重复建档",
-            m,
-        )
-    recorded_birth = m.birth_date.date() if isinstance(m.birth_date, datetime) else m.birth_date
-    if check.birth_date is not None and recorded_birth is not None and check.birth_date != recorded_birth:
-        out.inconsistent(
-            "出生日期",
-            f"{who}的出生日期记录为{_cn_date(recorded_birth)}，身份证号显示为{_cn_date(check.birth_date)}，"
-            "请核对后改正其中一项",
-            m,
-        )
-    sex = _clean(m.sex)
-    if check.sex is not None and sex in SEXES and sex != check.sex:
-        out.inconsistent(
-            "性别",
-            f"{who}的性别记录为{sex}，身份证号第17位显示为{check.sex}，请核对后改正其中一项",
-            m,
-        )
-
-
 def check_archive(
     h: HouseholdFacts,
     duplicate_ids: Mapping[str, str] | None = None,
@@ -185,7 +126,7 @@ def check_archive(
         if m.status == MEMBER_ACTIVE
     ]
 
-    _heads(active, out)
+    _heads(h, out)
     _household_fields(h, out)
     if h.household_size is not None and h.household_size != len(active):
         out.inconsistent(
@@ -193,18 +134,14 @@ def check_archive(
             f"家庭人口记录为{h.household_size}人，但在册成员有{len(active)}人，请核对后改正家庭人口或成员名单",
         )
 
-    checks = [None if _blank(m.id_number) else check_id(m.id_number, today) for _, m in active]
-    # Who holds each valid ID, so a duplicate within the household can name the other holder.
-    holders: dict[str, list[int]] = {}
-    for index, check in enumerate(checks):
-        if check is not None and check.ok:
-            holders.setdefault(check.normalized, []).append(index)
-
-    for index, ((who, m), check) in enumerate(zip(active, checks)):
+    members = [m for _, m in active]
+    by_member: dict[int, list[MemberIssue]] = {}
+    for issue in id_issues(members, duplicate_ids, today, names=[who for who, _ in active]):
+        by_member.setdefault(issue.index or 0, []).append(issue)
+    for index, (who, m) in enumerate(active):
         _member_fields(m, who, out)
-        if check is not None:
-            others = [active[j][0] for j in holders.get(check.normalized, []) if j != index]
-            _id_findings(who, m, check, others, duplicate_ids, out)
+        for issue in by_member.get(index, ()):
+            out.inconsistent(_FIELD_LABELS[issue.field], issue.message, m)
     return out.items
 
 

@@ -22,6 +22,8 @@ from app.models import Attachment, Household, HouseholdTag, Member, SettlementPo
 from app.rules import (
     Finding, HouseholdFacts, MemberFacts, TagReason, check_archive, check_id, derive_key_groups, normalize_id,
 )
+from app.rules.members import HEADS, ID_DUPLICATE, ID_ELSEWHERE, ID_INVALID, head_issues, id_issues
+from app.rules.members import who as member_who
 from app.rules.normalize import normalize_name, normalize_phone
 from app.services import history
 from app.services.derived import derive
@@ -366,33 +368,25 @@ def clean(data: HouseholdData) -> HouseholdData:
 def validate(data: HouseholdData, elsewhere: dict[str, str]) -> list[FieldError]:
     """Reasons the (cleaned) household cannot be saved; `elsewhere` maps IDs held outside it to their holder."""
     errors: list[FieldError] = []
-    seen: dict[str, int] = {}
-    heads = 0
+    # Saving refuses what cannot be true of anyone; a sex or birth date that disagrees with the ID only warns.
+    refused_ids: dict[int | None, list[FieldError]] = {}
+    for issue in id_issues(data.members, elsewhere):
+        if issue.code in (ID_INVALID, ID_DUPLICATE, ID_ELSEWHERE):
+            refused_ids.setdefault(issue.index, []).append(FieldError(issue.index, issue.field, issue.message))
     for i, m in enumerate(data.members):
-        who = m.name or f"第{i + 1}位成员"
+        who = member_who(m, i)
         if not m.name:
             errors.append(FieldError(i, "name", f"第{i + 1}位成员没有姓名，请填写姓名"))
         if m.relation and m.relation not in vocab.RELATIONS:
             errors.append(FieldError(i, "relation", f"{who}的与户主关系“{m.relation}”无法识别，请从列表中选择"))
-        if m.id_number:
-            c = check_id(m.id_number)
-            if not c.ok:
-                errors.append(FieldError(i, "id_number", f"{who}：{c.error}"))
-            elif m.id_number in seen:
-                other = data.members[seen[m.id_number]].name
-                errors.append(FieldError(i, "id_number", f"{who}的身份证号与本户{other}相同，请核对"))
-            elif m.id_number in elsewhere:
-                errors.append(FieldError(i, "id_number",
-                                         f"{who}的身份证号已属于{elsewhere[m.id_number]}，同一身份证号不能登记两次"))
-            seen.setdefault(m.id_number, i)
+        errors.extend(refused_ids.get(i, ()))
         if m.status not in vocab.MEMBER_STATUS:
             errors.append(FieldError(i, "status", f"{who}的状态无效"))
         elif m.status != vocab.MEMBER_ACTIVE and m.status_date is None:
             errors.append(FieldError(i, "status_date", f"{who}已{m.status}，请填写{m.status}日期"))
-        if m.status == vocab.MEMBER_ACTIVE and m.relation == vocab.HEAD:
-            heads += 1
-    if heads > 1:
-        errors.append(FieldError(None, "relation", "一户只能有一位在册户主，请修改与户主关系"))
+    heads = [issue for issue in head_issues(data.members) if issue.code == HEADS]
+    if heads:
+        errors.append(FieldError(None, "relation", heads[0].message))
     for attr, label in (("land_mu", "承包地面积"), ("annual_income", "家庭年收入"), ("household_size", "家庭人口")):
         value = getattr(data, attr)
         if value is not None and value < 0:

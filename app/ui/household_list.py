@@ -225,7 +225,7 @@ class HouseholdListPage(QWidget):
 
     def open_household(self, household_id: int | None) -> None:
         """Open the editor on a household (None: a new one); one editor is built once and reused."""
-        from app.ui.household_editor import HouseholdEditor
+        from app.ui.household.editor import HouseholdEditor
 
         if self._editor is None:
             self._editor = HouseholdEditor(self.db, household_id, self)

@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.services import households as hs
 from app.services.history import household_history
-from app.ui.household_editor import HouseholdEditor, MemberDialog
+from app.ui.household.dialogs import MemberDialog
+from app.ui.household.editor import HouseholdEditor
 from app.ui.main_window import MainWindow
 from tests.ui.qt_helpers import answer, double_click_row, on_modal, type_text
 

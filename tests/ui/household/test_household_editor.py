@@ -29,9 +29,10 @@ from app.services.town import seed_reference_data  # noqa: E402
 from tests.ui.qt_helpers import (  # noqa: E402
     answer, double_click_row, on_modal, select_row, type_text,
 )
-from app.ui.household_editor import (  # noqa: E402
-    GREY, HouseholdEditor, MemberDialog, MemberTableModel, StatusDateDialog,
-)
+from app.ui.household.dialogs import MemberDialog, StatusDateDialog  # noqa: E402
+from app.ui.household.editor import HouseholdEditor  # noqa: E402
+from app.ui.household.models import MemberTableModel  # noqa: E402
+from app.ui.household.texts import GREY  # noqa: E402
 
 HEAD_ID = make_id("520123", dt.date(1968, 4, 12), 31)
 WIFE_ID = make_id("520123", dt.date(1970, 9, 3), 42)
@@ -175,7 +176,7 @@ def test_id_disagreeing_with_entered_sex_is_a_warning_not_a_block(qtbot, db):
     dlg.show()
     qtbot.keyClicks(dlg.id_edit, NEW_ID)
     assert dlg.id_warning.isVisible()
-    assert "性别与身份证号不符" in dlg.id_warning.text()
+    assert "身份证号第17位显示为" in dlg.id_warning.text()
     assert dlg.sex_combo.currentText() == "男"  # what the clerk entered is not overwritten
     assert dlg.ok_button.isEnabled()
 
