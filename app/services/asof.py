@@ -274,6 +274,7 @@ class AsOf:
     s: Session
     day: dt.date
     changed: Changed
+    _cache: dict = field(default_factory=dict)
 
     @classmethod
     def at(cls, s: Session, day: dt.date) -> AsOf:
@@ -292,40 +293,72 @@ class AsOf:
 
     # ------------------------------------------------------------------ the register
 
+    def _households(self) -> dict[tuple[int | None, int | None, int], int]:
+        """{(village id, point id, key flags): households} in the register at the day, rebuilt ones included:
+        one aggregate over households, kept for the figures that share it."""
+        if "households" not in self._cache:
+            counts: dict[tuple[int | None, int | None, int], int] = defaultdict(int)
+            for vid, pid, flags, n in self.s.execute(
+                    select(Household.village_id, Household.settlement_point_id, Household.key_flags, func.count())
+                    .where(household_present(self.day), self.unchanged())
+                    .group_by(Household.village_id, Household.settlement_point_id, Household.key_flags)):
+                counts[(vid, pid, flags)] += n
+            self._cache["households"] = counts
+        return self._cache["households"]
+
+    def _members(self) -> dict[tuple[int | None, int | None], list[int]]:
+        """{(village id, point id): [members, party members, then one count per vocab.EMPLOYMENT]} of the
+        members in the register at the day in households not rebuilt: one aggregate over members. Members
+        whose employment or party membership changed later are left out of those two counts (see
+        `_member_fields`)."""
+        if "members" not in self._cache:
+            later = [mid for mid, v in self.changed.member_values.items() if "employment" in v or "party_member" in v]
+            keep = Member.id.not_in(later) if later else literal(True)
+            cols = [func.count(), func.sum(case((and_(keep, Member.party_member), 1), else_=0))]
+            cols += [func.sum(case((and_(keep, Member.employment == k), 1), else_=0)) for k in vocab.EMPLOYMENT]
+            out: dict[tuple[int | None, int | None], list[int]] = {}
+            for vid, pid, *sums in self.s.execute(
+                    select(Household.village_id, Household.settlement_point_id, *cols).select_from(Member)
+                    .join(Household, Household.id == Member.household_id)
+                    .where(member_present(self.day), self.unchanged())
+                    .group_by(Household.village_id, Household.settlement_point_id)):
+                out[(vid, pid)] = [int(v or 0) for v in sums]
+            self._cache["members"] = out
+        return self._cache["members"]
+
+    def _village_names(self) -> dict[int, str]:
+        if "village_names" not in self._cache:
+            self._cache["village_names"] = dict(self.s.execute(select(Village.id, Village.name)).all())
+        return self._cache["village_names"]
+
     def villages(self) -> dict[str, dict[str, int]]:
         """{village: {"households", "members"}} in the register at the day; every village is listed."""
-        s, day = self.s, self.day
-        out = {name: {"households": 0, "members": 0} for name in s.scalars(select(Village.name))}
-        for name, n in s.execute(select(Village.name, func.count()).select_from(Household)
-                                 .outerjoin(Village, Village.id == Household.village_id)
-                                 .where(household_present(day), self.unchanged()).group_by(Village.name)):
-            out.setdefault(name or NO_VILLAGE, {"households": 0, "members": 0})["households"] += n
-        for name, n in s.execute(select(Village.name, func.count()).select_from(Member)
-                                 .join(Household, Household.id == Member.household_id)
-                                 .outerjoin(Village, Village.id == Household.village_id)
-                                 .where(member_present(day), self.unchanged()).group_by(Village.name)):
-            out.setdefault(name or NO_VILLAGE, {"households": 0, "members": 0})["members"] += n
+        names = self._village_names()
+        out = {name: {"households": 0, "members": 0} for name in names.values()}
+
+        def row(vid):
+            return out.setdefault(names.get(vid, NO_VILLAGE) if vid is not None else NO_VILLAGE,
+                                  {"households": 0, "members": 0})
+
+        for (vid, _pid, _flags), n in self._households().items():
+            row(vid)["households"] += n
+        for (vid, _pid), sums in self._members().items():
+            row(vid)["members"] += sums[0]
         for t in self.present_changed().values():
-            row = out.setdefault(t.village, {"households": 0, "members": 0})
-            row["households"] += 1
-            row["members"] += t.members
+            r = out.setdefault(t.village, {"households": 0, "members": 0})
+            r["households"] += 1
+            r["members"] += t.members
         return dict(sorted(out.items()))
 
     def points(self) -> dict[int, tuple[int, int]]:
         """{point id: (households, members)} in the register at the day."""
-        s, day = self.s, self.day
         counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        for pid, n in s.execute(select(Household.settlement_point_id, func.count())
-                                .where(household_present(day), self.unchanged(),
-                                       Household.settlement_point_id.is_not(None))
-                                .group_by(Household.settlement_point_id)):
-            counts[pid][0] += n
-        for pid, n in s.execute(select(Household.settlement_point_id, func.count()).select_from(Member)
-                                .join(Household, Household.id == Member.household_id)
-                                .where(member_present(day), self.unchanged(),
-                                       Household.settlement_point_id.is_not(None))
-                                .group_by(Household.settlement_point_id)):
-            counts[pid][1] += n
+        for (_vid, pid, _flags), n in self._households().items():
+            if pid is not None:
+                counts[pid][0] += n
+        for (_vid, pid), sums in self._members().items():
+            if pid is not None:
+                counts[pid][1] += sums[0]
         for t in self.present_changed().values():
             if t.point_id is not None:
                 counts[t.point_id][0] += 1
@@ -335,9 +368,7 @@ class AsOf:
     def flag_counts(self) -> dict[int, int]:
         """{key_flags: households} in the register at the day."""
         counts: dict[int, int] = defaultdict(int)
-        for flags, n in self.s.execute(select(Household.key_flags, func.count())
-                                       .where(household_present(self.day), self.unchanged())
-                                       .group_by(Household.key_flags)):
+        for (_vid, _pid, flags), n in self._households().items():
             counts[flags] += n
         for t in self.present_changed().values():
             counts[t.flags] += 1
@@ -356,12 +387,16 @@ class AsOf:
         """Key households (三特户 or 三无户) at the day without a one-to-one cadre then: (count, first ids)."""
         cond = and_(household_present(self.day), self.unchanged(), Household.key_flags.op("&")(KEY_MASK) != 0,
                     ~exists().where(assignment_at(self.day)))
-        n = self.s.scalar(select(func.count()).select_from(Household).where(cond)) or 0
-        stmt = select(Household.id).where(cond).order_by(Household.archive_no)
-        ids = list(self.s.scalars(stmt.limit(limit) if limit else stmt))
-        key_changed = [hid for hid, t in self.present_changed().items() if t.flags & KEY_MASK]
-        extra = sorted(set(key_changed) - self.covered(key_changed))
-        return n + len(extra), (ids + extra)[:limit] if limit else ids + extra
+        key = ("uncovered", limit)
+        if key not in self._cache:
+            stmt = select(Household.id).where(cond).order_by(Household.archive_no)
+            ids = list(self.s.scalars(stmt.limit(limit) if limit else stmt))
+            n = len(ids) if limit is None or len(ids) < limit else (
+                self.s.scalar(select(func.count()).select_from(Household).where(cond)) or 0)
+            key_changed = [hid for hid, t in self.present_changed().items() if t.flags & KEY_MASK]
+            extra = sorted(set(key_changed) - self.covered(key_changed))
+            self._cache[key] = (n + len(extra), (ids + extra)[:limit] if limit else ids + extra)
+        return self._cache[key]
 
     def point_leaders(self) -> dict[int, list[tuple[str, str, str]]]:
         """{point id: [(cadre, rank, role)]} of the point 包保 in force at the day, 牵头 first."""
@@ -374,60 +409,92 @@ class AsOf:
             out[pid].append((name, rank, role))
         return dict(out)
 
-    def members_by(self, column, attr: str) -> dict:
-        """Members in the register at the day counted by one of their fields (as it stood then)."""
+    def visits(self, month: str) -> dict[int, tuple[int, int]]:
+        """{cadre id: (households due a visit, visited by that cadre in the month)} at the day."""
+        key = ("visits", month)
+        if key not in self._cache:
+            start, end = month_bounds(month)
+            due = visits_due_at(self.day).add_columns(visited_in(start, end).label("done")).subquery()
+            self._cache[key] = {cid: (n, int(k or 0)) for cid, n, k in self.s.execute(
+                select(due.c.cadre_id, func.count(), func.sum(func.iif(due.c.done, 1, 0))).group_by(due.c.cadre_id))}
+        return self._cache[key]
+
+    def _member_fields(self) -> tuple[dict[str, int], int]:
+        """Employment (by kind) and party members among the members in the register at the day."""
+        employment = dict.fromkeys(vocab.EMPLOYMENT, 0)
+        party = 0
+        for sums in self._members().values():
+            party += sums[1]
+            for k, n in zip(vocab.EMPLOYMENT, sums[2:], strict=True):
+                employment[k] += n
         changed = self.changed.member_values
-        ids = [mid for mid, v in changed.items() if attr in v]
-        cond = [member_present(self.day)]
-        if ids:
-            cond.append(Member.id.not_in(ids))
-        counts: dict = defaultdict(int)
-        for value, n in self.s.execute(select(column, func.count()).select_from(Member)
-                                       .join(Household, Household.id == Member.household_id)
-                                       .where(*cond).group_by(column)):
-            counts[value] += n
-        for chunk in _chunks(ids):
-            for (mid,) in self.s.execute(select(Member.id).join(Household, Household.id == Member.household_id)
-                                         .where(Member.id.in_(chunk), member_present(self.day))):
-                value = changed[mid][attr]
-                counts[(value == "是") if attr == "party_member" else value] += 1
-        return dict(counts)
+        later = {mid for mid, v in changed.items() if "employment" in v or "party_member" in v}
+        rebuilt = {mid for t in self.present_changed().values() for mid in t.member_ids}
+        todo = sorted(later | rebuilt)
+        for chunk in _chunks(todo):
+            for mid, hid, emp, is_party in self.s.execute(
+                    select(Member.id, Member.household_id, Member.employment, Member.party_member)
+                    .join(Household, Household.id == Member.household_id)
+                    .where(Member.id.in_(chunk), member_present(self.day))):
+                if mid not in rebuilt and hid in self.changed.households:
+                    continue  # a member no longer in the household's register then
+                if mid not in rebuilt and mid not in later:
+                    continue
+                values = changed.get(mid, {})
+                emp = values.get("employment", emp)
+                is_party = (values["party_member"] == "是") if "party_member" in values else bool(is_party)
+                if emp in employment:
+                    employment[emp] += 1
+                party += bool(is_party)
+        return employment, party
 
     # ------------------------------------------------------------------ the month's movements
 
     def movements(self, start: dt.date) -> dict[str, dict[str, int]]:
         """Per village, the movements between `start` and the day: 迁入 households and people, households
-        that left, people who left (迁出), births and deaths."""
+        that left, people who left (迁出), births and deaths. Two aggregates, over the rows that can
+        have moved in the period."""
+        key = ("movements", start)
+        if key in self._cache:
+            return self._cache[key]
         s, day = self.s, self.day
-        keys = ("households_in", "members_in", "households_out", "members_out", "births", "deaths")
+        keys = ("households_in", "households_out", "members_in", "births", "members_out", "deaths")
         out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(keys, 0))
-        entered = member_entered()
-        born = and_(Member.birth_date.is_not(None), Member.birth_date > registered_on())
-        gone = left_on()
-        measures = {
-            "households_in": (Household, and_(registered_on() >= start, registered_on() <= day)),
-            "households_out": (Household, and_(gone.is_not(None), gone >= start, gone <= day)),
-            "members_in": (Member, and_(entered >= start, entered <= day, ~born)),
-            "births": (Member, and_(Member.birth_date >= start, Member.birth_date <= day, born)),
-            "members_out": (Member, and_(Member.status == vocab.MEMBER_STATUS[1], Member.status_date >= start,
-                                         Member.status_date <= day)),
-            "deaths": (Member, and_(Member.status == vocab.MEMBER_STATUS[2], Member.status_date >= start,
-                                    Member.status_date <= day)),
-        }
+        names = self._village_names()
         changed = self.changed.households
-        for key, (model, cond) in measures.items():
-            base = select(func.count()).select_from(Household if model is Household else Member)
-            if model is Member:
-                base = base.join(Household, Household.id == Member.household_id)
-            base = base.outerjoin(Village, Village.id == Household.village_id).where(cond)
-            for n, name in s.execute(base.add_columns(Village.name).where(self.unchanged())
-                                     .group_by(Village.name)):
-                out[name or NO_VILLAGE][key] += n
-            if changed:
-                for n, hid in s.execute(base.add_columns(Household.id)
-                                        .where(Household.id.in_(list(changed))).group_by(Household.id)):
-                    out[changed[hid].village][key] += n
-        return {k: v for k, v in sorted(out.items())}
+        reg, gone = registered_on(), left_on()
+        entered = member_entered()
+        born = and_(Member.birth_date.is_not(None), Member.birth_date > reg)
+
+        def sums(*conds):
+            return [func.sum(case((c, 1), else_=0)) for c in conds]
+
+        households = sums(and_(reg >= start, reg <= day), and_(gone.is_not(None), gone >= start, gone <= day))
+        members = sums(and_(entered >= start, entered <= day, ~born),
+                       and_(Member.birth_date >= start, Member.birth_date <= day, born),
+                       and_(Member.status == vocab.MEMBER_STATUS[1], Member.status_date >= start,
+                            Member.status_date <= day),
+                       and_(Member.status == vocab.MEMBER_STATUS[2], Member.status_date >= start,
+                            Member.status_date <= day))
+        start_stamp = dt.datetime.combine(start, dt.time())
+        # A row can have moved in the period only if one of its own dates falls in it (cheap tests first).
+        unregistered = and_(Household.registered_on.is_(None), Household.created_at >= start_stamp)
+        may_h = or_(Household.registered_on >= start, Household.left_on >= start, unregistered,
+                    Household.status != vocab.HOUSEHOLD_ACTIVE)
+        may_m = or_(Household.registered_on >= start, Member.birth_date >= start, Member.status_date >= start,
+                    and_(Member.created_at >= start_stamp, Member.created_at > Household.created_at), unregistered)
+        for stmt, names_of in (
+                (select(Household.village_id, Household.id, *households).where(may_h), keys[:2]),
+                (select(Household.village_id, Household.id, *members).select_from(Member)
+                 .join(Household, Household.id == Member.household_id).where(may_m), keys[2:])):
+            for vid, hid, *values in s.execute(stmt.group_by(Household.village_id, Household.id)):
+                village = changed[hid].village if hid in changed else (names.get(vid, NO_VILLAGE)
+                                                                       if vid is not None else NO_VILLAGE)
+                for k, v in zip(names_of, values, strict=True):
+                    out[village][k] += int(v or 0)
+        result = {k: dict(v) for k, v in sorted(out.items()) if any(v.values())}
+        self._cache[key] = result
+        return result
 
 
 def key_groups(flag_counts: dict[int, int]) -> dict[str, int]:
@@ -453,11 +520,13 @@ def big_points(s: Session, sizes: dict[int, tuple[int, int]]) -> list[int]:
                   if n >= vocab.POINT_LEADER_THRESHOLD and kinds.get(pid) == "集中")
 
 
-def figures(s: Session, day: dt.date, *, month: str | None = None, view: AsOf | None = None) -> dict:
+def figures(s: Session, day: dt.date, *, month: str | None = None, view: AsOf | None = None,
+            brief: bool = False) -> dict:
     """The SPEC §7 stats object as of the end of `day` (visits for `month`, default the day's month), with
-    the month's movements, employment and party members. Plain JSON-able values."""
+    the month's movements, employment and party members. Plain JSON-able values. `brief` leaves out the
+    movements (for a month quoted only for its headline figures)."""
     month = month or f"{day.year:04d}-{day.month:02d}"
-    start, end = month_bounds(month)
+    start, _end = month_bounds(month)
     view = view or AsOf.at(s, day)
     villages = view.villages()
     flags = view.flag_counts()
@@ -466,15 +535,9 @@ def figures(s: Session, day: dt.date, *, month: str | None = None, view: AsOf | 
     big = big_points(s, sizes)
     leaders = view.point_leaders()
     led = {pid for pid, rows in leaders.items() if any(rank == vocab.CADRE_RANKS[0] for _n, rank, _r in rows)}
-    due_q = visits_due_at(day)
-    due = s.scalar(select(func.count()).select_from(due_q.subquery())) or 0
-    done = s.scalar(select(func.count()).select_from(due_q.where(visited_in(start, end)).subquery())) or 0
-    moves = view.movements(start)
-    totals = {k: sum(v[k] for v in moves.values()) for k in
-              ("households_in", "members_in", "households_out", "members_out", "births", "deaths")}
-    employment = view.members_by(Member.employment, "employment")
-    party = view.members_by(Member.party_member, "party_member")
-    return {
+    visits = view.visits(month)
+    employment, party = view._member_fields()
+    out = {
         "as_of": day.isoformat(),
         "households": sum(v["households"] for v in villages.values()),
         "members": sum(v["members"] for v in villages.values()),
@@ -486,13 +549,18 @@ def figures(s: Session, day: dt.date, *, month: str | None = None, view: AsOf | 
             "points_50plus": len(big),
             "points_50plus_without_town_leader": len([p for p in big if p not in led]),
         },
-        "visits": {"month": month, "due": due, "done": done},
+        "visits": {"month": month, "due": sum(d for d, _k in visits.values()),
+                   "done": sum(k for _d, k in visits.values())},
         "problems": {"open": s.scalar(select(func.count()).where(problem_open_at(day))) or 0,
                      "overdue": s.scalar(select(func.count()).where(problem_overdue_at(day))) or 0},
-        "movements": totals,
-        "employment": {k: employment.get(k, 0) for k in vocab.EMPLOYMENT if employment.get(k)},
-        "party_members": party.get(True, 0),
+        "employment": {k: n for k, n in employment.items() if n},
+        "party_members": party,
     }
+    if not brief:
+        moves = view.movements(start)
+        out["movements"] = {k: sum(v.get(k, 0) for v in moves.values()) for k in
+                            ("households_in", "members_in", "households_out", "members_out", "births", "deaths")}
+    return out
 
 
 def month_stats(db, month: str) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,7 +23,7 @@ from app.rules import flags_to_tags
 from app.services import asof, plans, town
 from app.services.stats import FUSION_ACTIVITY, month_bounds
 
-LIST_LIMIT = 500  # rows of a named list printed in the packet; the rest is counted, not listed
+LIST_LIMIT = 100  # rows of a named list printed in the 月报; the rest is counted, not listed
 NO_UNIT = "（未指定单位）"
 
 
@@ -134,36 +135,40 @@ def _money(value) -> Decimal:
     return Decimal(value or 0)
 
 
+def _previous(db: Database, month: str) -> dict:
+    prev = previous_month(month)
+    with db.read() as s:
+        return asof.figures(s, asof.month_end(prev), month=prev, brief=True)
+
+
 def gather(db: Database, month: str, *, previous: dict | None = None, previous_filed: bool = False,
            progress=None) -> MonthlyFacts:
     """The facts of `month` as of its last day. `previous` is last month's figures when filed; otherwise they
-    are computed as of that month's end."""
+    are computed as of that month's end, on a second connection while this month's are gathered."""
     step = progress or (lambda _p, _t: None)
     day = asof.month_end(month)
     start, end = month_bounds(month)
-    with db.read() as s:
-        step(5, "汇总户数和人数")
-        view = asof.AsOf.at(s, day)
-        figs = asof.figures(s, day, month=month, view=view)
-        f = MonthlyFacts(town.load_town(db), month, day, figs, previous_filed=previous_filed)
-        if previous is None:
-            prev = previous_month(month)
-            f.previous = asof.figures(s, asof.month_end(prev), month=prev)
-        else:
-            f.previous = previous
-        f.movements = view.movements(start)
-        step(20, "包保和走访")
-        _points(s, f, view)
-        _uncovered(s, f, view)
-        _visits(s, f, start, end)
-        step(40, "问题台账")
-        _problems(s, f, start)
-        step(55, "就业、保障和资金")
-        _work(s, f, start)
-        _meetings(s, f, start)
-        _archive(s, f)
-    step(65, "计划进度")
-    f.plan_items = plans.item_statuses(db, day.year, month, today=day)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        earlier = pool.submit(_previous, db, month) if previous is None else None
+        with db.read() as s:
+            step(5, "汇总户数和人数")
+            view = asof.AsOf.at(s, day)
+            figs = asof.figures(s, day, month=month, view=view)
+            f = MonthlyFacts(town.load_town(db), month, day, figs, previous_filed=previous_filed)
+            f.movements = view.movements(start)
+            step(20, "包保和走访")
+            _points(s, f, view)
+            _uncovered(s, f, view)
+            _visits(s, f, view, start, end)
+            step(40, "问题台账")
+            _problems(s, f, start)
+            step(55, "就业、保障和资金")
+            _work(s, f, start)
+            _meetings(s, f, start)
+            _archive(s, f)
+        step(65, "计划进度")
+        f.plan_items = plans.item_statuses(db, day.year, month, today=day)
+        f.previous = earlier.result() if earlier is not None else previous
     nxt_start, nxt_end = month_bounds(next_month(month))
     f.plan_due_next = [i for i in f.plan_items if i.deadline and nxt_start <= i.deadline < nxt_end
                        and i.completion < 1]
@@ -215,19 +220,18 @@ def _uncovered(s, f: MonthlyFacts, view: asof.AsOf) -> None:
     f.uncovered = [rows[hid] for hid in ids if hid in rows]
 
 
-def _visits(s, f: MonthlyFacts, start: dt.date, end: dt.date) -> None:
-    due = asof.visits_due_at(f.day).add_columns(asof.visited_in(start, end).label("done")).subquery()
-    per = s.execute(select(Cadre.name, Cadre.rank, func.count(), func.sum(func.iif(due.c.done, 1, 0)))
-                    .join(due, due.c.cadre_id == Cadre.id).group_by(Cadre.id))
-    f.cadre_visits = sorted(((n, r, d, int(k or 0)) for n, r, d, k in per),
+def _visits(s, f: MonthlyFacts, view: asof.AsOf, start: dt.date, end: dt.date) -> None:
+    cadres = {cid: (name, rank) for cid, name, rank in s.execute(select(Cadre.id, Cadre.name, Cadre.rank))}
+    f.cadre_visits = sorted(((*cadres.get(cid, ("", "")), d, k) for cid, (d, k) in view.visits(f.month).items()),
                             key=lambda r: (vocab.RANK_ORDER.get(r[1], 9), -(r[2] - r[3]), r[0]))
     f.behind_total = sum(d - k for _n, _r, d, k in f.cadre_visits)
+    due = asof.visits_due_at(f.day).where(~asof.visited_in(start, end)).subquery()
     for head, no, village, point, cname in s.execute(
             select(Household.head_name, Household.archive_no, Village.name, SettlementPoint.name, Cadre.name)
             .join(due, due.c.household_id == Household.id).join(Cadre, Cadre.id == due.c.cadre_id)
             .outerjoin(Village, Village.id == Household.village_id)
             .outerjoin(SettlementPoint, SettlementPoint.id == Household.settlement_point_id)
-            .where(~due.c.done).order_by(Village.name, Household.archive_no).limit(LIST_LIMIT)):
+            .order_by(Village.name, Household.archive_no).limit(LIST_LIMIT)):
         f.behind.append((household_label(head, no), village or "", point or "", cname))
 
 

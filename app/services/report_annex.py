@@ -12,6 +12,14 @@ from app.services.monthly_facts import LIST_LIMIT, MonthlyFacts, ProblemLine
 FULL_LIST_MAX = 80  # longer lists of points or cadres print only those that need attention
 
 
+def _capped(rows: list, what: str, where: str) -> tuple[list, list[Block]]:
+    """The first LIST_LIMIT rows, and a note of how many were left out."""
+    if len(rows) <= LIST_LIMIT:
+        return rows, []
+    return rows[:LIST_LIMIT], [Para(f"仅列前 {LIST_LIMIT} {what}，共 {len(rows)} {what}；完整情况见系统“{where}”页。",
+                                    note=True)]
+
+
 def _yuan(v: Decimal) -> str:
     return f"{v:,.2f}"
 
@@ -47,9 +55,11 @@ def _register(f: MonthlyFacts) -> list[Block]:
     if named:
         out.append(Chart("各村在册户数（户）", [r[0] for r in named], [r[1] for r in named]))
     out.append(Heading("（二）分安置点情况", 2))
+    points, note = _capped(sorted(f.points, key=lambda p: -p.households), "个安置点", "包保")
     out.append(Table(["安置点", "所在村", "类型", "在册户数", "在册人数"],
-                     [[p.name, p.village, p.kind, p.households, p.members] for p in f.points],
+                     [[p.name, p.village, p.kind, p.households, p.members] for p in points],
                      [.36, .2, .12, .16, .16], frozenset({3, 4})))
+    out += note
     return out
 
 
@@ -61,10 +71,12 @@ def _key_groups(f: MonthlyFacts) -> list[Block]:
     failing = [p for p in f.points if not p.ok]
     shown = f.points if len(f.points) <= FULL_LIST_MAX else failing
     out.append(Heading("（二）安置点包保", 2))
-    if shown:
+    listed, note = _capped(shown, "个安置点", "包保")
+    if listed:
         out.append(Table(["安置点", "所在村", "户数", "包保干部", "落实情况"],
                          [[p.name, p.village, p.households, p.leaders or "（无）", "落实" if p.ok else p.problem]
-                          for p in shown], [.22, .13, .08, .33, .24], frozenset({2})))
+                          for p in listed], [.22, .13, .08, .33, .24], frozenset({2})))
+    out += note
     if shown is failing and len(f.points) > len(failing):
         out.append(Para(f"其余 {len(f.points) - len(failing)} 个安置点包保均已落实，不再逐一列出。", note=True))
     if f.uncovered:
@@ -78,13 +90,16 @@ def _key_groups(f: MonthlyFacts) -> list[Block]:
 
 def _visits(f: MonthlyFacts) -> list[Block]:
     out: list[Block] = [Heading("三、走访情况"), Heading("（一）各包保干部走访情况", 2)]
-    cadres = f.cadre_visits if len(f.cadre_visits) <= FULL_LIST_MAX else [r for r in f.cadre_visits if r[2] > r[3]]
-    if cadres:
+    cadres = f.cadre_visits if len(f.cadre_visits) <= FULL_LIST_MAX else sorted(
+        (r for r in f.cadre_visits if r[2] > r[3]), key=lambda r: (-(r[2] - r[3]), r[0]))
+    listed, note = _capped(cadres, "名干部", "走访")
+    if listed:
         out.append(Table(["包保干部", "职级", "应走访", "已走访", "未走访", "走访率"],
-                         [[n, r, d, k, d - k, _pct(k, d)] for n, r, d, k in cadres],
+                         [[n, r, d, k, d - k, _pct(k, d)] for n, r, d, k in listed],
                          [.18, .26, .13, .13, .13, .17], frozenset({2, 3, 4, 5})))
     else:
         out.append(Para("本月无一对一包保户。"))
+    out += note
     if len(cadres) < len(f.cadre_visits):
         out.append(Para(f"只列出本月有未走访户的 {len(cadres)} 名干部；其余 {len(f.cadre_visits) - len(cadres)} 名"
                         f"干部本月已走访全部包保户。", note=True))
@@ -118,6 +133,8 @@ def _problems(f: MonthlyFacts) -> list[Block]:
         out.append(Heading("（三）逾期未办结问题", 2))
         out.append(Table(["序号", "问题", "户/村", "责任单位", "责任人", "办结时限", "逾期天数"],
                          _problem_rows(f.overdue, overdue=True), widths, frozenset({0, 6})))
+        if pr["overdue"] > len(f.overdue):
+            out.append(Para(f"仅列前 {len(f.overdue)} 个，共 {pr['overdue']} 个；完整清单见系统“问题台账”页。", note=True))
     if f.due_next:
         out.append(Heading(f"（四）{f.next_label}到期的问题", 2))
         out.append(Table(["序号", "问题", "户/村", "责任单位", "责任人", "办结时限", ""],
@@ -191,9 +208,11 @@ def _projects(f: MonthlyFacts) -> list[Block]:
                      [.15, .18, .35, .2, .12], frozenset({4})) if f.activities else Para("本月无活动记录。"))
     out.append(Heading(f"（三）{f.day.year}年各安置点居民融合共建活动", 2))
     shown = f.fusion if len(f.fusion) <= FULL_LIST_MAX else [r for r in f.fusion if not r[2]]
+    listed, note = _capped(shown, "个安置点", "走访")
     out.append(Table(["安置点", "所在村", "今年次数", "最近一次"],
-                     [[p, v, n, last or "未开展"] for p, v, n, last in shown], [.36, .22, .18, .24], frozenset({2}))
-               if shown else Para("各安置点今年均已开展居民融合共建活动。"))
+                     [[p, v, n, last or "未开展"] for p, v, n, last in listed], [.36, .22, .18, .24], frozenset({2}))
+               if listed else Para("各安置点今年均已开展居民融合共建活动。"))
+    out += note
     return out
 
 
