@@ -114,6 +114,12 @@ def _add_io_commands(command, db_help: str) -> None:
     q.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     q.add_argument("--error-report", type=Path, metavar="OUT.xlsx",
                    help="把标出错误单元格并加上“错误说明”列的文件副本写到这里")
+    q.add_argument("--registered-on", type=_date_arg, metavar="YYYY-MM-DD",
+                   help="本批新增户的登记日期（文件中没有“登记日期/迁入日期”列时；默认导入当天）")
+    q.add_argument("--new-village", action="store_true",
+                   help="确认新建文件中出现的、数据库中还没有的村和安置点")
+    q.add_argument("--allow-rename", action="store_true",
+                   help="确认改名：同一身份证号在文件中换了姓名时，按文件改名（否则作为错误）")
 
     p = command("export", "导出为 Excel（households 户籍花名册；template 空白导入模板）")
     what = p.add_subparsers(dest="what", metavar="内容", parser_class=Parser, required=True)
@@ -128,6 +134,17 @@ def _add_io_commands(command, db_help: str) -> None:
     q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
     q.add_argument("out", type=Path, metavar="OUT.xlsx", help="要写入的 .xlsx 文件")
     _add_ledger_export(what, db_help)
+
+
+def _date_arg(text: str):
+    import datetime as dt
+
+    from app.rules.dates import read_date
+
+    day, problem = read_date(text, "登记日期", today=dt.date.today())
+    if problem or day is None:
+        raise argparse.ArgumentTypeError(problem or "请写成 2024-05-01 这样的日期")
+    return day
 
 
 def _db_path(args) -> Path:
@@ -358,6 +375,7 @@ def _import_summary(prepared, result) -> str:
 
 def cmd_import(args) -> int:
     from app.io.importer import run_import
+    from app.io.changes import changes_text
     from app.io.report import report_paths, write_error_report
     from app.io.validate import Options
     from app.io.workbook import WorkbookError
@@ -369,8 +387,9 @@ def cmd_import(args) -> int:
         raise UsageError("用法错误：--village 后面要写村名")
     db = _open(args, write=not args.dry_run)
     try:
-        prepared, result = run_import(db, args.files, Options(village=village), skip_invalid=args.skip_invalid,
-                                      dry_run=args.dry_run)
+        options = Options(village=village, registered_on=args.registered_on, new_places=args.new_village,
+                          allow_rename=args.allow_rename)
+        prepared, result = run_import(db, args.files, options, skip_invalid=args.skip_invalid, dry_run=args.dry_run)
     finally:
         db.close()
     if prepared.unreadable:
@@ -381,6 +400,10 @@ def cmd_import(args) -> int:
         print(json.dumps(result.as_json(), ensure_ascii=False))
     else:
         print(_import_summary(prepared, result))
+        if result.changes:
+            print(changes_text(result.changes, written=result.written, refused=result.refused))
+        if result.backup is not None:
+            print(f"导入前已备份数据库：{result.backup}")
     if args.error_report is not None:
         issues_by_file: dict[str, list] = {}
         for issue in result.errors + result.warnings:

@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     db = create_database(db_path)
     town.seed_reference_data(db)
     t = time.perf_counter()
-    _, result = run_import(db, [register], Options())
+    _, result = run_import(db, [register], Options(new_places=True))
     total = time.perf_counter() - t
     db.close()
     timings = result.timings

@@ -7,6 +7,8 @@ one per row, so 10,000 households apply in seconds.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from types import SimpleNamespace
@@ -18,8 +20,11 @@ from app import vocab
 from app.io.validate import HouseholdIn, Known, MemberIn, Person, Validation
 from app.models import Household, HouseholdTag, Member, SettlementPoint, Unit, Village
 from app.models._common import now
+from app.rules import mask_id
 from app.services import history
-from app.services.households import HOUSEHOLD_LABELS, MEMBER_LABELS, TAGS_LABEL, HouseholdData, MemberData
+from app.services.households import (
+    HOUSEHOLD_LABELS, MEMBER_LABELS, REGISTER_LABELS, TAGS_LABEL, HouseholdData, MemberData,
+)
 from app.services.households import refresh_derived_many
 
 CHUNK = 5000  # bound parameters per IN (SQLite allows 32,766)
@@ -91,33 +96,80 @@ class Op:
     changes: list[history.Change] = field(default_factory=list)
 
 
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Z])\d{17}[0-9X](?![0-9A-Z])")
+
+
+@dataclass(frozen=True, slots=True)
+class HeldChange:
+    """One change an import makes (or, for a household with errors, would make) to a household already held."""
+
+    household: str  # its archive number (档案编号)
+    head: str  # its head's name as held
+    subject: str  # 户, or the member's name
+    field: str
+    old: str
+    new: str
+    applies: bool = True  # False: the household has errors and is not imported
+
+    def as_json(self) -> dict:
+        return {"household": self.household, "head": self.head,
+                "member": "" if self.subject == "户" else self.subject, "field": self.field,
+                "old": self.old, "new": self.new, "applies": self.applies}
+
+
+def _held_changes(op: Op, applies: bool) -> list[HeldChange]:
+    def shown(text: str) -> str:  # an ID inside a value (a new member's line) is shown masked
+        return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), text)
+
+    return [HeldChange(op.target.archive_no, op.target.head_name, c.subject, c.field, shown(c.old), shown(c.new),
+                       applies) for c in op.changes]
+
+
 @dataclass
 class Plan:
     new: list[Op] = field(default_factory=list)
     updated: list[Op] = field(default_factory=list)
     unchanged: list[HouseholdIn] = field(default_factory=list)
     skipped: list[HouseholdIn] = field(default_factory=list)
+    blocked: list[Op] = field(default_factory=list)  # matched households left out: what they would change
 
     @property
     def members_new(self) -> int:
         return sum(len(op.new_members) for op in self.new + self.updated)
 
+    def held_changes(self) -> list[HeldChange]:
+        """Every change to households already held, in the order of the files (left-out ones marked)."""
+        ops = [(op, True) for op in self.updated] + [(op, False) for op in self.blocked]
+        ops.sort(key=lambda pair: (pair[0].incoming.file, pair[0].incoming.sheet, pair[0].incoming.first_row))
+        return [change for op, applies in ops for change in _held_changes(op, applies)]
 
-def plan(s: Session, validation: Validation, *, skip_invalid: bool,
+
+def plan(s: Session, validation: Validation, *, skip_invalid: bool, registered_on: dt.date | None = None,
          cancel: Callable[[], bool] | None = None) -> Plan:
     """Sort the households into new / updated (with their changes) / unchanged / skipped. Writes nothing.
 
-    Without skip_invalid, any error anywhere means every household is skipped (all or nothing).
+    Without skip_invalid, any error anywhere means every household is skipped (all or nothing). Matched
+    households left out are diffed too (Plan.blocked), so that the preview shows what they would change.
+    New households are registered on the file's 登记日期, else on `registered_on` (the batch), else today.
     """
     result = Plan()
-    if validation.errors and not skip_invalid:
-        result.skipped = list(validation.households)
-        return result
-    todo = [h for h in validation.households if h.ok]
-    result.skipped = [h for h in validation.households if not h.ok]
-    targets = _snapshots(s, sorted({h.match_id for h in todo if h.match_id is not None}))
+    batch_date = registered_on or dt.date.today()
+    targets = _snapshots(s, sorted({h.match_id for h in validation.households if h.match_id is not None}))
     village_names = dict(s.execute(select(Village.id, Village.name)).all())
     point_names = dict(s.execute(select(SettlementPoint.id, SettlementPoint.name)).all())
+    if validation.errors and not skip_invalid:
+        todo: list[HouseholdIn] = []
+        result.skipped = list(validation.households)
+    else:
+        todo = [h for h in validation.households if h.ok]
+        result.skipped = [h for h in validation.households if not h.ok]
+    for h in result.skipped:
+        if h.match_id is not None:
+            op = Op(h, targets[h.match_id])
+            _diff_household(op, h, op.target, village_names, point_names)
+            _diff_members(op, h, op.target)
+            if op.changes:
+                result.blocked.append(op)
     for index, h in enumerate(todo):
         if cancel is not None and index % 500 == 0 and cancel():
             from app.io.workbook import Cancelled
@@ -128,6 +180,10 @@ def plan(s: Session, validation: Validation, *, skip_invalid: bool,
                     tags=set(h.data.declared_tags) if h.tags_present else None,
                     new_members=list(h.members))
             op.values = {attr: getattr(h.data, attr) for attr in _HOUSEHOLD_ATTRS}  # blanks are the defaults
+            op.values["original_no"] = h.original_no
+            op.values["registered_on"] = h.registered_on or batch_date
+            if h.data.status != vocab.HOUSEHOLD_ACTIVE:
+                op.values["left_on"] = _leaving_date(h)
             op.changes.append(history.Change("户", "建档", "", "从Excel导入新建"))
             op.changes.extend(history.Change(m.data.name, "新增成员", "",
                                              f"{m.data.relation} {m.data.id_number}".strip()) for m in h.members)
@@ -146,7 +202,9 @@ def plan(s: Session, validation: Validation, *, skip_invalid: bool,
 
 def _snapshots(s: Session, ids: list[int]) -> dict[int, SimpleNamespace]:
     """Plain copies of the matched households with their members and tags (Core rows: no ORM objects)."""
-    columns = [Household.id, Household.village_id, Household.settlement_point_id] + \
+    columns = [Household.id, Household.archive_no, Household.head_name, Household.village_id,
+               Household.settlement_point_id, Household.original_no, Household.registered_on,
+               Household.left_on] + \
         [getattr(Household, a) for a in _HOUSEHOLD_ATTRS]
     member_columns = [Member.id, Member.household_id, Member.sort_order] + [getattr(Member, a) for a in _MEMBER_ATTRS]
     out: dict[int, SimpleNamespace] = {}
@@ -163,6 +221,12 @@ def _snapshots(s: Session, ids: list[int]) -> dict[int, SimpleNamespace]:
     return out
 
 
+def _leaving_date(h: HouseholdIn) -> dt.date:
+    """When a household the file gives as no longer 在册 left: its members' latest status date, else today."""
+    dates = [m.data.status_date for m in h.members if m.data.status_date is not None]
+    return max(dates) if dates else dt.date.today()
+
+
 def _diff_household(op: Op, h: HouseholdIn, target: SimpleNamespace, village_names: dict[int, str],
                     point_names: dict[int, str]) -> None:
     for attr in _HOUSEHOLD_ATTRS:
@@ -173,6 +237,24 @@ def _diff_household(op: Op, h: HouseholdIn, target: SimpleNamespace, village_nam
             op.values[attr] = new
             op.changes.append(history.Change("户", HOUSEHOLD_LABELS[attr], history.display_text(old),
                                              history.display_text(new)))
+    # The register's own number and registration date change only when the file gives them (SPEC §4.8).
+    for attr, new in (("original_no", h.original_no), ("registered_on", h.registered_on)):
+        old = getattr(target, attr)
+        if new not in ("", None) and new != old:
+            op.values[attr] = new
+            op.changes.append(history.Change("户", REGISTER_LABELS[attr], history.display_text(old),
+                                             history.display_text(new)))
+    # Leaving the register (整户迁出/注销) dates the leaving; coming back clears it.
+    status = op.values.get("status", target.status)
+    left = target.left_on
+    if status != vocab.HOUSEHOLD_ACTIVE and left is None:
+        left = _leaving_date(h)
+    elif status == vocab.HOUSEHOLD_ACTIVE and "status" in op.values:
+        left = None
+    if left != target.left_on:
+        op.values["left_on"] = left
+        op.changes.append(history.Change("户", REGISTER_LABELS["left_on"], history.display_text(target.left_on),
+                                         history.display_text(left)))
     old_village = village_names.get(target.village_id) if target.village_id else None
     village = h.village or old_village
     if h.village and h.village != old_village:

@@ -60,6 +60,8 @@ _COLUMNS: list[tuple[str, str, float, str | None, tuple[str, ...]]] = [
     ("member_status", "人员状态", 8, None, vocab.MEMBER_STATUS),
     ("status_date", "变动日期", 11, DATE, ()),
     ("member_notes", "成员备注", 14, None, ()),
+    ("original_no", "原户编号", 11, TEXT, ()),
+    ("registered_on", "登记日期", 11, DATE, ()),
 ]
 # The blank template: the SPEC §5 columns a village fills in (户编号 groups a household's rows).
 _TEMPLATE_KEYS = ("household_key", "head_name", "village", "group_name", "point", "settlement_type",
@@ -117,6 +119,7 @@ def _household_rows(db: Database, progress: Callable[[float], None] | None,
                 "geohazard_unmoved": _yes_no(h.geohazard_unmoved), "land_mu": h.land_mu,
                 "annual_income": h.annual_income, "phone": _blank(h.phone),
                 "tags": "、".join(tags[hid]) or None, "household_status": h.status, "notes": _blank(h.notes),
+                "original_no": _blank(h.original_no), "registered_on": h.registered_on,
             }
             for m in members[hid]:
                 person = {

@@ -62,12 +62,17 @@ FIELDS: tuple[Field, ...] = (
     Field("member_status", "人员状态", ("人员状态", "成员状态"), MEMBER),
     Field("status_date", "变动日期", ("变动日期", "迁出或死亡日期"), MEMBER),
     Field("member_notes", "成员备注", ("成员备注", "个人备注"), MEMBER),
+    # The register's own 户编号 under its own name (how the export writes it beside our 档案编号), and the
+    # date the household entered the town's register (SPEC §4.8).
+    Field("original_no", "原户编号", ("原户编号",), HOUSEHOLD),
+    Field("registered_on", "登记日期", ("登记日期", "迁入日期", "登记时间", "迁入时间"), HOUSEHOLD),
 )
 BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
 HOUSEHOLD_KEYS: frozenset[str] = frozenset(f.key for f in FIELDS if f.level == HOUSEHOLD)
 MEMBER_KEYS: frozenset[str] = frozenset(f.key for f in FIELDS if f.level == MEMBER)
-# A second column with the same household header holds the member's own value.
-SECOND_COLUMN: dict[str, str] = {"phone": "member_phone", "notes": "member_notes"}
+# A second column with the same household header holds the member's own value; a second household-key
+# column (档案编号 beside 户编号) holds the other number (validate tells them apart by their titles).
+SECOND_COLUMN: dict[str, str] = {"phone": "member_phone", "notes": "member_notes", "household_key": "original_no"}
 
 HEADER_ROWS = 12  # the header starts within the first 12 rows (SPEC §5)
 

@@ -3,26 +3,36 @@
 `prepare` reads, groups and validates (and plans against the database, writing nothing) for a preview;
 `commit` applies a prepared import in one transaction, re-checking against the database as it is then.
 `run_import` does both for the command line. Both take progress(fraction, text) and cancel() callbacks
-so the wizard can run them off the GUI thread; cancelling rolls back and writes nothing.
+so the wizard can run them off the GUI thread; cancelling rolls back and writes nothing. `recheck` runs the
+database checks of a preview again with what the clerk has confirmed since (renames, new places).
+
+Safety of imports (SPEC §5): a commit that writes takes a backup (导入前) first, inside the write
+transaction, so the backup is exactly the data the import starts from; both the preview and the result
+list every change to households already held (`changes`), also when the import has errors.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from app.db import Database
 from app.io import apply as apply_step
+from app.io.against import check_against
+from app.io.apply import HeldChange
 from app.io.grouping import SheetParse, group_sheet
-from app.io.validate import ERROR, Issue, Options, Validation, check_against, validate
+from app.io.validate import ERROR, Issue, Options, Validation, validate
 from app.io.workbook import Cancelled, WorkbookError, read_workbook
+from app.services import backup
 
 ProgressText = Callable[[float, str], None]
 CancelCheck = Callable[[], bool]
 
-__all__ = ["Cancelled", "ImportResult", "Prepared", "commit", "prepare", "read_files", "run_import"]
+__all__ = ["Cancelled", "HeldChange", "ImportResult", "Prepared", "commit", "prepare", "read_files", "recheck",
+           "run_import"]
 
 
 @dataclass
@@ -38,6 +48,7 @@ class Prepared:
     would_update: int = 0
     would_keep: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    changes: list[HeldChange] = field(default_factory=list)  # to households already held (SPEC §5)
 
     @property
     def households(self) -> int:
@@ -78,9 +89,11 @@ class ImportResult:
     new_points: list[tuple[str, str]] = field(default_factory=list)
     skipped_sheets: list[tuple[str, str, str]] = field(default_factory=list)  # (file, sheet, reason)
     timings: dict[str, float] = field(default_factory=dict)
+    changes: list[HeldChange] = field(default_factory=list)  # to households already held (SPEC §5)
+    backup: Path | None = None  # the 导入前 backup taken before writing
 
     def as_json(self) -> dict:
-        """Exactly the object SPEC §7 prints for `import ... --json`."""
+        """The object SPEC §7 prints for `import ... --json`, with the `changes` of SPEC §5."""
         return {
             "households_imported": self.households_imported,
             "households_updated": self.households_updated,
@@ -89,6 +102,7 @@ class ImportResult:
             "members_imported": self.members_imported,
             "errors": [i.as_json() for i in self.errors],
             "warnings": [i.as_json() for i in self.warnings],
+            "changes": [c.as_json() for c in self.changes],
         }
 
 
@@ -132,14 +146,37 @@ def prepare(db: Database, paths: Sequence[Path], options: Options | None = None,
     t1 = time.perf_counter()
     step(0.72, "正在检查每一户的数据 …")
     validation = validate(parsed, options, cancel=cancel)
-    with db.read() as s:
-        check_against(validation, apply_step.load_known(s, validation.households))
-        step(0.9, "正在与数据库中的档案比对 …")
-        p = apply_step.plan(s, validation, skip_invalid=True, cancel=cancel)
+    prepared = Prepared(list(map(Path, paths)), parsed, unreadable, validation, options)
+    _against_database(db, prepared, step, cancel)
     t2 = time.perf_counter()
     step(1.0, "检查完成")
-    return Prepared(list(map(Path, paths)), parsed, unreadable, validation, options,
-                    len(p.new), len(p.updated), len(p.unchanged), {"read": t1 - t0, "validate": t2 - t1})
+    prepared.timings = {"read": t1 - t0, "validate": t2 - t1}
+    return prepared
+
+
+def recheck(db: Database, prepared: Prepared, options: Options, *, progress: ProgressText | None = None,
+            cancel: CancelCheck | None = None) -> Prepared:
+    """The same files checked against the database again with new options (what the clerk confirmed, the
+    batch's registration date); the files are not read again. Writes nothing."""
+    again = replace(prepared, options=options)
+    _against_database(db, again, progress or (lambda fraction, text: None), cancel)
+    return again
+
+
+def _against_database(db: Database, prepared: Prepared, step: ProgressText, cancel: CancelCheck | None) -> None:
+    validation = prepared.validation
+    with db.read() as s:
+        check_against(validation, apply_step.load_known(s, validation.households), prepared.options)
+        step(0.9, "正在与数据库中的档案比对 …")
+        p = apply_step.plan(s, validation, skip_invalid=True, registered_on=_batch_date(prepared.options),
+                            cancel=cancel)
+    prepared.would_import, prepared.would_update, prepared.would_keep = len(p.new), len(p.updated), len(p.unchanged)
+    prepared.changes = p.held_changes()
+
+
+def _batch_date(options: Options) -> dt.date:
+    """The registration date of households the file gives no 登记日期 for (SPEC §4.8)."""
+    return options.registered_on or options.today or dt.date.today()
 
 
 def _reason(paths: Sequence[Path]) -> str:
@@ -162,16 +199,18 @@ def commit(db: Database, prepared: Prepared, *, skip_invalid: bool, dry_run: boo
     session_scope = db.read() if dry_run else db.write()
     with session_scope as s:
         step(0.05, "正在与数据库中的档案比对 …")
-        check_against(validation, apply_step.load_known(s, validation.households))
+        check_against(validation, apply_step.load_known(s, validation.households), prepared.options)
         result.errors = prepared.unreadable + validation.errors
         result.warnings = validation.warnings
         result.new_villages = list(validation.new_villages)
         result.new_points = list(validation.new_points)
         refused = bool(result.errors) and not skip_invalid  # unreadable files count too: all or nothing
+        # Planned in full even when refused, so that the changes to households held are listed either way.
+        p = apply_step.plan(s, validation, skip_invalid=True, registered_on=_batch_date(prepared.options),
+                            cancel=cancel)
+        result.changes = p.held_changes()
         if refused:
             p = apply_step.Plan(skipped=list(validation.households))
-        else:
-            p = apply_step.plan(s, validation, skip_invalid=True, cancel=cancel)
         t1 = time.perf_counter()
         result.timings["validate"] = result.timings.get("validate", 0.0) + (t1 - t0)
         result.households_skipped = len(p.skipped)
@@ -182,6 +221,10 @@ def commit(db: Database, prepared: Prepared, *, skip_invalid: bool, dry_run: boo
             result.households_updated = len(p.updated)
             result.members_imported = p.members_new
         else:
+            if p.new or p.updated:
+                # The backup comes first: if it cannot be made, the import stops here and writes nothing.
+                step(0.08, "正在备份数据库（导入前）…")
+                result.backup = backup.make_backup(db, backup.KIND_IMPORT).path
             step(0.1, "正在写入数据库 …")
             written = apply_step.write(s, p, _reason(prepared.paths),
                                        progress=lambda f: step(0.1 + 0.9 * f, "正在写入数据库 …"), cancel=cancel)

@@ -1,8 +1,8 @@
 """Step 4 of the import: every value normalised and checked with the shared rules (SPEC §5). Pure.
 
-Input: the grouped households of every sheet of every file, and `Known`, what the database already holds
-(read in bulk by `apply.load_known`). Output: `Validation`, households ready to apply with their errors and
-warnings, each issue tied to file, sheet, Excel row, column and a Chinese message that says what to fix.
+Input: the grouped households of every sheet of every file. Output: `Validation`, households ready to
+apply with their errors and warnings (the checks against what the database holds, `Known`, are added by
+`against.check_against`), each issue tied to file, sheet, Excel row, column and a Chinese message that says what to fix.
 A household with any error is never applied; an error about a whole sheet (no 村 column) counts against
 every household of that sheet.
 """
@@ -24,9 +24,11 @@ from app.rules import (
     check_id, is_party_member, normalize_name, normalize_phone, normalize_relation, normalize_sex, parse_decimal,
     parse_relocation_date, parse_tags, to_halfwidth,
 )
+from app.rules.dates import read_date
 from app.services.households import HouseholdData, MemberData
 
 ERROR, WARNING = "error", "warning"
+EARLIEST_REGISTER = dt.date(1949, 10, 1)  # a registration date before this is a typing error
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,8 @@ class HouseholdIn:
     point: str | None = None
     archive_no: str = ""  # the archive number a new household gets (from file_archive_no when free)
     file_archive_no: str = ""  # from a 档案编号 column
+    original_no: str = ""  # 原户编号: the register's own 户编号 / 户号 / 家庭编号 ("" when not given)
+    registered_on: dt.date | None = None  # from a 登记日期 / 迁入日期 column
     tags_present: bool = False
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
@@ -131,9 +135,11 @@ class Validation:
     households: list[HouseholdIn]
     issues: list[Issue]
     sheets: list[SheetInfo]
-    new_villages: list[str] = field(default_factory=list)
+    new_villages: list[str] = field(default_factory=list)  # to be created (confirmed by the clerk)
     new_points: list[tuple[str, str]] = field(default_factory=list)
     general: list[Issue] = field(default_factory=list)  # issues about a whole sheet or file
+    places: list = field(default_factory=list)  # every unknown place (checks.NewPlace), confirmed or not
+    renames: list = field(default_factory=list)  # every same-ID-other-name person (checks.Rename)
 
     @property
     def errors(self) -> list[Issue]:
@@ -155,6 +161,14 @@ class Options:
     village: str | None = None
     village_hint: str = "请用 --village 指定村名"
     today: dt.date | None = None
+    # Safety of imports (SPEC §5): what the clerk confirmed, everything or one by one, and how to say so.
+    allow_rename: bool = False  # --allow-rename: every same-ID-other-name person is renamed
+    renames_confirmed: frozenset[str] = frozenset()  # ID numbers whose new name the clerk confirmed
+    new_places: bool = False  # --new-village: every unknown village and point is created
+    places_confirmed: frozenset[tuple[str, ...]] = frozenset()  # checks.NewPlace.key of the confirmed ones
+    rename_hint: str = "如确实是改名，请加 --allow-rename 重新导入"
+    place_hint: str = "如确实是新的村或安置点，请加 --new-village 重新导入"
+    registered_on: dt.date | None = None  # the batch's registration date when the file has no such column
 
 
 # ------------------------------------------------------------------------------------------ values
@@ -308,8 +322,20 @@ class _Checker:
                            f"同一户的{label}前后不一致：第{first.row}行是“{text(first.value)}”，本行是“{text(other.value)}”，"
                            "请统一为同一个值", other.value, other.col))
 
-        if (c := cell("household_key")) is not None and self.header.titles.get(c.col, "").replace(" ", "") == "档案编号":
-            h.file_archive_no = h.archive_no = _compact(c.value)[:40]
+        for key in ("household_key", "original_no"):
+            if (c := cell(key)) is None:
+                continue
+            if self.header.titles.get(c.col, "").replace(" ", "") == "档案编号":  # our own number, sent back
+                h.file_archive_no = h.archive_no = _compact(c.value)[:40]
+            elif not h.original_no:
+                h.original_no = _compact(c.value)[:40]
+        if (c := cell("registered_on")) is not None:
+            when, problem = read_date(c.value, "登记日期", today=self.options.today or dt.date.today(),
+                                      earliest=EARLIEST_REGISTER)
+            if problem:
+                err(self.issue(ERROR, c.row, "registered_on", problem, c.value, c.col))
+            else:
+                h.registered_on = when
         if (c := cell("village")) is not None:
             h.village = place_name(c.value)[:60]
             h.places["村"] = self._where(c, "village")
@@ -629,21 +655,12 @@ def validate(parsed: Iterable[tuple[str, list[SheetParse]]], options: Options | 
                                  + "。请确认表头含有“姓名”“与户主关系”“身份证号”等列"))
     _duplicates(households)
     validation = Validation(households, [], sheets, general=general)
-    _collect(validation)
+    collect(validation)
     return validation
 
 
-def check_against(validation: Validation, known: Known) -> Validation:
-    """Add the database checks (match by head's ID, IDs held elsewhere, new places); safe to call again."""
-    for h in validation.households:
-        h.db_issues = []
-        h.match_id = None
-    validation.new_villages, validation.new_points = _against_database(validation.households, known)
-    _collect(validation)
-    return validation
-
-
-def _collect(validation: Validation) -> None:
+def collect(validation: Validation) -> None:
+    """Gather every household's issues into validation.issues, each once, in sheet and row order."""
     issues: list[Issue] = list(validation.general)
     seen: set[int] = {id(i) for i in issues}
     for h in validation.households:
@@ -655,7 +672,7 @@ def _collect(validation: Validation) -> None:
     validation.issues = issues
 
 
-def _id_issue(h: HouseholdIn, m: MemberIn, message: str) -> Issue:
+def id_issue(h: HouseholdIn, m: MemberIn, message: str) -> Issue:
     col = m.cols.get("id_number")
     return Issue(ERROR, h.file, h.sheet, m.row, get_column_letter(col) if col else "", "身份证号", message, m.data.id_number)
 
@@ -675,71 +692,5 @@ def _duplicates(households: list[HouseholdIn]) -> None:
                 (f"{o.sheet}第{om.row}行" if (o.file, o.sheet) != (h.file, h.sheet) else f"第{om.row}行")
                 + (f"（{o.file}）" if o.file != h.file else "")
                 for o, om in rows if om is not m)
-            h.errors.append(_id_issue(h, m, f"{m.data.name or '该成员'}的身份证号 {idn} 在本次导入中重复出现（另见{others}），"
+            h.errors.append(id_issue(h, m, f"{m.data.name or '该成员'}的身份证号 {idn} 在本次导入中重复出现（另见{others}），"
                                             "同一个人只能登记一次，请核对"))
-
-
-def _place_issue(h: HouseholdIn, what: str, message: str, value: str = "") -> Issue:
-    row, column, header = h.places.get(what, (h.first_row, "", what))
-    return Issue(WARNING, h.file, h.sheet, row, column, header, message, value)
-
-
-def _against_database(households: list[HouseholdIn], known: Known) -> tuple[list[str], list[tuple[str, str]]]:
-    """Match each household to the archive by its head's ID; IDs held by other households; new places."""
-    claimed: dict[int, HouseholdIn] = {}
-    archive_claims: set[str] = set()
-    new_villages: list[str] = []
-    new_points: list[tuple[str, str]] = []
-    for h in households:
-        h.archive_no = h.file_archive_no
-        head = h.head
-        incoming = {m.data.id_number for m in h.members if m.data.id_number}
-        if head is not None and head.data.id_number:
-            person = known.people.get(head.data.id_number)
-            if person is not None:
-                db_heads = known.heads.get(person.household_id, set())
-                if person.relation == vocab.HEAD or not db_heads or db_heads & incoming:
-                    h.match_id = person.household_id
-                else:
-                    h.db_issues.append(_id_issue(
-                        h, head,
-                        f"户主{head.data.name}的身份证号在数据库中属于档案编号 {person.archive_no} 的{person.name}"
-                        f"（{person.relation or '成员'}），不是该户的户主。如果是分户，请先在软件中办理分户后再导入"))
-        if h.match_id is not None:
-            other = claimed.get(h.match_id)
-            if other is not None:
-                h.db_issues.append(_id_issue(
-                    h, head, f"该户与{other.sheet}第{other.first_row}行的户对应数据库中的同一户，请核对户主身份证号"))
-                h.match_id = None
-            else:
-                claimed[h.match_id] = h
-        for m in h.members:
-            person = known.people.get(m.data.id_number) if m.data.id_number else None
-            if person is not None and person.household_id != h.match_id and not (
-                    m is head and any(i.row == m.row and "不是该户的户主" in i.message for i in h.db_issues)):
-                h.db_issues.append(_id_issue(
-                    h, m, f"{m.data.name or '该成员'}的身份证号已属于数据库中档案编号 {person.archive_no} 的"
-                          f"{person.name}，同一身份证号不能登记在两户，请核对"))
-        if h.match_id is None:
-            if h.archive_no:
-                if h.archive_no in known.archive_nos or h.archive_no in archive_claims:
-                    h.db_issues.append(Issue(WARNING, h.file, h.sheet, h.first_row, "", "档案编号",
-                                            f"档案编号 {h.archive_no} 已被其他户使用，导入时将为该户自动生成新的档案编号",
-                                            h.archive_no))
-                    h.archive_no = ""
-                else:
-                    archive_claims.add(h.archive_no)
-            if not h.village and not h.village_unknown:
-                h.db_issues.append(_place_issue(h, "村", "该户没有填写所在村，导入后档案将不完整，请补填"))
-        if h.village and h.village not in known.villages and h.village not in new_villages:
-            new_villages.append(h.village)
-            h.db_issues.append(_place_issue(h, "村", f"村“{h.village}”在数据库中还没有，导入时将新建", h.village))
-        if h.point and not h.village and not h.village_unknown:
-            h.db_issues.append(_place_issue(h, "安置点", f"该户填写了安置点“{h.point}”，但没有村，安置点无法登记，请补填所在村",
-                                           h.point))
-        elif h.village and h.point and (h.village, h.point) not in known.points \
-                and (h.village, h.point) not in new_points:
-            new_points.append((h.village, h.point))
-            h.db_issues.append(_place_issue(h, "安置点", f"安置点“{h.point}”（{h.village}）在数据库中还没有，导入时将新建",
-                                           h.point))
-    return new_villages, new_points

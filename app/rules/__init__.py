@@ -33,6 +33,7 @@ from app.rules.normalize import (
     parse_tags,
     to_halfwidth,
 )
+from app.rules.places import close_names, names_close
 
 __all__ = [
     "SEVERITY_INCOMPLETE",
@@ -46,6 +47,7 @@ __all__ = [
     "check_archive",
     "check_char",
     "check_id",
+    "close_names",
     "derive_key_groups",
     "flags_to_tags",
     "is_party_member",
@@ -53,6 +55,7 @@ __all__ = [
     "is_sanwu",
     "key_flags",
     "make_id",
+    "names_close",
     "mask_id",
     "normalize_id",
     "normalize_name",

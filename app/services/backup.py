@@ -28,10 +28,12 @@ KIND_MANUAL = "手动"
 KIND_UPGRADE = "升级前"
 KIND_RESTORE = "恢复前"
 KIND_DAMAGED = "恢复前损坏"  # the current file moved aside as it was, because it could not be read
+KIND_IMPORT = "导入前"  # taken by every import that writes (SPEC §5)
 
 KEEP_RECENT_AUTO = 10  # the newest automatic backups, whatever their age
 KEEP_MONTHLY_AUTO = 12  # plus the newest automatic backup of each of the last 12 calendar months
 KEEP_OTHER = 5  # of each of 升级前 / 恢复前 / 恢复前损坏; manual backups are never removed automatically
+KEEP_IMPORT = 10  # 导入前: the newest ten, so that the last imports of a busy day can each be undone
 AUTO_INTERVAL = dt.timedelta(hours=24)
 
 _NAME = re.compile(r"-(\d{8}-\d{6})-([^-/\\]+?)(?:-(\d+))?\.db$")
@@ -131,7 +133,7 @@ def auto_backup(db: Database, *, min_interval: dt.timedelta = dt.timedelta(hours
 
 def to_remove(backups: list[BackupInfo]) -> list[BackupInfo]:
     """Which backups the rotation drops: automatic ones beyond the newest 10 that are not the newest of one
-    of the 12 most recent months that have backups, and 升级前/恢复前 copies beyond the newest 5 of each kind."""
+    of the 12 most recent months that have backups, 升级前/恢复前 copies beyond the newest 5 of each kind, and 导入前 copies beyond the newest 10."""
     keep: set[Path] = set()
     autos = sorted((b for b in backups if b.kind == KIND_AUTO), key=lambda b: b.taken_at, reverse=True)
     keep.update(b.path for b in autos[:KEEP_RECENT_AUTO])
@@ -143,7 +145,9 @@ def to_remove(backups: list[BackupInfo]) -> list[BackupInfo]:
     for kind in (KIND_UPGRADE, KIND_RESTORE, KIND_DAMAGED):
         same = sorted((b for b in backups if b.kind == kind), key=lambda b: b.taken_at, reverse=True)
         keep.update(b.path for b in same[:KEEP_OTHER])
-    managed = {KIND_AUTO, KIND_UPGRADE, KIND_RESTORE, KIND_DAMAGED}
+    imports = sorted((b for b in backups if b.kind == KIND_IMPORT), key=lambda b: b.taken_at, reverse=True)
+    keep.update(b.path for b in imports[:KEEP_IMPORT])
+    managed = {KIND_AUTO, KIND_UPGRADE, KIND_RESTORE, KIND_DAMAGED, KIND_IMPORT}
     return [b for b in backups if b.kind in managed and b.path not in keep]
 
 

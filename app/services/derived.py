@@ -19,9 +19,11 @@ class DerivedCache:
     search_text: str
 
 
-def build_search_text(archive_no: str, phone: str, people: Iterable[tuple[str, str, str]]) -> str:
-    """One line holding what the list's free-text search looks through: names, IDs, phones, archive no."""
-    parts = [archive_no, phone]
+def build_search_text(archive_no: str, phone: str, people: Iterable[tuple[str, str, str]],
+                      original_no: str = "") -> str:
+    """One line holding what the list's free-text search looks through: names, IDs, phones, archive no and
+    the register's own 户编号 (原户编号)."""
+    parts = [archive_no, original_no, phone]
     for name, id_number, member_phone in people:
         parts.extend((name, id_number, member_phone))
     return " ".join(p for p in parts if p)
@@ -34,6 +36,7 @@ def derive(
     phone: str,
     member_phones: Iterable[str],
     duplicate_ids: Mapping[str, str] | None = None,
+    original_no: str = "",
 ) -> DerivedCache:
     """The cache row of one household; member_phones align with facts.members."""
     reasons = derive_key_groups(facts)
@@ -48,5 +51,5 @@ def derive(
         archive_state=archive_state(findings),
         head_name=head,
         member_count=len(active),
-        search_text=build_search_text(archive_no, phone, people),
+        search_text=build_search_text(archive_no, phone, people, original_no),
     )

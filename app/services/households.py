@@ -43,6 +43,8 @@ MEMBER_LABELS: dict[str, str] = {
     "employment": "就业情况", "party_member": "是否党员", "phone": "联系电话", "status": "状态",
     "status_date": "变动日期", "notes": "备注",
 }
+# Register fields the importer keeps (SPEC §4.8, §5); not edited in the household window.
+REGISTER_LABELS: dict[str, str] = {"original_no": "原户编号", "registered_on": "登记日期", "left_on": "迁离日期"}
 TAGS_LABEL = "申报的重点户类型"
 ATTACHMENT_LABEL = "附件"
 
@@ -51,7 +53,8 @@ ATTACHMENT_LABEL = "附件"
 
 @dataclass
 class HouseholdQuery:
-    """What the household list shows: every filter is optional; text matches names, IDs, phones, 档案编号."""
+    """What the household list shows: every filter is optional; text matches names, IDs, phones, 档案编号 and
+    原户编号."""
 
     text: str = ""
     village_id: int | None = None
@@ -68,6 +71,7 @@ KEY_GROUP_FILTERS: tuple[str, ...] = (KEY_GROUP_ANY, vocab.GROUP_SANTE, vocab.GR
 
 SORT_COLUMNS = {
     "archive_no": Household.archive_no,
+    "original_no": Household.original_no,
     "head_name": Household.head_name,
     "village": Household.village_id,
     "point": Household.settlement_point_id,
@@ -91,6 +95,7 @@ class HouseholdRow:
     archive_state: int
     status: str
     phone: str
+    original_no: str = ""  # 原户编号
 
 
 def _mask_filter(mask: int):
@@ -173,12 +178,12 @@ def fetch_rows(db: Database, ids: Sequence[int]) -> list[HouseholdRow]:
         rows = s.execute(
             select(Household.id, Household.archive_no, Household.head_name, Village.name, Household.group_name,
                    SettlementPoint.name, Household.member_count, Household.key_flags, Household.archive_state,
-                   Household.status, Household.phone)
+                   Household.status, Household.phone, Household.original_no)
             .outerjoin(Village, Village.id == Household.village_id)
             .outerjoin(SettlementPoint, SettlementPoint.id == Household.settlement_point_id)
             .where(Household.id.in_(list(ids)))
         ).all()
-    by_id = {r[0]: HouseholdRow(r[0], r[1], r[2], r[3] or "", r[4], r[5] or "", r[6], r[7], r[8], r[9], r[10])
+    by_id = {r[0]: HouseholdRow(r[0], r[1], r[2], r[3] or "", r[4], r[5] or "", r[6], r[7], r[8], r[9], r[10], r[11])
              for r in rows}
     return [by_id[i] for i in ids if i in by_id]
 
@@ -523,7 +528,8 @@ def refresh_derived_many(s: Session, household_ids: Sequence[int]) -> None:
         chunk = ids[start:start + 5000]
         for row in s.execute(select(Household.id, Household.archive_no, Household.phone, Household.village_id,
                                     Household.settlement_point_id, Household.housing_status, Household.land_mu,
-                                    Household.household_size).where(Household.id.in_(chunk))):
+                                    Household.household_size, Household.original_no)
+                             .where(Household.id.in_(chunk))):
             heads[row[0]] = row
         for row in s.execute(select(Member.household_id, Member.name, Member.relation, Member.sex,
                                     Member.id_number, Member.birth_date, Member.labour, Member.status, Member.id,
@@ -546,7 +552,7 @@ def refresh_derived_many(s: Session, household_ids: Sequence[int]) -> None:
     for hid in ids:
         if hid not in heads:
             continue
-        _, archive_no, phone, village_id, point_id, housing, land, size = heads[hid]
+        _, archive_no, phone, village_id, point_id, housing, land, size, original_no = heads[hid]
         ms = members[hid]
         facts = HouseholdFacts(
             members=[MemberFacts(m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8]) for m in ms],
@@ -559,7 +565,7 @@ def refresh_derived_many(s: Session, household_ids: Sequence[int]) -> None:
         )
         elsewhere = {m[4]: who for m in ms if m[4] for other, who in holders.get(m[4], ()) if other != hid}
         cache = derive(facts, archive_no=archive_no, phone=phone, member_phones=[m[9] for m in ms],
-                       duplicate_ids=elsewhere)
+                       duplicate_ids=elsewhere, original_no=original_no)
         updates.append({"id": hid, "key_flags": cache.key_flags, "archive_state": cache.archive_state,
                         "head_name": cache.head_name, "member_count": cache.member_count,
                         "search_text": cache.search_text})

@@ -36,6 +36,7 @@ COLUMNS: list[PagedColumn] = [
     PagedColumn("在册人口", lambda r: str(r.member_count), 70, align_right=True, sort_key="member_count"),
     PagedColumn("重点户类型", lambda r: _tags_text(r.key_flags), 200, sort_key="key_flags"),
     PagedColumn("档案", lambda r: vocab.ARCHIVE_STATE_LABELS[r.archive_state], 70, sort_key="archive_state"),
+    PagedColumn("原户编号", lambda r: r.original_no, 90, sort_key="original_no"),  # the register's own 户编号
     PagedColumn("联系电话", lambda r: r.phone, 110),
 ]
 STATE_COLUMN = 7
@@ -88,7 +89,7 @@ class HouseholdListPage(QWidget):
         filters = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("search")
-        self.search.setPlaceholderText("搜索姓名、身份证号（可输部分）、电话、档案编号")
+        self.search.setPlaceholderText("搜索姓名、身份证号（可输部分）、电话、档案编号、原户编号")
         self.search.setClearButtonEnabled(True)
         self.village = QComboBox()
         self.point = QComboBox()

@@ -1,19 +1,23 @@
-"""导入花名册: choose the village registers, see what was found with every error and warning, import all or
-only the valid households, write an error report for the village. Reading, checking and writing run on a
-worker thread with a progress bar and 取消; the dialog only shows results (app.io does the work)."""
+"""导入花名册: choose the village registers, see what was found with every error and warning and every change
+to households already held, confirm renames and new places one by one, name the batch's registration date,
+import all or only the valid households (a backup is taken first), write an error report for the village.
+Reading, checking and writing run on a worker thread with a progress bar and 取消; the dialog only shows
+results (app.io does the work)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QThread, Qt, Signal
+from PySide6.QtCore import QDate, QItemSelectionModel, QThread, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QListWidget, QProgressBar, QPushButton, QTableView,
-    QVBoxLayout, QWidget,
+    QComboBox, QDateEdit, QDialog, QFileDialog, QHBoxLayout, QLabel, QListWidget, QProgressBar, QPushButton,
+    QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from app.db import Database
@@ -23,11 +27,14 @@ from app.io.report import report_paths, write_error_report
 from app.io.validate import ERROR, Issue, Options
 from app.io.workbook import Cancelled, WorkbookError
 from app.services import town
+from app.ui.import_review import ChangesModel, ConfirmList, changes_view, place_items, rename_items
 from app.ui.rows_model import Column, RowsModel
 from app.ui.widgets import primary_button, setup_table
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)"
 VILLAGE_FROM_FILE = "（按文件中的“村”列）"
+RENAME_HINT = "如确实是改名，请在“需要确认”页勾选这一项"
+PLACE_HINT = "如确实是新的，请在“需要确认”页勾选新建"
 
 
 class _Job(QThread):
@@ -112,6 +119,14 @@ class ImportWizard(QDialog):
         village_row = QHBoxLayout()
         village_row.addWidget(QLabel("所属村（文件中没有“村”列时必选）："))
         village_row.addWidget(self.village)
+        self.registered_on = QDateEdit(QDate.currentDate())
+        self.registered_on.setCalendarPopup(True)
+        self.registered_on.setDisplayFormat("yyyy-MM-dd")
+        self.registered_on.setMaximumDate(QDate.currentDate())
+        self.registered_on.setToolTip("文件中没有“登记日期/迁入日期”列时，本批新增的户按这个日期登记（默认今天）")
+        village_row.addSpacing(16)
+        village_row.addWidget(QLabel("本批登记日期："))
+        village_row.addWidget(self.registered_on)
         village_row.addStretch(1)
         village_row.addWidget(self.check_button)
 
@@ -138,6 +153,27 @@ class ImportWizard(QDialog):
         self.cell = QLabel("选中一条错误或提醒，这里显示该单元格的内容。")
         self.cell.setWordWrap(True)
         self.cell.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        issues_page = QWidget()
+        issues_layout = QVBoxLayout(issues_page)
+        issues_layout.addWidget(self.table, 1)
+        issues_layout.addWidget(self.cell)
+
+        self.changes_model = ChangesModel(self)
+        self.changes_table = changes_view(self.changes_model)
+        self.renames = ConfirmList("同一身份证号、姓名不同：多半是身份证号填错了。只有确认是同一个人改了名字，才勾选改名：",
+                                   "（没有需要确认的改名）", check_all=False)
+        self.places = ConfirmList("数据库中还没有的村和安置点：确认是新的才勾选新建；与已有名称相近的，多半是写法不同，"
+                                  "请改正文件：", "（没有需要新建的村或安置点）")
+        confirm_page = QWidget()
+        confirm_layout = QHBoxLayout(confirm_page)
+        confirm_layout.addWidget(self.renames, 1)
+        confirm_layout.addWidget(self.places, 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(issues_page, "错误和提醒")
+        self.tabs.addTab(self.changes_table, "将修改的已有档案")
+        self.tabs.addTab(confirm_page, "需要确认")
+        self._confirmed_renames: set[str] = set()
+        self._confirmed_places: set[tuple[str, ...]] = set()
 
         self.import_all_button = primary_button("全部导入")
         self.import_valid_button = QPushButton("仅导入无错误的户")
@@ -155,8 +191,7 @@ class ImportWizard(QDialog):
         layout.addLayout(village_row)
         layout.addLayout(progress_row)
         layout.addWidget(self.preview)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.cell)
+        layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
 
         self.choose_button.clicked.connect(self.choose_files)
@@ -169,6 +204,8 @@ class ImportWizard(QDialog):
         self.report_button.clicked.connect(self.save_report)
         self.close_button.clicked.connect(self.reject)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self.show_cell(current.row()))
+        self.renames.changed.connect(self._confirmations_changed)
+        self.places.changed.connect(self._confirmations_changed)
         self._load_villages()
         self._update_buttons()
 
@@ -207,6 +244,10 @@ class ImportWizard(QDialog):
     def _reset_preview(self) -> None:
         self.prepared = None
         self.model.set_rows([])
+        self.changes_model.set_rows([])
+        self.renames.set_items([])
+        self.places.set_items([])
+        self._update_tabs()
         self.preview.setText("")
         self.cell.setText("选中一条错误或提醒，这里显示该单元格的内容。")
         self._update_buttons()
@@ -270,6 +311,9 @@ class ImportWizard(QDialog):
         self.remove_button.setEnabled(idle and bool(self.files))
         self.check_button.setEnabled(idle and bool(self.files))
         self.village.setEnabled(idle)
+        self.registered_on.setEnabled(idle and self.result is None)
+        self.renames.setEnabled(idle and prepared is not None and self.result is None)
+        self.places.setEnabled(idle and prepared is not None and self.result is None)
         self.cancel_button.setEnabled(not idle)
         ready = idle and prepared is not None and self.result is None
         self.import_all_button.setEnabled(ready and not prepared.errors and prepared.households > 0)
@@ -284,7 +328,7 @@ class ImportWizard(QDialog):
         if not self.files or self.busy:
             return
         files = list(self.files)
-        options = Options(village=self.chosen_village(), village_hint="请在上方“所属村”中选择或填写该文件所属的村")
+        options = self._options()
         self.result = None
         self._reset_preview()
 
@@ -292,6 +336,38 @@ class ImportWizard(QDialog):
             return importer.prepare(self.db, files, options, progress=progress, cancel=cancel)
 
         self._run(work, self._show_preview, "正在读取文件 …")
+
+    def batch_date(self) -> dt.date:
+        """The registration date of the batch's new households (SPEC §4.8), as the clerk named it."""
+        return self.registered_on.date().toPython()
+
+    def _options(self) -> Options:
+        return Options(village=self.chosen_village(), village_hint="请在上方“所属村”中选择或填写该文件所属的村",
+                       renames_confirmed=frozenset(self._confirmed_renames),
+                       places_confirmed=frozenset(self._confirmed_places),
+                       rename_hint=RENAME_HINT, place_hint=PLACE_HINT, registered_on=self.batch_date())
+
+    def _confirmations_changed(self) -> None:
+        """A rename or a new place ticked or unticked: check against the database again (files not re-read)."""
+        prepared = self.prepared
+        if prepared is None or self.busy:
+            return
+        shown_renames = set(self.renames.keys)
+        shown_places = set(self.places.keys)
+        self._confirmed_renames = (self._confirmed_renames - shown_renames) | self.renames.checked()
+        self._confirmed_places = (self._confirmed_places - shown_places) | self.places.checked()
+        options = replace(prepared.options, renames_confirmed=frozenset(self._confirmed_renames),
+                          places_confirmed=frozenset(self._confirmed_places))
+
+        def work(progress, cancel):
+            return importer.recheck(self.db, prepared, options, progress=progress, cancel=cancel)
+
+        self._run(work, self._show_preview, "正在按确认的内容重新比对 …")
+
+    def _update_tabs(self, unconfirmed: int = 0) -> None:
+        changes = self.changes_model.rowCount()
+        self.tabs.setTabText(1, f"将修改的已有档案（{changes}）" if changes else "将修改的已有档案")
+        self.tabs.setTabText(2, f"需要确认（{unconfirmed}）" if unconfirmed else "需要确认")
 
     def _show_preview(self, prepared: importer.Prepared) -> None:
         self.prepared = prepared
@@ -309,10 +385,23 @@ class ImportWizard(QDialog):
             lines.append("将新建的村：" + "、".join(v.new_villages))
         if v.new_points:
             lines.append("将新建的安置点：" + "、".join(f"{p}（{vname}）" for vname, p in v.new_points))
+        waiting = [p.label for p in v.places if not p.confirmed]
+        if waiting:
+            lines.append("数据库中还没有、需要确认的：" + "、".join(waiting) + "（见“需要确认”页）")
+        renames = [r.label for r in v.renames if not r.confirmed]
+        if renames:
+            lines.append("同一身份证号换了姓名、需要确认的：" + "、".join(dict.fromkeys(renames)) + "（见“需要确认”页）")
+        if prepared.changes:
+            held = len({c.household for c in prepared.changes})
+            lines.append(f"将修改已有档案 {held} 户、{len(prepared.changes)} 处（见“将修改的已有档案”页），导入前会先备份数据库。")
         if prepared.errors:
             lines.append("有错误时不能“全部导入”：请改正文件后重新检查，或选择“仅导入无错误的户”（有错误的户整户不导入）。")
         self.preview.setText("\n".join(lines))
         self.model.set_rows(prepared.errors + prepared.warnings)
+        self.changes_model.set_rows(prepared.changes)
+        self.renames.set_items(rename_items(v.renames))
+        self.places.set_items(place_items(v.places))
+        self._update_tabs(self.renames.unchecked() + self.places.unchecked())
         self.status.setText("检查完成。")
         self._update_buttons()
         if self.model.rowCount():
@@ -340,6 +429,8 @@ class ImportWizard(QDialog):
         if prepared is None or self.busy:
             return
 
+        prepared = replace(prepared, options=replace(prepared.options, registered_on=self.batch_date()))
+
         def work(progress, cancel):
             return importer.commit(self.db, prepared, skip_invalid=skip_invalid, progress=progress, cancel=cancel)
 
@@ -358,8 +449,15 @@ class ImportWizard(QDialog):
                 text += "\n新建村：" + "、".join(result.new_villages)
             if result.new_points:
                 text += "\n新建安置点：" + "、".join(f"{p}（{v}）" for v, p in result.new_points)
+            if result.written and result.changes:
+                held = len({c.household for c in result.changes if c.applies})
+                text += f"\n已修改已有档案 {held} 户（改动已记入各户的变更记录）。"
+            if result.backup is not None:
+                text += f"\n导入前已备份数据库：{result.backup}"
         self.preview.setText(text)
         self.model.set_rows(result.errors + result.warnings)
+        self.changes_model.set_rows(result.changes)
+        self._update_tabs()
         self.status.setText("完成。" if not result.refused else "没有导入。")
         if result.new_villages:
             self._load_villages()

@@ -11,6 +11,7 @@ from app.io.grouping import group_sheet
 from app.io.headers import find_header
 from app.io.importer import run_import
 from app.io.report import NOTE_HEADER, SUMMARY_SHEET, report_paths, write_error_report
+from app.io.validate import Options
 from app.io.workbook import read_workbook
 from app.io.xlsx_layout import LedgerColumn, LedgerSheet, write_ledger
 from tests.io.registers import family_rows, layout_a
@@ -74,7 +75,7 @@ def test_filled_template_imports(db, tmp_path):
                              ("性别", sex), ("身份证号", idn), ("安置点", point)):
             ws.cell(row=r, column=header.index(title) + 1, value=value)
     wb.save(path)
-    _, result = run_import(db, [path])
+    _, result = run_import(db, [path], Options(new_places=True))
     assert result.households_imported == 1 and result.errors == []
 
 
@@ -84,7 +85,7 @@ def test_error_report_marks_cells_and_explains_each_row(db, tmp_path):
     wb = openpyxl.load_workbook(source)
     wb.active["O6"] = "52260119720303004"  # 李秀英: 17 characters
     wb.save(source)
-    prepared, result = run_import(db, [source])
+    prepared, result = run_import(db, [source], Options(new_places=True))
     assert result.refused
     out = write_error_report(source, result.errors + result.warnings, tmp_path / "报告.xlsx", {"平寨村": 3})
     report = openpyxl.load_workbook(out)

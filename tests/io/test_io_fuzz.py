@@ -63,7 +63,7 @@ def assert_clear(prepared, result) -> None:
 def test_wrong_types_in_every_column_end_in_a_clear_result(db, tmp_path, header, rows, title_rows):
     """Any mix of types under any header (formulas, dates as text, numbers as IDs) gives errors or imports, never raises."""
     path = write(tmp_path / "fuzz.xlsx", [("表", [["标题"]] * title_rows + [header] + rows)])
-    prepared, result = run_import(db, [path], Options(village="清江村"), skip_invalid=True)
+    prepared, result = run_import(db, [path], Options(village="清江村", new_places=True), skip_invalid=True)
     assert_clear(prepared, result)
 
 
@@ -73,7 +73,7 @@ def test_garbage_bytes_are_refused_in_one_line(db, tmp_path, data):
     """Random bytes named .xlsx are refused with one line naming the file; nothing is written."""
     path = tmp_path / "乱码.xlsx"
     path.write_bytes(data)
-    prepared, result = run_import(db, [path])
+    prepared, result = run_import(db, [path], Options(new_places=True))
     assert len(prepared.unreadable) == 1 and "乱码.xlsx" in prepared.unreadable[0].message
     assert not result.written
 
@@ -88,7 +88,7 @@ def test_truncated_or_damaged_workbooks_are_refused_or_read(db, tmp_path, cut, b
         damaged[len(damaged) // 2] = byte
     path = tmp_path / "damaged.xlsx"
     path.write_bytes(bytes(damaged))
-    prepared, result = run_import(db, [path])
+    prepared, result = run_import(db, [path], Options(new_places=True))
     assert_clear(prepared, result)
 
 
@@ -103,14 +103,14 @@ def test_damaged_sheet_xml_is_refused(db, tmp_path):
         for name, data in parts.items():
             z.writestr(name, data)
     path.write_bytes(buffer.getvalue())
-    prepared, _ = run_import(db, [path])
+    prepared, _ = run_import(db, [path], Options(new_places=True))
     assert "a.xlsx" in prepared.unreadable[0].message
 
 
 def test_empty_workbook_and_sheets_give_a_clear_error(db, tmp_path):
     """A workbook with only empty sheets is an error that says nothing importable was found."""
     path = write(tmp_path / "空.xlsx", [("一", []), ("二", [[None, None]])])
-    prepared, result = run_import(db, [path])
+    prepared, result = run_import(db, [path], Options(new_places=True))
     assert result.refused and "没有找到可以导入的户" in result.errors[0].message
     assert_clear(prepared, result)
 
@@ -124,7 +124,7 @@ def test_huge_sheet_rows_and_far_columns(db, tmp_path):
     ws["XFD5"] = "远处"
     ws["A1000000"] = "最后一行"
     wb.save(tmp_path / "huge.xlsx")
-    prepared, result = run_import(db, [tmp_path / "huge.xlsx"], skip_invalid=True)
+    prepared, result = run_import(db, [tmp_path / "huge.xlsx"], Options(new_places=True), skip_invalid=True)
     assert result.households_imported == 1
     assert_clear(prepared, result)
 
@@ -135,7 +135,7 @@ def test_zip_bomb_like_file_is_refused(db, tmp_path, monkeypatch):
     with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/media/zeros.bin", b"\0" * (4 * 1024 * 1024))
     monkeypatch.setattr(wbmod, "MAX_UNCOMPRESSED", 3 * 1024 * 1024)
-    prepared, result = run_import(db, [path])
+    prepared, result = run_import(db, [path], Options(new_places=True))
     assert "解压后超过" in prepared.unreadable[0].message and not result.written
 
 

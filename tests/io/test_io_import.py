@@ -29,7 +29,7 @@ def only(db) -> hs.HouseholdData:
 
 def test_layout_a_register_imports_with_places_created(db, tmp_path):
     """A clean register imports in one go: households, members, new village and points, derived caches."""
-    _, result = run_import(db, [layout_a(tmp_path / "a.xlsx")])
+    _, result = run_import(db, [layout_a(tmp_path / "a.xlsx")], Options(new_places=True))
     assert (result.households_imported, result.members_imported, result.errors) == (3, 7, [])
     assert result.new_villages == ["平寨村"] and len(result.new_points) == 2
     with db.read() as s:
@@ -47,7 +47,7 @@ def test_layout_a_register_imports_with_places_created(db, tmp_path):
 def test_any_error_writes_nothing(db, tmp_path):
     """All or nothing: one bad household and not a single row is written."""
     rows = family_rows("1", 1) + family_rows("2", 3) + [["清江村", "3", "赵六", "户主", "男", "123", None, None]]
-    _, result = run_import(db, [simple(tmp_path / "r.xlsx", rows)])
+    _, result = run_import(db, [simple(tmp_path / "r.xlsx", rows)], Options(new_places=True))
     assert result.refused and not result.written
     assert result.households_imported == 0 and result.households_skipped == 3
     assert count(db, Household) == 0 and count(db, Village) == 0 and count(db, ChangeLog) == 0
@@ -57,7 +57,7 @@ def test_skip_invalid_leaves_out_whole_households(db, tmp_path):
     """With skip-invalid a household with one bad member is left out whole; the others are imported."""
     rows = family_rows("1", 1) + family_rows("2", 3)
     rows[3][5] = "52260119700101001"  # the second household's spouse: 17 characters
-    _, result = run_import(db, [simple(tmp_path / "r.xlsx", rows)], skip_invalid=True)
+    _, result = run_import(db, [simple(tmp_path / "r.xlsx", rows)], Options(new_places=True), skip_invalid=True)
     assert (result.households_imported, result.households_skipped, result.members_imported) == (1, 1, 2)
     assert [h.head_name for h in hs.fetch_rows(db, hs.query_ids(db, hs.HouseholdQuery()))] == ["户主1"]
     assert count(db, Member) == 2
@@ -66,9 +66,9 @@ def test_skip_invalid_leaves_out_whole_households(db, tmp_path):
 def test_reimport_of_the_same_register_changes_nothing(db, tmp_path):
     """Importing the same register twice leaves the archive and its history as they were."""
     path = layout_a(tmp_path / "a.xlsx")
-    run_import(db, [path])
+    run_import(db, [path], Options(new_places=True))
     history_rows = count(db, ChangeLog)
-    _, again = run_import(db, [path])
+    _, again = run_import(db, [path], Options(new_places=True))
     assert (again.households_imported, again.households_updated, again.households_unchanged) == (0, 0, 3)
     assert again.members_imported == 0 and again.warnings == []
     assert count(db, ChangeLog) == history_rows and count(db, Household) == 3
@@ -76,9 +76,9 @@ def test_reimport_of_the_same_register_changes_nothing(db, tmp_path):
 
 def test_changed_value_updates_the_archive_and_its_history(db, tmp_path):
     """A changed land area and a new member update the matched household; history says what, old, new, why."""
-    run_import(db, [simple(tmp_path / "v1.xlsx", family_rows("1", 1, land=1.2))])
+    run_import(db, [simple(tmp_path / "v1.xlsx", family_rows("1", 1, land=1.2))], Options(new_places=True))
     rows = family_rows("1", 1, land=2.5) + [["清江村", "1", "新生儿", "之子", "男", pid(9), None, None]]
-    _, result = run_import(db, [simple(tmp_path / "v2.xlsx", rows)])
+    _, result = run_import(db, [simple(tmp_path / "v2.xlsx", rows)], Options(new_places=True))
     assert (result.households_updated, result.members_imported) == (1, 1)
     data = only(db)
     assert data.land_mu == Decimal("2.50") and [m.name for m in data.members][-1] == "新生儿"
@@ -91,8 +91,8 @@ def test_changed_value_updates_the_archive_and_its_history(db, tmp_path):
 
 def test_blank_cells_do_not_erase_the_archive(db, tmp_path):
     """A register that leaves land blank does not erase the land the archive holds."""
-    run_import(db, [simple(tmp_path / "v1.xlsx", family_rows("1", 1, land=1.2))])
-    _, result = run_import(db, [simple(tmp_path / "v2.xlsx", family_rows("1", 1, land=None))])
+    run_import(db, [simple(tmp_path / "v1.xlsx", family_rows("1", 1, land=1.2))], Options(new_places=True))
+    _, result = run_import(db, [simple(tmp_path / "v2.xlsx", family_rows("1", 1, land=None))], Options(new_places=True))
     assert result.households_unchanged == 1 and only(db).land_mu == Decimal("1.20")
 
 
@@ -101,7 +101,7 @@ def test_id_held_in_another_household_of_the_archive_refuses_the_incoming_row(db
     other = hs.load_household(db, add_household("张国强"))
     spouse_id = other.members[1].id_number
     rows = family_rows("1", 1) + [["清江村", "1", "李秀英", "之女", "女", spouse_id, None, None]]
-    _, result = run_import(db, [simple(tmp_path / "r.xlsx", rows)])
+    _, result = run_import(db, [simple(tmp_path / "r.xlsx", rows)], Options(new_places=True))
     assert result.refused
     (error,) = result.errors
     assert error.row == 4 and error.column == "F" and other.archive_no in error.message
@@ -112,7 +112,7 @@ def test_head_of_archive_household_matches_and_keeps_archive_number(db, tmp_path
     existing = hs.load_household(db, add_household("张国强", phone=""))
     head = existing.members[0]
     rows = [["清江村", "X1", head.name, "户主", head.sex, head.id_number, "新寨安置点", 3.3]]
-    _, result = run_import(db, [simple(tmp_path / "r.xlsx", rows)])
+    _, result = run_import(db, [simple(tmp_path / "r.xlsx", rows)], Options(new_places=True))
     assert result.households_updated == 1 and result.households_imported == 0
     after = hs.load_household(db, existing.id)
     assert after.archive_no == existing.archive_no and after.land_mu == Decimal("3.30")
@@ -121,7 +121,7 @@ def test_head_of_archive_household_matches_and_keeps_archive_number(db, tmp_path
 
 def test_file_without_village_column_uses_the_named_village(db, tmp_path):
     """--village names the village of a register with no 村 column; the village is created and listed."""
-    _, result = run_import(db, [layout_b(tmp_path / "b.xlsx")], Options(village="河坝村"))
+    _, result = run_import(db, [layout_b(tmp_path / "b.xlsx")], Options(village="河坝村", new_places=True))
     assert result.households_imported == 2 and result.new_villages == ["河坝村"]
     with db.read() as s:
         assert set(s.scalars(select(Village.name))) == {"河坝村"}
@@ -129,7 +129,7 @@ def test_file_without_village_column_uses_the_named_village(db, tmp_path):
 
 def test_dry_run_counts_but_writes_nothing(db, tmp_path):
     """A dry run reports what would be imported and leaves the database untouched."""
-    _, result = run_import(db, [layout_a(tmp_path / "a.xlsx")], dry_run=True)
+    _, result = run_import(db, [layout_a(tmp_path / "a.xlsx")], Options(new_places=True), dry_run=True)
     assert result.dry_run and result.households_imported == 3 and result.members_imported == 7
     assert count(db, Household) == 0 and count(db, Village) == 0
 
@@ -137,7 +137,7 @@ def test_dry_run_counts_but_writes_nothing(db, tmp_path):
 def test_preview_then_commit_rechecks_the_database(db, tmp_path, add_household):
     """An ID added to the archive after the preview is caught when the import is committed."""
     path = simple(tmp_path / "r.xlsx", family_rows("1", 1))
-    prepared = prepare(db, [path])
+    prepared = prepare(db, [path], Options(new_places=True))
     assert prepared.errors == [] and prepared.would_import == 1
     from app.services.households import MemberData
 
@@ -150,7 +150,7 @@ def test_preview_then_commit_rechecks_the_database(db, tmp_path, add_household):
 def test_cancel_during_apply_writes_nothing(db, tmp_path):
     """Cancelling while writing rolls the whole import back."""
     path = simple(tmp_path / "r.xlsx", family_rows("1", 1) + family_rows("2", 3))
-    prepared = prepare(db, [path])
+    prepared = prepare(db, [path], Options(new_places=True))
     calls = {"n": 0}
 
     def cancel() -> bool:
@@ -166,7 +166,7 @@ def test_unreadable_file_among_several_is_reported_and_nothing_written(db, tmp_p
     """One file that is not a workbook: reported by name, and nothing of the other files is written."""
     bad = tmp_path / "坏文件.xlsx"
     bad.write_text("not excel")
-    prepared, result = run_import(db, [simple(tmp_path / "ok.xlsx", family_rows("1", 1)), bad])
+    prepared, result = run_import(db, [simple(tmp_path / "ok.xlsx", family_rows("1", 1)), bad], Options(new_places=True))
     assert "坏文件.xlsx" in prepared.unreadable[0].message
     assert result.refused and count(db, Household) == 0
 
@@ -175,7 +175,7 @@ def test_import_of_two_files_checks_ids_across_them(db, tmp_path):
     """The same person in two files is an error in both files."""
     a = simple(tmp_path / "a.xlsx", family_rows("1", 1))
     b = simple(tmp_path / "b.xlsx", family_rows("9", 1))
-    _, result = run_import(db, [a, b])
+    _, result = run_import(db, [a, b], Options(new_places=True))
     files = {e.file for e in result.errors if "重复" in e.message}
     assert files == {str(a), str(b)}
 
@@ -184,10 +184,10 @@ def test_imported_caches_agree_with_check(db, tmp_path):
     """After an import the cached archive states are what `check` recomputes from the source fields."""
     from app.services.check import run_check
 
-    run_import(db, [layout_a(tmp_path / "a.xlsx")])
+    run_import(db, [layout_a(tmp_path / "a.xlsx")], Options(new_places=True))
     rows = family_rows("9", 21, land=None)
     rows[1][5] = None  # a spouse without ID: incomplete
-    run_import(db, [simple(tmp_path / "b.xlsx", rows)], skip_invalid=True)
+    run_import(db, [simple(tmp_path / "b.xlsx", rows)], Options(new_places=True), skip_invalid=True)
     report = run_check(db)
     assert report.stale_cache == 0 and report.households == 4
 
@@ -201,8 +201,8 @@ def test_sex_and_birth_from_the_id_do_not_overwrite_what_the_clerk_recorded(db, 
     data.members[0].birth_date = dt.date(1960, 1, 1)  # differs from the ID: the clerk's own record
     hs.save_household(db, data)
     head = data.members[0]
-    path = simple(tmp_path / "r.xlsx", [["清江村", "1", head.name, "户主", head.id_number]],
-                  header=["村", "户编号", "姓名", "与户主关系", "身份证号"])
-    _, result = run_import(db, [path])
+    path = simple(tmp_path / "r.xlsx", [["清江村", head.name, "户主", head.id_number]],
+                  header=["村", "姓名", "与户主关系", "身份证号"])
+    _, result = run_import(db, [path], Options(new_places=True))
     assert result.households_unchanged == 1
     assert hs.load_household(db, hid).members[0].birth_date == dt.date(1960, 1, 1)

@@ -15,6 +15,7 @@ from app import vocab
 from app.db import create_database
 from app.io.export import export_households
 from app.io.importer import run_import
+from app.io.validate import Options
 from app.models import Household, HouseholdTag, Member, SettlementPoint, Village
 from app.rules import check_char
 from app.services import households as hs
@@ -142,7 +143,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_archive(househ
             export_households(source, folder / "archive.xlsx")
             target = fresh(folder, "target.db")
             try:
-                _, result = run_import(target, [folder / "archive.xlsx"])
+                _, result = run_import(target, [folder / "archive.xlsx"], Options(new_places=True))
                 assert result.errors == [], [e.message for e in result.errors]
                 assert result.households_imported == len(households)
                 assert snapshot(target) == snapshot(source)
@@ -162,7 +163,7 @@ def test_round_trip_keeps_money_and_land_exactly(db, tmp_path, add_household):
     export_households(db, tmp_path / "a.xlsx")
     target = fresh(tmp_path, "t.db")
     try:
-        run_import(target, [tmp_path / "a.xlsx"])
+        run_import(target, [tmp_path / "a.xlsx"], Options(new_places=True))
         back = hs.load_household(target, hs.query_ids(target, hs.HouseholdQuery())[0])
         assert (back.annual_income, back.land_mu) == (Decimal("1234567.89"), Decimal("0.05"))
     finally:

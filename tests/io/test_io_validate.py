@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from app.io.against import check_against
 from app.io.grouping import group_sheet
-from app.io.validate import ERROR, WARNING, Known, Options, Person, check_against, validate
+from app.io.validate import ERROR, WARNING, Known, Options, Person, validate
 from app.io.workbook import ShownFloat, Sheet, read_workbook
 from tests.io.registers import fullwidth, layout_a, layout_b, pid
 
@@ -17,8 +18,9 @@ HEADER = ("户编号", "村", "姓名", "与户主关系", "性别", "身份证�
 
 def run(rows: list[tuple], header=HEADER, known: Known | None = None, **options):
     sheet = Sheet("表1", [tuple(header)] + [tuple(r) for r in rows])
-    v = validate([("f.xlsx", [group_sheet(sheet)])], Options(**options))
-    return check_against(v, known or Known())
+    opts = Options(**{"new_places": True, **options})
+    v = validate([("f.xlsx", [group_sheet(sheet)])], opts)
+    return check_against(v, known or Known(), opts)
 
 
 def family(key="1", n=1, **head):
@@ -35,7 +37,7 @@ def messages(v, severity=ERROR):
 def test_realistic_layout_a_register_is_clean_and_normalised(tmp_path):
     """The layout-A register imports clean: spaces, full-width digits, lower-case x and 2019.10 all normalised."""
     wb = read_workbook(layout_a(tmp_path / "a.xlsx"))
-    v = check_against(validate([("a.xlsx", [group_sheet(s) for s in wb.sheets])]), Known(villages={"平寨村"}))
+    v = check_against(validate([("a.xlsx", [group_sheet(s) for s in wb.sheets])]), Known(villages={"平寨村"}), Options(new_places=True))
     assert messages(v) == []
     first, second, third = v.households
     assert [m.data.name for m in first.members] == ["王明华", "李秀英", "王小明"]
@@ -60,7 +62,7 @@ def test_layout_b_register_without_village_column_needs_the_village(tmp_path):
     refused = validate(parsed)
     assert [(i.row, "--village" in i.message) for i in refused.errors] == [(2, True)]
     assert not refused.valid
-    named = check_against(validate(parsed, Options(village="河坝村")), Known())
+    named = check_against(validate(parsed, Options(village="河坝村")), Known(), Options(new_places=True))
     assert named.errors == [] and len(named.valid) == 2
     zhao = named.households[0]
     assert zhao.data.annual_income == Decimal("36000.00") and zhao.members[0].data.party_member
@@ -202,3 +204,30 @@ def test_plain_number_2019_1_reads_as_january_with_a_warning_about_october():
     clean = run(family(搬迁时间=ShownFloat(2019.1, 2)))
     assert clean.households[0].data.relocation_date == "2019-10"
     assert not [m for _r, _c, m in messages(clean, WARNING) if "2019.10" in m]
+
+
+@pytest.mark.parametrize("header", [("档案编号", "户编号"), ("户编号", "档案编号"), ("档案编号", "原户编号")])
+def test_the_registers_own_number_and_our_archive_number_are_told_apart(header):
+    """A register with both numbers: 档案编号 is ours (kept for new households), the other is 原户编号."""
+    numbers = {"档案编号": "HF000123", "户编号": "QJ-0007", "原户编号": "QJ-0007"}
+    columns = header + ("村", "姓名", "与户主关系", "身份证号")
+    v = run([(numbers[header[0]], numbers[header[1]], "清江村", "王明", "户主", pid(1))], header=columns)
+    (h,) = v.households
+    assert (h.archive_no, h.original_no) == ("HF000123", "QJ-0007") and v.errors == []
+
+
+@pytest.mark.parametrize("title", ["户编号", "户号", "家庭编号"])
+def test_the_household_key_column_is_kept_as_the_registers_own_number(title):
+    v = run([("QJ-0007", "清江村", "王明", "户主", pid(1))], header=(title, "村", "姓名", "与户主关系", "身份证号"))
+    (h,) = v.households
+    assert (h.original_no, h.archive_no) == ("QJ-0007", "")
+
+
+def test_registration_date_column_is_read_and_checked():
+    header = ("村", "姓名", "与户主关系", "身份证号", "迁入日期")
+    v = run([("清江村", "王明", "户主", pid(1), "2023年6月15日")], header=header)
+    assert v.households[0].registered_on == dt.date(2023, 6, 15) and v.errors == []
+    v = run([("清江村", "王明", "户主", pid(1), "去年")], header=header, today=dt.date(2026, 1, 1))
+    assert [(e.row, e.column) for e in v.errors] == [(2, "E")] and "登记日期" in v.errors[0].message
+    v = run([("清江村", "王明", "户主", pid(1), "2026-05-01")], header=header, today=dt.date(2026, 1, 1))
+    assert v.errors and "晚于今天" in v.errors[0].message

@@ -48,7 +48,7 @@ def imported(tmp_path, capsys):
         ("钱普通", "自有安置房", 1.2, "", "普通劳动力"),
         ("孙普通", "租住", 3, "", "技能劳动力"),
     ])
-    code, _out, err = run(capsys, "--db", path, "import", "households", xlsx)
+    code, _out, err = run(capsys, "--db", path, "import", "households", "--new-village", xlsx)
     assert code == 0, err
     return path
 

@@ -36,13 +36,21 @@ def check(qtbot, wizard):
     return blocker.args[0]
 
 
+def confirm_new_places(qtbot, wizard):
+    """The clerk confirms every new village and settlement point (需要确认 → 全部勾选); the preview follows."""
+    with qtbot.waitSignal(wizard.checked, timeout=20000) as blocker:
+        qtbot.mouseClick(wizard.places.all_button, Qt.MouseButton.LeftButton)
+    return blocker.args[0]
+
+
 def test_preview_shows_counts_errors_and_the_cell(qtbot, monkeypatch, tmp_path, wizard, db):
     """After 检查文件 the preview counts households and people, lists errors by row and column, shows the cell."""
     rows = family_rows("1", 21) + family_rows("2", 23)
     rows[2][5] = "52260119700101001"  # the second household's head: 17 characters
     choose(monkeypatch, qtbot, wizard, simple(tmp_path / "r.xlsx", rows), layout_a(tmp_path / "a.xlsx"))
     assert wizard.file_list.count() == 2
-    prepared = check(qtbot, wizard)
+    check(qtbot, wizard)
+    prepared = confirm_new_places(qtbot, wizard)
     assert prepared.households == 5 and prepared.members == 11
     text = wizard.preview.text()
     assert "找到 5 户、11 人" in text and "填表说明" in text and "平寨村" in text and "新寨安置点" in text
@@ -60,6 +68,7 @@ def test_import_valid_only_then_summary_and_archive(qtbot, monkeypatch, tmp_path
     rows[3][3] = "邻居"
     choose(monkeypatch, qtbot, wizard, simple(tmp_path / "r.xlsx", rows))
     check(qtbot, wizard)
+    confirm_new_places(qtbot, wizard)
     with qtbot.waitSignal(wizard.imported, timeout=20000) as blocker:
         qtbot.mouseClick(wizard.import_valid_button, Qt.MouseButton.LeftButton)
     result = blocker.args[0]
@@ -78,6 +87,9 @@ def test_import_all_with_a_typed_village(qtbot, monkeypatch, tmp_path, wizard, d
     wizard.village.lineEdit().clear()
     type_into(wizard.village.lineEdit(), "河坝村")
     prepared = check(qtbot, wizard)
+    assert [p.label for p in prepared.validation.places] == ["村“河坝村”", "安置点“河坝安置小区”（河坝村）"]
+    assert not wizard.import_all_button.isEnabled()  # a new village is created only when the clerk confirms it
+    prepared = confirm_new_places(qtbot, wizard)
     assert prepared.errors == [] and wizard.import_all_button.isEnabled()
     with qtbot.waitSignal(wizard.imported, timeout=20000):
         qtbot.mouseClick(wizard.import_all_button, Qt.MouseButton.LeftButton)
@@ -90,7 +102,8 @@ def test_unreadable_file_is_listed_as_an_error(qtbot, monkeypatch, tmp_path, wiz
     bad = tmp_path / "坏.xlsx"
     bad.write_text("x")
     choose(monkeypatch, qtbot, wizard, bad, simple(tmp_path / "ok.xlsx", family_rows("1", 1)))
-    prepared = check(qtbot, wizard)
+    check(qtbot, wizard)
+    prepared = confirm_new_places(qtbot, wizard)
     assert "坏.xlsx" in prepared.errors[0].message
     assert wizard.import_valid_button.isEnabled() and not wizard.import_all_button.isEnabled()
 
