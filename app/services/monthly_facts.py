@@ -99,7 +99,8 @@ class MonthlyFacts:
     problems_by_unit: list[CountRow] = field(default_factory=list)
     problems_by_area: list[CountRow] = field(default_factory=list)
     overdue: list[ProblemLine] = field(default_factory=list)
-    due_next: list[ProblemLine] = field(default_factory=list)
+    due_next: list[ProblemLine] = field(default_factory=list)  # the first LIST_LIMIT of due_next_total
+    due_next_total: int = 0
     plan_items: list[plans.ItemStatus] = field(default_factory=list)
     plan_due_next: list[plans.ItemStatus] = field(default_factory=list)
     employment: list[tuple[str, int, Decimal]] = field(default_factory=list)  # kind, records, amount
@@ -271,8 +272,9 @@ def _problems(s, f: MonthlyFacts, start: dt.date) -> None:
     f.problems_by_area = list(area.values())
     f.overdue = _problem_lines(s, asof.problem_overdue_at(day), day, (Problem.deadline, Problem.id))
     nxt_start, nxt_end = month_bounds(next_month(f.month))
-    f.due_next = _problem_lines(s, and_(asof.problem_open_at(day), Problem.deadline >= nxt_start,
-                                        Problem.deadline < nxt_end), day, (Problem.deadline, Problem.id))
+    due_next = and_(asof.problem_open_at(day), Problem.deadline >= nxt_start, Problem.deadline < nxt_end)
+    f.due_next = _problem_lines(s, due_next, day, (Problem.deadline, Problem.id))
+    f.due_next_total = s.scalar(select(func.count()).where(due_next)) or 0
 
 
 def _work(s, f: MonthlyFacts, start: dt.date) -> None:

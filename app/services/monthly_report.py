@@ -316,6 +316,8 @@ def _flat(figures: dict) -> dict[str, object]:
 
 @dataclass(frozen=True, slots=True)
 class FigureChange:
+    """A figure (filed and now) or, with both None, a section whose text differs from the filed one."""
+
     label: str
     filed: object
     now: object
@@ -337,7 +339,7 @@ def changes_since_filing(db: Database, month: str, figures: dict | None = None,
     old_texts = filed_texts(db, month) or {}
     for key, title in report_text.SECTIONS:
         if old_texts.get(key, "").strip() != (texts.get(key) or "").strip():
-            out.append(FigureChange(f"{title}（文字）", "已报送文字", "已修改"))
+            out.append(FigureChange(f"{title}：文字与报送时不同", None, None))
     return out
 
 

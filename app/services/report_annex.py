@@ -139,6 +139,9 @@ def _problems(f: MonthlyFacts) -> list[Block]:
         out.append(Heading(f"（四）{f.next_label}到期的问题", 2))
         out.append(Table(["序号", "问题", "户/村", "责任单位", "责任人", "办结时限", ""],
                          _problem_rows(f.due_next, overdue=False), widths, frozenset({0})))
+        if f.due_next_total > len(f.due_next):
+            out.append(Para(f"仅列前 {len(f.due_next)} 个，共 {f.due_next_total} 个；完整清单见系统“问题台账”页。",
+                            note=True))
     return out
 
 

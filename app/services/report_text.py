@@ -188,11 +188,11 @@ def plans(f: MonthlyFacts) -> str:
     parts: list[str] = []
     nxt = f.next_label
     if f.due_next:
-        parts.append(f"抓好问题整改。{nxt}到期问题{len(f.due_next)}个："
+        parts.append(f"抓好问题整改。{nxt}到期问题{f.due_next_total}个："
                      + _join([_problem_text(p, overdue=False) for p in f.due_next[:NAMED]])
-                     + ("等" if len(f.due_next) > NAMED else "") + "，督促责任单位按期办结。")
+                     + ("等" if f.due_next_total > NAMED else "") + "，督促责任单位按期办结。")
     if f.overdue:
-        parts.append(f"对逾期未办结的{len(f.overdue)}个问题挂牌督办，明确整改时限，逐一销号。")
+        parts.append(f"对逾期未办结的{f.figures['problems']['overdue']}个问题挂牌督办，明确整改时限，逐一销号。")
     if f.plan_due_next:
         parts.append(f"推进计划落实。{nxt}到期计划事项{len(f.plan_due_next)}项："
                      + "；".join(f"{i.title}（{i.unit or '未明确单位'}，目前完成{i.percent}）"

@@ -114,7 +114,8 @@ class SectionEditor(QWidget):
         self.current.setVisible(filed is not None)
         self.changes.clear()
         for c in changes:
-            self.changes.addItem(f"{c.label}：报送时 {c.filed} → 现在 {c.now}")
+            self.changes.addItem(c.label if c.filed is None and c.now is None
+                                 else f"{c.label}：报送时 {c.filed} → 现在 {c.now}")
         if filed is not None and not changes:
             self.changes.addItem("报送以来数字和文字均无变化。")
         self.changes_box.setVisible(filed is not None)
