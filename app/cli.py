@@ -217,7 +217,8 @@ def cmd_stats(args) -> int:
         print(json.dumps(result, ensure_ascii=False))
         return EXIT_OK
     kg, bb, vi, pr = result["key_groups"], result["baobao"], result["visits"], result["problems"]
-    lines = [f"在册户数：{result['households']}    在册人数：{result['members']}", "", "各村："]
+    lines = [f"截至 {result['as_of']}（{month} 月末）"] if month else []
+    lines += [f"在册户数：{result['households']}    在册人数：{result['members']}", "", "各村："]
     lines += [f"  {name}：{v['households']} 户，{v['members']} 人" for name, v in result["villages"].items()]
     lines += ["", "重点户：" + "，".join(f"{k} {v}" for k, v in kg.items()),
               f"包保：重点户 {bb['key_households']} 户，未落实一对一包保 {bb['key_households_uncovered']} 户；"

@@ -11,6 +11,7 @@ that no household is held as a Python object."""
 from __future__ import annotations
 
 import argparse
+import os
 import datetime as dt
 import statistics
 import subprocess
@@ -45,8 +46,9 @@ def bench(n: int, month: str, repeat: int) -> None:
     print(f"== {n} households: {path} ({path.stat().st_size / 1e6:.0f} MB)")
     db = open_database(path, readonly=True)
     try:
-        figs, gather, draw, word, total = [], [], [], [], []
+        figs, gather, draw, word, total, cpu = [], [], [], [], [], []
         for _ in range(repeat):
+            c0 = time.process_time()
             t0 = time.perf_counter()
             asof.month_stats(db, month)
             t1 = time.perf_counter()
@@ -55,6 +57,7 @@ def bench(n: int, month: str, repeat: int) -> None:
             t2 = time.perf_counter()
             result = monthly_report.build_pdf(doc)
             t3 = time.perf_counter()
+            cpu.append(time.process_time() - c0)
             docx = monthly_report.build_docx(doc)
             t4 = time.perf_counter()
             figs.append(t1 - t0)
@@ -64,9 +67,10 @@ def bench(n: int, month: str, repeat: int) -> None:
             total.append(t3 - t1)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"figures as of {asof.month_end(month)} (stats --month): median {statistics.median(figs):.2f} s")
+        print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         print(f"月报 {month}: median {statistics.median(total):.2f} s (facts and text {statistics.median(gather):.2f} s, "
-              f"PDF {statistics.median(draw):.2f} s), {result.pages} pages, {len(result.pdf) / 1e3:.0f} KB"
-              f"   (target < 5 s); .docx {statistics.median(word):.2f} s, {len(docx) / 1e3:.0f} KB; "
+              f"PDF {statistics.median(draw):.2f} s; CPU {statistics.median(cpu):.2f} s over both connections), "
+              f"{result.pages} pages, {len(result.pdf) / 1e3:.0f} KB   (target < 5 s); .docx {statistics.median(word):.2f} s, {len(docx) / 1e3:.0f} KB; "
               f"peak memory {peak:.0f} MB")
         out = Path(tempfile.mkdtemp(prefix="houfu-report-bench-")) / "月报.pdf"
         t = time.perf_counter()
