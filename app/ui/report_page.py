@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
-from app.db import Database
+from app.db import Database, DatabaseError
 from app.reports import preview
 from app.services import monthly_report, report_data, town
 from app.ui.errors import confirm, warn
@@ -198,7 +198,11 @@ class ReportPage(QWidget):
         if state is None:
             return
         month = state.prepared.facts.month
-        kept = monthly_report.save_sections(self.db, month, self.editor.texts(), state.prepared.drafts)
+        try:
+            kept = monthly_report.save_sections(self.db, month, self.editor.texts(), state.prepared.drafts)
+        except DatabaseError as exc:
+            warn(self, "保存失败", str(exc))
+            return
         self.editor.current.blockSignals(True)
         self.editor.current.setChecked(True)
         self.editor.current.blockSignals(False)
@@ -287,7 +291,7 @@ class ReportPage(QWidget):
         self._set_busy(False)
         self.bar.setVisible(False)
         self.status.setText("生成失败。")
-        if isinstance(exc, (ValueError, LookupError)):
+        if isinstance(exc, (ValueError, LookupError, DatabaseError)):
             warn(self, "生成失败", str(exc))
         else:
             from app.ui.errors import show_unexpected
