@@ -105,6 +105,7 @@ def test_fields_changed_after_the_month_end_are_undone(db, add_household, two, p
     """Today's edits (village, housing, declared tags) do not change June: the history gives June's values."""
     from app.services import town
 
+
     other = town.save_village(db, town.VillageData(name="石门村"))
     before = month(db, JUNE)
     data = load_household(db, two[0])
@@ -148,3 +149,27 @@ def test_stats_month_does_not_change_when_later_work_is_added(db, add_household,
     assert june() == first
     assert main(["--db", path, "stats", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["households"] == 3  # plain `stats` is today
+
+
+def test_point_leadership_is_counted_as_it_stood(db, add_household, place):
+    """A 50-household point led by a town leader from July lacks one at June's end, not at July's."""
+    from app.models import Household
+    from tests.conftest import family
+
+    leader = cadre(db, "刘镇长", rank="镇级主要领导", post="镇长")
+    ids = [add_household(f"户{i}", members=family(f"户{i}", 100 + i, spouse=None)) for i in range(50)]
+    with db.write() as s:
+        s.execute(update(Household).where(Household.id.in_(ids)).values(registered_on=dt.date(2025, 1, 1)))
+    baobao.assign_point(db, place[1], leader, "牵头", dt.date(2025, 7, 1))
+    june, july = month(db, JUNE)["baobao"], month(db, JULY)["baobao"]
+    assert (june["points_50plus"], june["points_50plus_without_town_leader"]) == (1, 1)
+    assert (july["points_50plus"], july["points_50plus_without_town_leader"]) == (1, 0)
+
+
+def test_a_month_before_anything_was_registered_is_empty_but_prints(db, tmp_path, capsys):
+    """A month before the register began has no households; its 月报 still prints (exit 0)."""
+    assert month(db, "2001-01")["households"] == 0
+    out = tmp_path / "m.pdf"
+    db_path = str(db.path)
+    assert main(["--db", db_path, "report", "monthly", "--month", "2001-01", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
