@@ -57,6 +57,11 @@ def month_end(month: str) -> dt.date:
     return month_bounds(month)[1] - dt.timedelta(days=1)
 
 
+def report_day(month: str, today: dt.date | None = None) -> dt.date:
+    """The day a month's figures are as of: its last day, or today while the month is not over yet."""
+    return min(month_end(month), today or dt.date.today())
+
+
 def cut_of(day: dt.date) -> dt.datetime:
     """The first moment after `day`: changes from then on are undone."""
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
@@ -563,7 +568,8 @@ def figures(s: Session, day: dt.date, *, month: str | None = None, view: AsOf | 
     return out
 
 
-def month_stats(db, month: str) -> dict:
-    """`stats --month M`: the figures as of M's last day (the same function the 月报 for M calls)."""
+def month_stats(db, month: str, today: dt.date | None = None) -> dict:
+    """`stats --month M`: the figures as of M's last day (today while M is not over), the same function the
+    月报 for M calls."""
     with db.read() as s:
-        return figures(s, month_end(month), month=month)
+        return figures(s, report_day(month, today), month=month)

@@ -86,7 +86,7 @@ class CountRow:
 class MonthlyFacts:
     town: town.TownData
     month: str
-    day: dt.date  # the month's last day: every figure is as of its end
+    day: dt.date  # the month's last day (today while it is not over): every figure is as of its end
     figures: dict  # asof.figures(...) plus the report's own figures under "report"
     previous: dict | None = None  # last month's figures (filed where filed)
     previous_filed: bool = False
@@ -143,11 +143,12 @@ def _previous(db: Database, month: str) -> dict:
 
 
 def gather(db: Database, month: str, *, previous: dict | None = None, previous_filed: bool = False,
-           progress=None) -> MonthlyFacts:
+           today: dt.date | None = None, progress=None) -> MonthlyFacts:
     """The facts of `month` as of its last day. `previous` is last month's figures when filed; otherwise they
-    are computed as of that month's end, on a second connection while this month's are gathered."""
+    are computed as of that month's end, on a second connection while this month's are gathered. A month not
+    over yet is gathered as of `today`."""
     step = progress or (lambda _p, _t: None)
-    day = asof.month_end(month)
+    day = asof.report_day(month, today)
     start, end = month_bounds(month)
     with ThreadPoolExecutor(max_workers=1) as pool:
         earlier = pool.submit(_previous, db, month) if previous is None else None

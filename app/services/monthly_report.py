@@ -145,13 +145,13 @@ class Prepared:
         return self.facts.figures
 
 
-def prepare(db: Database, month: str, *, progress=None) -> Prepared:
+def prepare(db: Database, month: str, *, today: dt.date | None = None, progress=None) -> Prepared:
     """Gather the month as of its last day (last month's figures from its filed version where filed), draft
     every section and take the clerk's edits over the drafts."""
     prev = monthly_facts.previous_month(month)
     previous = filed_figures(db, prev)
     facts = monthly_facts.gather(db, month, previous=previous, previous_filed=previous is not None,
-                                 progress=progress)
+                                 today=today, progress=progress)
     drafts = report_text.drafts(facts)
     edits = section_edits(db, month)
     texts = {k: edits.get(k, v) for k, v in drafts.items()}
@@ -211,7 +211,7 @@ def print_month(db: Database, month: str, *, current: bool = False, docx: bool =
             version = latest_version(db, month)
             return Printed(BuildResult(pdf, preview.page_count(pdf), [f"已报送的第{version.version}版"]),
                            word if docx else None, version)
-    p = prepare(db, month, progress=progress)
+    p = prepare(db, month, today=today, progress=progress)
     doc = document(p, dated=today or dt.date.today())
     if progress:
         progress(85, "生成PDF")
@@ -243,7 +243,7 @@ def file_month(db: Database, month: str, by: str | None = None, *, today: dt.dat
     day = asof.month_end(month)
     if day >= today:
         raise ValueError(f"{month} 尚未结束（月末为 {day.isoformat()}），月份结束后才能报送")
-    p = prepare(db, month, progress=progress)
+    p = prepare(db, month, today=today, progress=progress)
     if texts is not None:
         save_sections(db, month, texts, p.drafts)
         p.texts = {k: texts.get(k, v).strip() or p.drafts[k] for k, v in p.texts.items()}
@@ -366,7 +366,7 @@ class MonthState:
 def month_state(db: Database, month: str, *, current: bool = False, today: dt.date | None = None,
                 progress=None) -> MonthState:
     """Prepare the month, draw it (or take its filed version) and list what changed since it was filed."""
-    p = prepare(db, month, progress=progress)
+    p = prepare(db, month, today=today, progress=progress)
     doc = document(p, dated=today or dt.date.today())
     files = filed_files(db, month)
     if progress:

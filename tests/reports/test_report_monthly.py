@@ -40,15 +40,16 @@ def packet(archive):
 
 
 def month_figures(db, month: str = MONTH) -> dict:
+    """The figures the 月报 printed on TODAY states: as of the month's end, or TODAY while it is not over."""
     with db.read() as s:
-        return asof.figures(s, asof.month_end(month), month=month)
+        return asof.figures(s, asof.report_day(month, TODAY), month=month)
 
 
 def test_headline_figures_are_the_month_end_figures(archive, packet):
     """Households, members, key households, visits due/done and problems open/overdue are `stats --month`'s."""
     _result, text = packet
     s = month_figures(archive)
-    assert "截至2025年6月30日" in text
+    assert "截至2025年6月18日" in text  # June is not over on TODAY: its figures are as of TODAY
     assert f"在册{s['households']}户" in text and f"{s['members']}人" in text
     bb = s["baobao"]
     assert f"重点户（三特户或三无户）{bb['key_households']}户" in text
@@ -98,7 +99,7 @@ def test_overdue_problems_are_listed_with_owner_and_days(archive, packet):
     from app.services import monthly_facts
 
     _result, text = packet
-    facts = monthly_facts.gather(archive, MONTH)
+    facts = monthly_facts.gather(archive, MONTH, today=TODAY)
     assert facts.overdue
     p = max(facts.overdue, key=lambda x: x.days_overdue)
     assert f"责任单位{p.unit}，责任人{p.person}，逾期{p.days_overdue}天" in text
@@ -111,7 +112,7 @@ def test_support_at_the_month_end_and_fusion_per_point(archive, packet):
     from app.services import monthly_facts
 
     _result, text = packet
-    f = monthly_facts.gather(archive, MONTH)
+    f = monthly_facts.gather(archive, MONTH, today=TODAY)
     assert f"月末享受兜底保障{f.support_end['合计']}户" in text
     assert "月末享受户数" in text
     assert len(f.fusion) == len(f.points)
