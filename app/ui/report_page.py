@@ -271,7 +271,11 @@ class ReportPage(QWidget):
             p = result.prepared
             self.editor.load(p.texts, p.drafts)
             self.editor.show_filing(result.filed, result.changes, current=result.current)
-            self.editor.setVisible(True)
+            if not self.editor.isVisible():
+                # A splitter pane shown after being hidden keeps the zero width it had: give it its share.
+                self.editor.setVisible(True)
+                total = max(sum(self.splitter.sizes()), self.splitter.width())
+                self.splitter.setSizes([total * 2 // 5, total - total * 2 // 5])
             self.editor.set_enabled(True)
             result = result.result
         else:

@@ -19,6 +19,7 @@ def homes(add_household):
 def page(qtbot, db, homes):
     widget = ReportPage(db)
     qtbot.addWidget(widget)
+    widget.resize(1366, 705)  # the office screen; a window left at its default size squeezes the buttons away
     widget.show()
     return widget
 
@@ -120,14 +121,18 @@ def test_editing_a_section_is_kept_and_redraft_restores_the_draft(qtbot, page, d
     assert box.toPlainText() == draft
     from PySide6.QtGui import QTextCursor
 
+    page.editor.tabs.setCurrentIndex(2)  # 存在问题
+    page.activateWindow()
     box.setFocus()
     box.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClick(box, Qt.Key.Key_Return)
     type_text(qtbot, box, "部分村报送资料不及时。")
+    qtbot.waitUntil(lambda: box.toPlainText().endswith("\n部分村报送资料不及时。"), timeout=5000)
     qtbot.mouseClick(page.editor.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.build_button.isEnabled() and "部分村报送资料不及时" in
                     page.month_state.document.sections[2].text, timeout=60000)
     assert monthly_report.section_edits(db, month)["problems"].endswith("部分村报送资料不及时。")
+    page.editor.tabs.setCurrentIndex(0)  # 基本情况
     basic = page.editor.boxes["basic"]
     basic.setPlainText("随手改的文字")
     qtbot.mouseClick(page.editor.redraft_buttons["basic"], Qt.MouseButton.LeftButton)
@@ -145,7 +150,9 @@ def test_filing_from_the_page_stores_the_month_and_remembers_the_name(qtbot, pag
     month = page.selected_month()
     page.editor.boxes["plans"].setPlainText("下月重点抓好问题整改。")
     page.editor.filer.clear()
+    page.editor.filer.setFocus()
     type_text(qtbot, page.editor.filer, "王会计")
+    qtbot.waitUntil(lambda: page.editor.filer.text() == "王会计", timeout=5000)
     qtbot.mouseClick(page.editor.file_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(monthly_report.filed_versions(db, month)) and page.month_state is not None
                     and page.month_state.filed is not None and page.build_button.isEnabled(), timeout=60000)
