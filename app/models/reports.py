@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import DateTime, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from app.db import Base
+from app.models.base import Base
 from app.models._common import Timestamps, now
 
 

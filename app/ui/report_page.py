@@ -11,13 +11,14 @@ from pathlib import Path
 from PySide6.QtCore import QDate, QObject, QTimer, QUrl, Qt, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
+    QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
     QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
 from app.db import Database, DatabaseError
 from app.reports import preview
 from app.services import monthly_report, report_data, town
+from app.ui import file_dialogs
 from app.ui.errors import confirm, warn
 from app.ui.report_sections import SectionEditor
 from app.ui.widgets import fill_combo, page_title, primary_button
@@ -396,8 +397,7 @@ class ReportPage(QWidget):
         if self.result is None:
             return None
         if not path:
-            start = str(Path.home() / self.default_name())
-            path, _ = QFileDialog.getSaveFileName(self, "保存PDF", start, "PDF 文件 (*.pdf)")
+            path = file_dialogs.get_save_path(self, "保存PDF", self.default_name(), "PDF 文件 (*.pdf)")
             if not path:
                 return None
         try:
@@ -414,8 +414,7 @@ class ReportPage(QWidget):
         if state is None:
             return None
         if not path:
-            start = str(Path.home() / f"{self.kind}.docx")
-            path, _ = QFileDialog.getSaveFileName(self, "保存Word", start, "Word 文件 (*.docx)")
+            path = file_dialogs.get_save_path(self, "保存Word", f"{self.kind}.docx", "Word 文件 (*.docx)")
             if not path:
                 return None
         from app.reports.model import write_atomically
