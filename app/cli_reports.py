@@ -45,12 +45,29 @@ def add_report_commands(command, db_help: str) -> None:
 
 
 def _write(path: Path, data: bytes) -> str | None:
+    """Write through the output guard; the one-line Chinese message when it cannot be written."""
+    from app.outputs import OutputError
     from app.reports.model import write_atomically
 
     try:
         write_atomically(path, data)
     except OSError as exc:
-        return f"无法写入 {path}：{exc.strerror or exc}"
+        return str(exc) if isinstance(exc, OutputError) else f"无法写入 {path}：{exc.strerror or exc}"
+    return None
+
+
+def _check_targets(args, *paths) -> str | None:
+    """Refuse a target the guard would refuse (the database, a folder …) before the report is built."""
+    from app.config import default_db_path
+    from app.outputs import OutputError, check_target
+
+    database = getattr(args, "db", None) or default_db_path()
+    for path in paths:
+        if path is not None:
+            try:
+                check_target(path, databases=[database])
+            except OutputError as exc:
+                return str(exc)
     return None
 
 
@@ -130,6 +147,10 @@ def _cards(db, args) -> int:
 
 def cmd_report(args, open_db) -> int:
     """Run one `report` subcommand on the database `open_db(args, write=...)` opens."""
+    refused = _check_targets(args, getattr(args, "out", None), getattr(args, "docx", None))
+    if refused:
+        print(refused, file=sys.stderr)
+        return EXIT_USAGE
     db = open_db(args, write=args.what == "file")
     try:
         return {"monthly": _monthly, "file": _file, "filed": _filed, "cards": _cards}[args.what](db, args)

@@ -4,25 +4,16 @@ of headings, paragraphs, tables and charts, and the 一户一档 cards. The serv
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app import outputs
 
-def write_atomically(path: Path | str, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder, fsynced, then renamed over it."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+def write_atomically(path: Path | str, data: bytes) -> Path:
+    """Write `data` to `path` through the output guard: never over the database, temporary file in the same
+    folder, fsync, rename; raises outputs.OutputError (one Chinese line), leaving any existing file as it was."""
+    return outputs.write_bytes(path, data)
 
 
 @dataclass
@@ -34,8 +25,9 @@ class BuildResult:
     sections: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def save(self, path: Path | str) -> None:
-        write_atomically(path, self.pdf)
+    def save(self, path: Path | str) -> Path:
+        """Write the PDF through the output guard (see `write_atomically`)."""
+        return write_atomically(path, self.pdf)
 
 
 # ------------------------------------------------------------------------------------------ blocks
