@@ -78,7 +78,7 @@ def build_parser() -> Parser:
 
     p = command("stats", "统计户数、人数、重点户、包保、走访、问题")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.add_argument("--month", help="走访统计的月份，格式 YYYY-MM（默认本月）")
+    p.add_argument("--month", help="统计该月月末的情况（户数、包保、该月走访等），格式 YYYY-MM；不填为今天")
 
     p = command("check", "检查数据库文件完整性和一户一档的完整、一致；--duties 列出督办提醒")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -249,19 +249,21 @@ def cmd_demo(args) -> int:
 
 
 def cmd_stats(args) -> int:
+    from app.services.asof import month_stats
     from app.services.stats import parse_month, stats
 
     month = parse_month(args.month) if args.month else None
     db = _open(args, write=False)
     try:
-        result = stats(db, month=month)
+        result = month_stats(db, month) if month else stats(db)
     finally:
         db.close()
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return EXIT_OK
     kg, bb, vi, pr = result["key_groups"], result["baobao"], result["visits"], result["problems"]
-    lines = [f"在册户数：{result['households']}    在册人数：{result['members']}", "", "各村："]
+    lines = [f"截至 {result['as_of']}（{month} 月末）"] if month else []
+    lines += [f"在册户数：{result['households']}    在册人数：{result['members']}", "", "各村："]
     lines += [f"  {name}：{v['households']} 户，{v['members']} 人" for name, v in result["villages"].items()]
     lines += ["", "重点户：" + "，".join(f"{k} {v}" for k, v in kg.items()),
               f"包保：重点户 {bb['key_households']} 户，未落实一对一包保 {bb['key_households_uncovered']} 户；"
@@ -604,25 +606,11 @@ def cmd_export_ledger(args) -> int:
 
 
 def _add_report_commands(command, db_help: str) -> None:
-    """`report monthly` (SPEC §7) and `report cards` (一户一档)."""
-    p = command("report", "生成PDF报表（monthly 月报；cards 一户一档）")
-    what = p.add_subparsers(dest="what", metavar="内容", parser_class=Parser, required=True)
-    q = what.add_parser("monthly", help="月报：报镇党委、政府的月度材料（PDF，A4）",
-                        description="月报：报镇党委、政府的月度材料（PDF，A4）")
-    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
-    q.add_argument("--month", required=True, metavar="YYYY-MM", help="月份，例如 2026-05")
-    q.add_argument("--out", required=True, type=Path, metavar="OUT.pdf", help="要写入的 PDF 文件")
-    q.add_argument("--full-ids", action="store_true", help="打印完整身份证号（默认只显示前6位和后4位）")
-    q = what.add_parser("cards", help="一户一档：每户一页（PDF，A4）", description="一户一档：每户一页（PDF，A4）")
-    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
-    which = q.add_mutually_exclusive_group(required=True)
-    which.add_argument("--household", nargs="+", metavar="ARCHIVE_NO", help="一个或多个档案编号")
-    which.add_argument("--point", metavar="NAME", help="安置点名称：该点全部在册户")
-    q.add_argument("--out", required=True, type=Path, metavar="OUT.pdf", help="要写入的 PDF 文件")
-    q.add_argument("--full-ids", action="store_true", help="打印完整身份证号（默认只显示前6位和后4位）")
-    from app.cli_duties import add_report_plan
+    """`report monthly / file / filed` (SPEC §7) and `report cards` (一户一档): app/cli_reports.py;
+    `report plan` (年度计划责任分解表): app/cli_duties.py."""
+    from app.cli_reports import add_report_commands
 
-    add_report_plan(what, db_help)
+    add_report_commands(command, db_help)
 
 
 def cmd_report(args) -> int:
@@ -630,31 +618,9 @@ def cmd_report(args) -> int:
         from app.cli_duties import report_plan
 
         return report_plan(args, _open(args, write=False))
-    from app.outputs import OutputError, check_target
-    from app.services import report_data as report_service
+    from app.cli_reports import cmd_report as run
 
-    check_target(args.out, databases=[_db_path(args)])  # refuse before the report is built
-    db = _open(args, write=False)
-    try:
-        if args.what == "monthly":
-            from app.services.stats import parse_month
-
-            result = report_service.monthly_pdf(db, parse_month(args.month), full_ids=args.full_ids)
-        else:
-            result = report_service.cards_pdf(db, archive_nos=args.household, point=args.point,
-                                              full_ids=args.full_ids)
-    finally:
-        db.close()
-    try:
-        result.save(args.out)
-    except OSError as exc:  # outputs.OutputError: one Chinese line, the old file unchanged
-        print(str(exc) if isinstance(exc, OutputError) else f"无法写入 {args.out}：{exc.strerror or exc}",
-              file=sys.stderr)
-        return EXIT_USAGE
-    for warning in result.warnings:
-        print(f"注意：{warning}", file=sys.stderr)
-    print(f"已生成 {args.out}（{result.pages} 页）")
-    return EXIT_OK
+    return run(args, _open)
 
 
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "stats": cmd_stats, "check": cmd_check,

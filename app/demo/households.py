@@ -23,6 +23,18 @@ from app.models import Household, HouseholdTag, Member
 from app.rules import HouseholdFacts, MemberFacts
 from app.services.derived import derive
 
+RECENT_EVERY = 50  # one household in 50 entered the town's register in the last year (迁入)
+
+
+def _registered_on(index: int, relocation: str, today: dt.date) -> dt.date:
+    """The day a demo household entered the town's register (SPEC §4.8): most on their relocation (the first
+    of its month or year), one in RECENT_EVERY within the year before `today`, so that months have 迁入.
+    Drawn from the index, not the random stream, so the rest of the data stays as it was for a seed."""
+    if index % RECENT_EVERY == RECENT_EVERY - 1:
+        return today - dt.timedelta(days=5 + (index * 37) % 330)
+    year, _, month = relocation.partition("-")
+    return dt.date(int(year), int(month or 1), 1)
+
 
 class HouseholdSteps(DemoBase):
     """Households, tags and members, written in chunks."""
@@ -393,6 +405,7 @@ class HouseholdSteps(DemoBase):
             address = f"{self.town}{v['name']}{p['group']}{ri(1, 150)}号"
         year = min(2020, max(2008, p["year"] + ri(-1, 1)))
         relocation = str(year) if rng.random() < 0.4 else f"{year}-{ri(1, 12):02d}"
+        registered = _registered_on(index, relocation, today)
         old_village = ch(v["old"])
 
         cache = derive(
@@ -410,6 +423,7 @@ class HouseholdSteps(DemoBase):
             "housing_status": housing, "house_leaks": leaks, "geohazard_unmoved": geo, "land_mu": land,
             "annual_income": income_value, "phone": phone, "household_size": recorded, "notes": notes,
             "status": "整户迁出" if moved_out else vocab.HOUSEHOLD_ACTIVE,
+            "registered_on": registered, "left_on": max(moved_date, registered) if moved_out else None,
             "key_flags": cache.key_flags, "archive_state": cache.archive_state, "head_name": cache.head_name,
             "member_count": cache.member_count, "search_text": cache.search_text,
         })

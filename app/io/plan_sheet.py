@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.io.xlsx_layout import LedgerColumn, LedgerSheet, write_ledger
-from app.services.plan_sheet import PlanSheet, SheetRow
+from app.reports.plan_model import PlanSheet, SheetRow
 
 _TAIL = (LedgerColumn("所属领域", 10), LedgerColumn("任务内容", 40), LedgerColumn("目标", 12),
          LedgerColumn("完成时限", 12), LedgerColumn("进度来源", 22), LedgerColumn("累计完成", 10),

@@ -9,11 +9,12 @@ from app.models.ledgers import (
 )
 from app.models.org import Cadre, SettlementPoint, Setting, TownProfile, Unit, Village
 from app.models.plans import Plan, PlanItem, PlanProgress
+from app.models.reports import ReportFiling, ReportSection
 
 __all__ = [
     "Activity", "Attachment", "Cadre", "ChangeLog", "EmploymentRecord", "FindingClosure", "FundRecord", "Household",
     "HouseholdAssignment", "HouseholdTag", "HousingRecord", "Inspection", "Meeting", "MeetingDecision",
     "Member", "PartyRecord", "Plan", "PlanItem", "PlanProgress", "PointAssignment", "Problem",
-    "ProblemProgress", "Project", "Setting", "SettlementPoint", "SupportRecord", "TownProfile", "Unit",
+    "ProblemProgress", "Project", "ReportFiling", "ReportSection", "Setting", "SettlementPoint", "SupportRecord", "TownProfile", "Unit",
     "UnitAssignment", "Village", "Visit",
 ]

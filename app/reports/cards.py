@@ -1,4 +1,4 @@
-"""一户一档 cards (SPEC §6): one household per page, drawn from `report_data.Card`. No Qt, no database."""
+"""一户一档 cards (SPEC §6): one household per page, drawn from `model.Card`. No Qt, no database."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from reportlab.platypus import PageBreak, Spacer
 from app.reports import layout
 from app.reports.fonts import FontSet, load_fonts
 from app.reports.layout import Styles, table
-from app.reports.monthly import BuildResult
-from app.services.report_data import Card
+from app.reports.model import BuildResult, Card
 
 
 def _card(st: Styles, c: Card, town_name: str) -> list:

@@ -10,7 +10,7 @@ from app.reports import layout
 from app.reports.fonts import FontSet, load_fonts
 from app.reports.layout import Styles, table
 from app.reports.monthly import BuildResult
-from app.services.plan_sheet import PlanSheet
+from app.reports.plan_model import PlanSheet
 
 _HEADER = ["序号", "所属领域", "任务内容", "目标", "完成时限", "进度来源", "完成", "完成率", "推进情况"]
 _WIDTHS = [.05, .1, .22, .09, .15, .1, .07, .08, .14]

@@ -1,30 +1,33 @@
-"""月报 page: choose the month, build the packet off the GUI thread with a progress bar, preview its pages,
-save it, print it (QPrinter, page images) or open it in the system viewer. Also 一户一档 cards for a
-settlement point or one household."""
+"""月报 page: choose the month, build the report (as of the month's end) off the GUI thread with a progress
+bar, edit its sections, file (报送) it, preview its pages (page jump, zoom), save it as PDF or Word, print it
+(QPrinter, page images) or open it in the system viewer. Also 一户一档 cards for a settlement point or one
+household."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, QUrl, Qt, Signal
+from PySide6.QtCore import QDate, QObject, QTimer, QUrl, Qt, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
-    QScrollArea, QVBoxLayout, QWidget,
+    QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
 from app import outputs
-from app.db import Database
+from app.db import Database, DatabaseError
 from app.reports import preview
-from app.services import report_data, town
+from app.services import monthly_report, report_data, town
 from app.ui import file_dialogs
-from app.ui.errors import warn
+from app.ui.errors import confirm, warn
+from app.ui.report_sections import SectionEditor
 from app.ui.widgets import fill_combo, page_title, primary_button
 from app.ui.workers import Background
 
 PREVIEW_DPI = 80
 PRINT_DPI = 200
 PREVIEW_MAX_PAGES = 60  # a long set of cards is previewed in part; saving and printing take every page
+ZOOMS = (50, 75, 100, 125, 150, 200)  # preview zoom, percent of PREVIEW_DPI
 
 
 def to_qimage(page: preview.PageImage) -> QImage:
@@ -44,6 +47,8 @@ class ReportPage(QWidget):
         self.db = db
         self.background = Background(self)
         self.result = None  # the last BuildResult
+        self.month_state: monthly_report.MonthState | None = None  # the 月报 last built, for editing and filing
+        self._jump_page = 1
         self.kind = ""  # 月报 / 一户一档, for file names
         self.print_dpi = PRINT_DPI
         self._progress = _Progress(self)
@@ -72,6 +77,32 @@ class ReportPage(QWidget):
         self.print_button.clicked.connect(self.print_pdf)
         self.open_button = QPushButton("用系统程序打开")
         self.open_button.clicked.connect(self.open_external)
+        self.docx_button = QPushButton("保存Word…")
+        self.docx_button.setToolTip("月报另存为 .docx，便于在 Word 中修改")
+        self.docx_button.clicked.connect(self.save_docx)
+        self.docx_button.setEnabled(False)
+
+        self.editor = SectionEditor()
+        self.editor.save_requested.connect(self.save_sections)
+        self.editor.file_requested.connect(self.file_month)
+        self.editor.current_toggled.connect(lambda _on: self.month_state and self.build_monthly())
+        self.editor.filer.setText(monthly_report.remembered_name(db))
+        self.editor.setVisible(False)
+
+        self.zoom = QComboBox()
+        self.zoom.setObjectName("zoom")
+        for z in ZOOMS:
+            self.zoom.addItem(f"{z}%", z)
+        self.zoom.setCurrentIndex(ZOOMS.index(100))
+        self.zoom.currentIndexChanged.connect(lambda _i: self.result is not None and self._show_preview(self.result))
+        self.page_spin = QSpinBox()
+        self.page_spin.setObjectName("pageJump")
+        self.page_spin.setRange(1, 1)
+        self.page_spin.setPrefix("第 ")
+        self.page_spin.setSuffix(" 页")
+        self.jump_button = QPushButton("跳转")
+        self.jump_button.clicked.connect(lambda: self.jump_to(self.page_spin.value()))
+        self.page_spin.editingFinished.connect(lambda: self.jump_to(self.page_spin.value()))
 
         self.bar = QProgressBar()
         self.bar.setRange(0, 100)
@@ -96,6 +127,7 @@ class ReportPage(QWidget):
         top.addWidget(self.save_button)
         top.addWidget(self.print_button)
         top.addWidget(self.open_button)
+        top.addWidget(self.docx_button)
         top.addStretch(1)
         cards = QHBoxLayout()
         cards.addWidget(QLabel("一户一档："))
@@ -110,7 +142,25 @@ class ReportPage(QWidget):
         layout.addLayout(cards)
         layout.addWidget(self.bar)
         layout.addWidget(self.status)
-        layout.addWidget(self.scroll, 1)
+        tools = QHBoxLayout()
+        tools.addWidget(QLabel("预览："))
+        tools.addWidget(self.page_spin)
+        tools.addWidget(self.jump_button)
+        tools.addSpacing(12)
+        tools.addWidget(QLabel("缩放："))
+        tools.addWidget(self.zoom)
+        tools.addStretch(1)
+        right = QWidget()
+        right_lay = QVBoxLayout(right)
+        right_lay.setContentsMargins(0, 0, 0, 0)
+        right_lay.addLayout(tools)
+        right_lay.addWidget(self.scroll, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.editor)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        layout.addWidget(self.splitter, 1)
         self._set_result_buttons(False)
         self.reload_points()
 
@@ -137,8 +187,57 @@ class ReportPage(QWidget):
         self.background.submit(job, self._built, self._failed)
 
     def build_monthly(self) -> None:
-        db, month, full = self.db, self.selected_month(), self.full_ids.isChecked()
-        self._start(f"月报{month}", lambda: report_data.monthly_pdf(db, month, full_ids=full, progress=self._report))
+        """Build the chosen month: its sections (drafts with the clerk's edits) and what prints (the filed
+        version of a filed month unless 按现在的数据预览)."""
+        db, month, current = self.db, self.selected_month(), self.editor.current.isChecked()
+        self._start(f"月报{month}", lambda: monthly_report.month_state(db, month, current=current,
+                                                                      progress=self._report))
+
+    def save_sections(self) -> None:
+        """Keep the clerk's edits with the month and redraw the preview from them."""
+        state = self.month_state
+        if state is None:
+            return
+        month = state.prepared.facts.month
+        try:
+            kept = monthly_report.save_sections(self.db, month, self.editor.texts(), state.prepared.drafts)
+        except DatabaseError as exc:
+            warn(self, "保存失败", str(exc))
+            return
+        self.editor.current.blockSignals(True)
+        self.editor.current.setChecked(True)
+        self.editor.current.blockSignals(False)
+        self.build_monthly()
+        self.status.setText(f"已保存修改（{len(kept)} 节与草稿不同），正在刷新预览…")
+
+    def file_month(self) -> None:
+        """报送: file the month with the texts in the boxes (a 更正 version when filed before)."""
+        state = self.month_state
+        if state is None:
+            return
+        name = self.editor.filer.text().strip()
+        if not name:
+            warn(self, "报送", "请先填写报送人姓名。")
+            self.editor.filer.setFocus()
+            return
+        month = state.prepared.facts.month
+        what = "更正版" if state.filed else "月报"
+        if not confirm(self, "报送", f"报送{state.prepared.facts.month_label}{what}：保存本月的PDF、Word、数字和"
+                                     f"文字，报送人 {name}。报送后不能删除，确定报送？", yes="报送"):
+            return
+        db, texts = self.db, self.editor.texts()
+        self._set_busy(True)
+        self.background.submit(lambda: monthly_report.file_month(db, month, name, texts=texts,
+                                                                 progress=self._report),
+                               self._filed, self._failed)
+
+    def _filed(self, version) -> None:
+        self._set_busy(False)
+        self.editor.current.blockSignals(True)
+        self.editor.current.setChecked(False)
+        self.editor.current.blockSignals(False)
+        self.build_monthly()
+        self.status.setText(f"已报送第{version.version}版（{version.kind}），报送人 {version.filed_by}。")
 
     def build_point_cards(self) -> None:
         point_id = self.point.currentData()
@@ -168,6 +267,21 @@ class ReportPage(QWidget):
                     lambda: report_data.cards_pdf(db, household_ids=ids, full_ids=full, progress=self._report))
 
     def _built(self, result) -> None:
+        if isinstance(result, monthly_report.MonthState):
+            self.month_state = result
+            p = result.prepared
+            self.editor.load(p.texts, p.drafts)
+            self.editor.show_filing(result.filed, result.changes, current=result.current)
+            if not self.editor.isVisible():
+                # A splitter pane shown after being hidden keeps the zero width it had: give it its share.
+                self.editor.setVisible(True)
+                total = max(sum(self.splitter.sizes()), self.splitter.width())
+                self.splitter.setSizes([total * 2 // 5, total - total * 2 // 5])
+            self.editor.set_enabled(True)
+            result = result.result
+        else:
+            self.month_state = None
+            self.editor.setVisible(False)
         self.result = result
         self._set_busy(False)
         self.bar.setValue(100)
@@ -182,7 +296,7 @@ class ReportPage(QWidget):
         self._set_busy(False)
         self.bar.setVisible(False)
         self.status.setText("生成失败。")
-        if isinstance(exc, (ValueError, LookupError)):
+        if isinstance(exc, (ValueError, LookupError, DatabaseError)):
             warn(self, "生成失败", str(exc))
         else:
             from app.ui.errors import show_unexpected
@@ -193,12 +307,14 @@ class ReportPage(QWidget):
         self.bar.setVisible(busy or self.bar.isVisible())
         for w in (self.build_button, self.point_cards, self.household_cards):
             w.setEnabled(not busy)
+        self.editor.set_enabled(not busy and self.month_state is not None)
         if busy:
             self._set_result_buttons(False)
 
     def _set_result_buttons(self, enabled: bool) -> None:
         for w in (self.save_button, self.print_button, self.open_button):
             w.setEnabled(enabled)
+        self.docx_button.setEnabled(enabled and self.month_state is not None)
 
     # ------------------------------------------------------------------ preview
 
@@ -210,13 +326,17 @@ class ReportPage(QWidget):
     def _clear_preview(self) -> None:
         while self.pages_layout.count():
             item = self.pages_layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget()
+            if widget is not None:
+                widget.setParent(None)  # gone from the page now, not at the next turn of the event loop
+                widget.deleteLater()
 
     def _show_preview(self, result) -> None:
         self._clear_preview()
+        self.page_spin.setRange(1, max(1, min(result.pages, PREVIEW_MAX_PAGES)))
+        self.page_spin.setSuffix(f" 页 / 共 {result.pages} 页")
         try:
-            images = self.page_images(PREVIEW_DPI, PREVIEW_MAX_PAGES)
+            images = self.page_images(int(PREVIEW_DPI * self.zoom_percent / 100), PREVIEW_MAX_PAGES)
         except RuntimeError:
             images = []
         if not images:
@@ -241,6 +361,33 @@ class ReportPage(QWidget):
     def preview_pages(self) -> int:
         return len(self.pages_box.findChildren(QLabel, "previewPage"))
 
+    @property
+    def zoom_percent(self) -> int:
+        return int(self.zoom.currentData() or 100)
+
+    def page_labels(self) -> list[QLabel]:
+        """The preview's page images, in page order."""
+        return [self.pages_layout.itemAt(i).widget() for i in range(self.pages_layout.count())
+                if self.pages_layout.itemAt(i).widget() is not None
+                and self.pages_layout.itemAt(i).widget().objectName() == "previewPage"]
+
+    def jump_to(self, page: int) -> None:
+        """Scroll the preview so that page `page` (1-based) starts at the top. Done once the event loop has
+        laid out the pages (a preview just redrawn at a new zoom has not been yet)."""
+        self._jump_page = page
+        QTimer.singleShot(0, lambda: self._apply_jump(20))
+
+    def _apply_jump(self, tries: int) -> None:
+        labels = self.page_labels()
+        if not labels:
+            return
+        target = max(0, labels[max(0, min(self._jump_page, len(labels)) - 1)].y() - 4)
+        bar = self.scroll.verticalScrollBar()
+        if bar.maximum() < target and tries > 0:  # not laid out yet: try again shortly
+            QTimer.singleShot(20, lambda: self._apply_jump(tries - 1))
+            return
+        bar.setValue(target)
+
     # ------------------------------------------------------------------ output
 
     def default_name(self) -> str:
@@ -255,6 +402,24 @@ class ReportPage(QWidget):
                 return None
         try:
             self.result.save(path)  # the output guard: never over the database; old file kept on failure
+        except OSError as exc:
+            warn(self, "保存失败", str(exc) if isinstance(exc, outputs.OutputError)
+                 else f"无法写入 {path}：{exc.strerror or exc}")
+            return None
+        self.status.setText(f"已保存：{path}")
+        return Path(path)
+
+    def save_docx(self, path: str | None = None) -> Path | None:
+        """保存Word: the 月报's .docx twin (the filed one for a filed month shown as filed)."""
+        state = self.month_state
+        if state is None:
+            return None
+        if not path:
+            path = file_dialogs.get_save_path(self, "保存Word", f"{self.kind}.docx", "Word 文件 (*.docx)")
+            if not path:
+                return None
+        try:
+            outputs.write_bytes(path, state.docx())
         except OSError as exc:
             warn(self, "保存失败", str(exc) if isinstance(exc, outputs.OutputError)
                  else f"无法写入 {path}：{exc.strerror or exc}")

@@ -1,4 +1,4 @@
-"""Tests of the 月报 PDF: its figures are the stats figures, fonts are embedded, headers repeat, the CLI works."""
+"""Tests of the 月报 PDF: a 公文 whose figures are the month-end figures, fonts embedded, headers repeat, the CLI works."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from app import demo
 from app.cli import main
 from app.reports import layout
 from app.reports.fonts import load_fonts
-from app.services import report_data, stats
+from app.services import asof, report_data
 
 TODAY = dt.date(2025, 6, 18)
 MONTH = "2025-06"
@@ -39,40 +39,84 @@ def packet(archive):
     return result, "".join(pdf_text(result.pdf))
 
 
-def test_headline_figures_are_the_stats_figures(archive, packet):
-    """Households, members, key households, visits due/done and problems open/overdue are stats() itself."""
+def month_figures(db, month: str = MONTH) -> dict:
+    """The figures the 月报 printed on TODAY states: as of the month's end, or TODAY while it is not over."""
+    with db.read() as s:
+        return asof.figures(s, asof.report_day(month, TODAY), month=month)
+
+
+def test_headline_figures_are_the_month_end_figures(archive, packet):
+    """Households, members, key households, visits due/done and problems open/overdue are `stats --month`'s."""
     _result, text = packet
-    s = stats.stats(archive, month=MONTH, today=TODAY)
-    assert f"在册{s['households']}户{s['members']}人" in text
+    s = month_figures(archive)
+    assert "截至2025年6月18日" in text  # June is not over on TODAY: its figures are as of TODAY
+    assert f"在册{s['households']}户" in text and f"{s['members']}人" in text
     bb = s["baobao"]
     assert f"重点户（三特户或三无户）{bb['key_households']}户" in text
     assert f"未落实{bb['key_households_uncovered']}户" in text
     v = s["visits"]
-    assert f"应走访（一对一包保户）{v['due']}户，已由包保干部走访{v['done']}户" in text
-    assert f"未办结{s['problems']['open']}个，其中逾期{s['problems']['overdue']}个" in text
+    assert f"应走访一对一包保户{v['due']}户，已由包保干部走访{v['done']}户" in text
+    assert f"未办结{s['problems']['open']}个" in text and f"其中逾期{s['problems']['overdue']}个" in text
 
 
-def test_village_and_key_group_rows_match_stats(archive, packet):
-    """Each village's households and members, and each key group's count, appear as table rows."""
+def test_headlines_carry_last_months_figure(archive, packet):
+    """Each headline states last month's figure beside it (computed as of May's end when May was not filed)."""
     _result, text = packet
-    s = stats.stats(archive, month=MONTH, today=TODAY)
+    may = month_figures(archive, "2025-05")
+    assert f"（上月{may['households']}户，" in text
+    assert f"（上月{may['members']}人，" in text
+
+
+def test_village_and_key_group_rows_match_the_figures(archive, packet):
+    """Each village's households and members, and each key group's count, appear as 附件 table rows."""
+    _result, text = packet
+    s = month_figures(archive)
     for name, v in s["villages"].items():
-        assert f"{name}{v['households']}{v['members']}" in text, name
+        if v["households"]:
+            assert f"{name}{v['households']}{v['members']}" in text, name
     for tag, n in s["key_groups"].items():
         assert f"{tag}{n}" in text, tag
 
 
-def test_the_packet_has_a_cover_every_section_and_numbered_pages(archive, packet):
-    """The cover names the town and month; every section is there; pages after the cover are "— N —"."""
+def test_the_report_is_a_gongwen_with_its_sections_and_numbered_pages(archive, packet):
+    """Title, 主送, sections 一 to 四, 落款, 抄送 县农业农村局, then the 附件; every page is "— N —"."""
     result, _text = packet
     pages = pdf_text(result.pdf)
-    assert "清江镇" in pages[0] and "2025年6月" in pages[0] and "月报" in pages[0]
+    assert "清江镇水利移民站关于2025年6月搬迁群众后续扶持工作情况的报告" in pages[0]
+    assert "清江镇党委、清江镇政府：" in pages[0]
     whole = "".join(pages)
-    for title in result.sections[1:]:
+    for title in ("一、基本情况", "二、工作开展情况", "三、存在问题", "四、下步工作打算"):
         assert title in whole, title
+    assert "抄送：县农业农村局。" in whole and "2025年6月18日" in whole
+    assert whole.index("抄送") < whole.index("附件") < whole.index("一、在册户数和人数")
     assert len(pages) == result.pages >= 5
-    for n, page in enumerate(pages[1:], start=1):
+    for n, page in enumerate(pages, start=1):
         assert f"—{n}—" in page
+
+
+def test_overdue_problems_are_listed_with_owner_and_days(archive, packet):
+    """三、存在问题 and the annex name each overdue problem's 责任单位, 责任人 and days overdue."""
+    from app.services import monthly_facts
+
+    _result, text = packet
+    facts = monthly_facts.gather(archive, MONTH, today=TODAY)
+    assert facts.overdue
+    p = max(facts.overdue, key=lambda x: x.days_overdue)
+    assert f"责任单位{p.unit}，责任人{p.person}，逾期{p.days_overdue}天" in text
+    assert "逾期未办结问题" in text and "逾期天数" in text
+    assert all(x.days_overdue == (facts.day - x.deadline).days for x in facts.overdue)
+
+
+def test_support_at_the_month_end_and_fusion_per_point(archive, packet):
+    """兜底 shows the households supported at the month's end by type; 融合共建 lists every point this year."""
+    from app.services import monthly_facts
+
+    _result, text = packet
+    f = monthly_facts.gather(archive, MONTH, today=TODAY)
+    assert f"月末享受兜底保障{f.support_end['合计']}户" in text
+    assert "月末享受户数" in text
+    assert len(f.fusion) == len(f.points)
+    assert "2025年各安置点居民融合共建活动" in text
 
 
 def test_every_font_is_embedded_truetype(packet):
@@ -127,38 +171,15 @@ def test_cli_report_monthly_writes_the_pdf(archive, tmp_path, capsys):
 
 
 def test_breakdowns_add_up_to_the_headline_figures(archive):
-    """Problems by unit and by focus area, and visits by cadre, add up to the stats figures."""
-    data = report_data.monthly(archive, MONTH, today=TODAY)
-    s = data.stats
-    for rows in (data.problems_by_unit, data.problems_by_area):
+    """Problems by unit and by focus area, visits by cadre and households by village add up to the figures."""
+    from app.services import monthly_facts
+
+    f = monthly_facts.gather(archive, MONTH)
+    s = f.figures
+    for rows in (f.problems_by_unit, f.problems_by_area):
         assert sum(r.open for r in rows) == s["problems"]["open"]
         assert sum(r.overdue for r in rows) == s["problems"]["overdue"]
-    assert sum(due for _n, _r, due, _d in data.cadre_visits) == s["visits"]["due"]
-    assert sum(done for _n, _r, _due, done in data.cadre_visits) == s["visits"]["done"]
-    assert data.behind_total == s["visits"]["due"] - s["visits"]["done"]
-    assert sum(v.households for v in data.villages) == s["households"]
-
-
-def test_the_months_births_deaths_and_moves_are_counted_by_village(db, add_household):
-    """A birth, a death and a move-out dated in the month count there; the same events a month earlier do not."""
-    import dataclasses
-
-    from app.services.households import load_household, save_household
-
-    hid = add_household("王明华")
-    data = load_household(db, hid)
-    head, spouse = data.members
-    born = dataclasses.replace(head, id=None, name="王小宝", relation="之子", id_number="",
-                               birth_date=dt.date(2025, 6, 3), labour="无劳动力", employment="无")
-    old = dataclasses.replace(born, name="王大宝", birth_date=dt.date(2025, 5, 30))
-    spouse.status, spouse.status_date = "死亡", dt.date(2025, 6, 10)
-    data.members = [head, spouse, born, old]
-    save_household(db, data)
-    other = load_household(db, add_household("张国强"))
-    other.members[1].status, other.members[1].status_date = "迁出", dt.date(2025, 6, 20)
-    save_household(db, other)
-
-    row = next(v for v in report_data.monthly(db, MONTH, today=TODAY).villages if v.name == "清江村")
-    assert (row.births, row.deaths, row.moved_out) == (1, 1, 1)
-    earlier = next(v for v in report_data.monthly(db, "2025-05", today=TODAY).villages if v.name == "清江村")
-    assert (earlier.births, earlier.deaths, earlier.moved_out) == (1, 0, 0)
+    assert sum(due for _n, _r, due, _d in f.cadre_visits) == s["visits"]["due"]
+    assert sum(done for _n, _r, _due, done in f.cadre_visits) == s["visits"]["done"]
+    assert f.behind_total == s["visits"]["due"] - s["visits"]["done"]
+    assert sum(v["households"] for v in s["villages"].values()) == s["households"]
