@@ -182,8 +182,19 @@ def upgrade(engine: Engine) -> None:
     """Run every pending migration on the file in one go."""
     from alembic import command
 
-    with writer(engine).begin() as conn:
-        command.upgrade(_alembic_config(conn), "head")
+    # Foreign keys are off while the schema changes (SQLite's procedure for rebuilding a table: a rebuilt
+    # parent table must not cascade into its children) and checked before the one transaction commits.
+    with writer(engine).connect() as conn:
+        raw = conn.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                command.upgrade(_alembic_config(conn), "head")
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                if broken is not None:
+                    raise DatabaseError(f"数据库升级后表 {broken[0]} 的关联不一致，升级已撤销。")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 def backup_file(engine: Engine, db_path: Path, label: str) -> Path:

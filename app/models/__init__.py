@@ -6,13 +6,14 @@ from app.models.ledgers import (
     Activity, EmploymentRecord, FundRecord, HousingRecord, Inspection, Meeting, MeetingDecision,
     PartyRecord, Problem, ProblemProgress, Project, SupportRecord, Visit,
 )
-from app.models.org import Cadre, SettlementPoint, Setting, TownProfile, Unit, Village
+from app.models.org import Cadre, SettlementPoint, Setting, Town, TownProfile, TownRange, Unit, Village
 from app.models.plans import Plan, PlanItem, PlanProgress
 
 __all__ = [
     "Activity", "Attachment", "Cadre", "ChangeLog", "EmploymentRecord", "FundRecord", "Household",
     "HouseholdAssignment", "HouseholdTag", "HousingRecord", "Inspection", "Meeting", "MeetingDecision",
     "Member", "PartyRecord", "Plan", "PlanItem", "PlanProgress", "PointAssignment", "Problem",
-    "ProblemProgress", "Project", "Setting", "SettlementPoint", "SupportRecord", "TownProfile", "Unit",
+    "ProblemProgress", "Project", "Setting", "SettlementPoint", "SupportRecord", "Town", "TownProfile",
+    "TownRange", "Unit",
     "UnitAssignment", "Village", "Visit",
 ]
