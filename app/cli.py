@@ -97,6 +97,9 @@ def build_parser() -> Parser:
     p.add_argument("file", type=Path, metavar="FILE", help="用来恢复的备份文件")
     _add_io_commands(command, db_help)
     _add_report_commands(command, db_help)
+    from app.cli_county import add_county_commands
+
+    add_county_commands(command, Parser, db_help)
     return parser
 
 
@@ -582,6 +585,15 @@ COMMANDS = {"init": cmd_init, "demo": cmd_demo, "stats": cmd_stats, "check": cmd
             "snapshot": cmd_snapshot, "backup": cmd_backup, "restore": cmd_restore}
 COMMANDS.update({"import": cmd_import, "export": cmd_export})
 COMMANDS["report"] = cmd_report
+
+
+def cmd_county(args) -> int:
+    from app.cli_county import cmd_county as run
+
+    return run(args, _db_path(args), _writer_lock)
+
+
+COMMANDS["county"] = cmd_county
 
 
 def main(argv: list[str] | None = None) -> int:
