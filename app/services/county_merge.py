@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.db import COUNTY_SETTING, Database, DatabaseError, create_database, known_revisions, make_engine
+from app.db import COUNTY_SETTING, SNAPSHOT_SETTING, Database, DatabaseError, create_database, known_revisions, make_engine
 from app.errors import storage_reason
 from app.services.history import verify_chain
 from app.services.snapshot import _sha256, manifest_path_for, verify_snapshot
@@ -201,6 +201,7 @@ def _inspect(db_file: Path, manifest: dict) -> dict:
                 raise CountyError("这是县级汇总数据库，不是镇的副本")
             uid = rows[0][0] if rows else ""
         is_county = con.execute("SELECT 1 FROM settings WHERE key = ?", (COUNTY_SETTING,)).fetchone()
+        marker = con.execute("SELECT value FROM settings WHERE key = ?", (SNAPSHOT_SETTING,)).fetchone()
     except sqlite3.Error as exc:
         raise CountyError(f"副本无法读取（{exc}）") from None
     finally:
@@ -216,6 +217,12 @@ def _inspect(db_file: Path, manifest: dict) -> dict:
         engine.dispose()
     if chain:
         raise CountyError(f"副本的变更记录校验不通过：{chain[0]}")
+    try:
+        taken_at = str(json.loads(marker[0]).get("taken_at") or "") if marker else ""
+    except ValueError:
+        taken_at = ""
+    if not taken_at or taken_at != str(manifest.get("taken_at") or ""):
+        raise CountyError("副本的导出时间与清单不符：清单在导出后被改动")
     town = (profile[0] if profile else "") or manifest.get("town") or ""
     if not town.strip():
         raise CountyError("副本中没有填写镇（乡）名称，请该镇在“基础信息”中填写后重新导出")
