@@ -281,6 +281,10 @@ def cmd_check(args) -> int:
             print(f"  [{f['archive_no']}] {f['message']}")
         if len(report.findings) > 200:
             print(f"  ……另有 {len(report.findings) - 200} 条，使用 --json 查看全部")
+        if report.cross_town is not None:
+            print(f"跨镇重复：{len(report.cross_town)} 个身份证号同时登记在两个以上的镇")
+            for f in report.cross_town[:200]:
+                print(f"  {f['message']}")
     return EXIT_OK if report.file_ok else EXIT_USAGE
 
 

@@ -154,3 +154,36 @@ def test_cli_creates_the_county_lists_towns_and_refuses_town_work(tmp_path, town
     tampered.write_bytes(tampered.read_bytes()[:-100] + b"\0" * 100)
     assert main(["--db", str(county), "county", "merge", str(tampered)]) == 1
     assert "未合并" in capsys.readouterr().err
+
+
+def test_same_id_in_two_towns_is_a_cross_town_finding_with_both_towns(tmp_path):
+    qj = make_town(tmp_path, "清江镇", households=10, seed=1)
+    bh = make_town(tmp_path, "白河镇", households=10, seed=2)
+    con = sqlite3.connect(qj)
+    idn, name = con.execute("SELECT m.id_number, m.name FROM members m JOIN households h ON h.id = m.household_id "
+                            "WHERE m.status = '在册' AND h.status = '在册' AND m.id_number != '' LIMIT 1").fetchone()
+    con.close()
+    con = sqlite3.connect(bh)
+    con.execute("UPDATE members SET id_number = ? WHERE id = (SELECT m.id FROM members m JOIN households h "
+                "ON h.id = m.household_id WHERE m.status = '在册' AND h.status = '在册' LIMIT 1)", (idn,))
+    con.commit()
+    con.close()
+    county = tmp_path / "县.db"
+    merge(county, [copy_of(qj, tmp_path / "qj.db"), copy_of(bh, tmp_path / "bh.db")])
+    from app.services.check import run_check
+
+    db = open_database(county)
+    try:
+        cross = run_check(db).cross_town
+    finally:
+        db.close()
+    assert len(cross) == 1
+    assert cross[0]["rule"] == "跨镇重复" and \
+        cross[0]["towns"] == sorted(["清江镇", "白河镇"])
+    assert "清江镇" in cross[0]["message"] and "白河镇" in cross[0]["message"] and name in cross[0]["message"]
+    assert idn not in cross[0]["message"]
+    town_db = open_database(qj)
+    try:
+        assert run_check(town_db).cross_town is None
+    finally:
+        town_db.close()
