@@ -79,6 +79,7 @@ def build_parser() -> Parser:
     p = command("stats", "统计户数、人数、重点户、包保、走访、问题")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.add_argument("--month", help="走访统计的月份，格式 YYYY-MM（默认本月）")
+    p.add_argument("--town", metavar="NAME", help="县级汇总数据库中只统计这个镇")
 
     p = command("check", "检查数据库文件完整性和一户一档的完整、一致")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -245,7 +246,7 @@ def cmd_stats(args) -> int:
     month = parse_month(args.month) if args.month else None
     db = _open(args, write=False)
     try:
-        result = stats(db, month=month)
+        result = stats(db, month=month, town_id=_town_arg(db, args.town))
     finally:
         db.close()
     if args.json:
@@ -261,6 +262,22 @@ def cmd_stats(args) -> int:
               f"问题：未办结 {pr['open']} 个，其中逾期 {pr['overdue']} 个"]
     print("\n".join(lines))
     return EXIT_OK
+
+
+def _town_arg(db, name: str | None) -> int | None:
+    """The --town option: the id of that town of a county database (a town's own database is its one town)."""
+    if not name:
+        return None
+    from app.services.county import town_id_by_name
+
+    if not db.county:
+        from app.services import town
+
+        own = town.load_town(db).town_name
+        if name != own:
+            raise ValueError(f"这个数据库是“{own}”的台账，没有“{name}”")
+        return None
+    return town_id_by_name(db, name)
 
 
 def cmd_check(args) -> int:

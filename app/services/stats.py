@@ -11,8 +11,11 @@ from sqlalchemy.orm import Session
 from app import vocab
 from app.db import Database
 from app.ledgers.conditions import problem_open, problem_overdue
+from app.services.county import town_counts
+from app.services.town_scope import town_read
 from app.models import (
-    Activity, Cadre, Household, HouseholdAssignment, Member, PointAssignment, SettlementPoint, Village, Visit,
+    Activity, Cadre, Household, HouseholdAssignment, Member, PointAssignment, Problem, SettlementPoint, Town,
+    Village, Visit,
 )
 
 ACTIVE_HOUSEHOLD = Household.status == vocab.HOUSEHOLD_ACTIVE
@@ -159,12 +162,14 @@ def visit_count(s: Session, month: str) -> VisitCount:
     return VisitCount(month, due, done)
 
 
-def stats(db: Database, month: str | None = None, today: dt.date | None = None) -> dict:
-    """The SPEC §7 stats object: counts of households and members 在册, key groups, 包保, visits, problems."""
+def stats(db: Database, month: str | None = None, today: dt.date | None = None,
+          town_id: int | None = None) -> dict:
+    """The SPEC §7 stats object: counts of households and members 在册, key groups, 包保, visits, problems;
+    of one town of a county database when town_id is given, and with "towns" in a county database."""
     today = today or dt.date.today()
     month = month or f"{today.year:04d}-{today.month:02d}"
-    with db.read() as s:
-        households = s.scalar(select(func.count()).where(ACTIVE_HOUSEHOLD)) or 0
+    with town_read(db, town_id) as s:
+        households = s.scalar(select(func.count()).select_from(Household).where(ACTIVE_HOUSEHOLD)) or 0
         member_rows = (select(func.count()).select_from(Member)
                        .join(Household, Household.id == Member.household_id)
                        .where(ACTIVE_HOUSEHOLD, Member.status == vocab.MEMBER_ACTIVE))
@@ -193,15 +198,16 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None) 
             if flags & vocab.SANWU_MASK:
                 key_groups[vocab.GROUP_SANWU] += n
         key_households = sum(n for flags, n in flag_counts.items() if flags & KEY_MASK)
-        uncovered = s.scalar(select(func.count()).where(key_uncovered())) or 0
+        uncovered = s.scalar(select(func.count()).select_from(Household).where(key_uncovered())) or 0
 
         big = big_points(s)
         led = points_with_rank(s, vocab.CADRE_RANKS[0])
         visits = visit_count(s, month)
-        problems_open = s.scalar(select(func.count()).where(problem_open())) or 0
-        overdue = s.scalar(select(func.count()).where(problem_overdue(today))) or 0
+        problems_open = s.scalar(select(func.count()).select_from(Problem).where(problem_open())) or 0
+        overdue = s.scalar(select(func.count()).select_from(Problem).where(problem_overdue(today))) or 0
+        towns = by_town(s, town_id) if db.county else None
 
-    return {
+    result = {
         "households": households,
         "members": members,
         "villages": villages,
@@ -215,3 +221,13 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None) 
         "visits": {"month": visits.month, "due": visits.due, "done": visits.done},
         "problems": {"open": problems_open, "overdue": overdue},
     }
+    if towns is not None:
+        result["towns"] = towns
+    return result
+
+
+def by_town(s: Session, only: int | None = None) -> dict[str, dict[str, int]]:
+    """town name -> {"households", "members"} 在册 (SPEC §7 `stats --json` in a county database)."""
+    counts = town_counts(s)
+    return {name: dict(zip(("households", "members"), counts.get(tid, (0, 0))))
+            for tid, name in s.execute(select(Town.id, Town.name).order_by(Town.name)) if only in (None, tid)}

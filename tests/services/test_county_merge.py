@@ -187,3 +187,34 @@ def test_same_id_in_two_towns_is_a_cross_town_finding_with_both_towns(tmp_path):
         assert run_check(town_db).cross_town is None
     finally:
         town_db.close()
+
+
+def test_stats_of_a_town_in_the_county_equal_the_towns_own_and_towns_are_listed(tmp_path, towns, capsys):
+    from app.services.stats import stats
+
+    paths, copies = towns
+    county = tmp_path / "县.db"
+    merge(county, copies.values())
+    db = open_database(county)
+    try:
+        held = {t.name: t.id for t in list_towns(db)}
+        whole = stats(db)
+        narrowed = {name: stats(db, town_id=tid) for name, tid in held.items()}
+    finally:
+        db.close()
+    for name, path in paths.items():
+        town_db = open_database(path)
+        try:
+            own = stats(town_db)
+        finally:
+            town_db.close()
+        assert "towns" not in own
+        mine = narrowed[name]
+        assert mine.pop("towns") == {name: whole["towns"][name]}
+        assert mine == own, name
+        assert whole["towns"][name] == {"households": own["households"], "members": own["members"]}
+    assert whole["households"] == sum(whole["towns"][n]["households"] for n in held)
+    assert main(["--db", str(county), "stats", "--json", "--town", "白河镇"]) == 0
+    assert json.loads(capsys.readouterr().out)["households"] == whole["towns"]["白河镇"]["households"]
+    assert main(["--db", str(county), "stats", "--town", "无此镇"]) == 2
+    assert "无此镇" in capsys.readouterr().err
