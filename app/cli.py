@@ -133,6 +133,10 @@ def _add_io_commands(command, db_help: str) -> None:
     q.add_argument("out", type=Path, metavar="OUT.xlsx", help="要写入的 .xlsx 文件")
     q.add_argument("--mask-ids", action="store_true",
                    help="身份证号只显示前6位和后4位（用于打印或外发；这样的文件不能再导入）")
+    q = what.add_parser("county", help="县级汇总：各镇分列、排名和全县合计（.xlsx）",
+                        description="县级汇总：各镇分列、排名和全县合计（.xlsx）")
+    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("out", type=Path, metavar="OUT.xlsx", help="要写入的 .xlsx 文件")
     q = what.add_parser("template", help="空白的花名册导入模板，发给各村填写",
                         description="空白的花名册导入模板，发给各村填写")
     q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
@@ -497,6 +501,20 @@ def cmd_export(args) -> int:
     if args.what == "ledger":
         return cmd_export_ledger(args)
     out = _xlsx_out(args.out)
+    if args.what == "county":
+        from app.services.county_summary import county_xlsx
+
+        db = _open(args, write=False)
+        _county_only(db)
+        try:
+            n = county_xlsx(db, out)
+        except OSError as exc:
+            print(f"无法写入 {out}：{exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
+        finally:
+            db.close()
+        print(f"已导出县级汇总（{n} 个镇）：{out}")
+        return EXIT_OK
     try:
         if args.what == "template":
             unit = ""
@@ -575,11 +593,39 @@ def _add_report_commands(command, db_help: str) -> None:
     which.add_argument("--point", metavar="NAME", help="安置点名称：该点全部在册户")
     q.add_argument("--out", required=True, type=Path, metavar="OUT.pdf", help="要写入的 PDF 文件")
     q.add_argument("--full-ids", action="store_true", help="打印完整身份证号（默认只显示前6位和后4位）")
+    q = what.add_parser("county", help="县级汇总：各镇分列、排名、全县合计和图表（PDF，A4）",
+                        description="县级汇总：各镇分列、排名、全县合计和图表（PDF，A4）")
+    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("--out", required=True, type=Path, metavar="OUT.pdf", help="要写入的 PDF 文件")
+    q.add_argument("--month", metavar="YYYY-MM", help="走访统计的月份（默认本月）")
+
+
+def _county_only(db) -> None:
+    from app.db import DatabaseError
+
+    if not db.county:
+        db.close()
+        raise DatabaseError("县级汇总只能在县级汇总数据库中生成（用“county merge”合并各镇的副本）")
 
 
 def cmd_report(args) -> int:
     from app.services import report_data as report_service
 
+    if args.what == "county":
+        from app.services.county_summary import county_pdf
+        from app.services.stats import parse_month
+
+        db = _open(args, write=False)
+        _county_only(db)
+        try:
+            result = county_pdf(db, args.out, month=parse_month(args.month) if args.month else None)
+        except OSError as exc:
+            print(f"无法写入 {args.out}：{exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
+        finally:
+            db.close()
+        print(f"已生成 {args.out}（{result.pages} 页）")
+        return EXIT_OK
     db = _open(args, write=False)
     try:
         if args.what == "monthly":
