@@ -73,7 +73,7 @@ class CountySummary:
     cross_town: list[dict]
 
     HEADERS = ("排名", "镇（乡）", "在册户数", "在册人数", *KEY_COLUMNS, "重点户", "未落实一对一包保", "包保覆盖率",
-               "应走访", "已走访", "未办结问题", "逾期问题", *(f"问题：{r}" for r in RULES), "最近副本导出时间")
+               "应走访", "已走访", "未办结问题", "逾期问题", *(f"{r}（条）" for r in RULES), "最近副本导出时间")
 
     def rows(self) -> list[list[object]]:
         """The table as printed and exported: one row per town by rank, then the county total."""

@@ -218,3 +218,43 @@ def test_stats_of_a_town_in_the_county_equal_the_towns_own_and_towns_are_listed(
     assert json.loads(capsys.readouterr().out)["households"] == whole["towns"]["白河镇"]["households"]
     assert main(["--db", str(county), "stats", "--town", "无此镇"]) == 2
     assert "无此镇" in capsys.readouterr().err
+
+
+def test_county_summary_totals_are_the_sum_of_the_towns_and_print_and_export(tmp_path, towns, capsys):
+    import openpyxl
+
+    from app.services.county_summary import county_summary
+    from app.services.stats import stats
+
+    paths, copies = towns
+    county = tmp_path / "县.db"
+    merge(county, copies.values())
+    db = open_database(county)
+    try:
+        summary = county_summary(db)
+    finally:
+        db.close()
+    assert [t.rank for t in summary.towns] == [1, 2, 3]
+    coverages = [t.coverage for t in summary.towns]
+    assert coverages == sorted(coverages, reverse=True)
+    for attr in ("households", "members", "key_households", "key_uncovered", "visits_due", "visits_done",
+                 "problems_open", "problems_overdue"):
+        assert getattr(summary.total, attr) == sum(getattr(t, attr) for t in summary.towns), attr
+    for t in summary.towns:
+        town_db = open_database(paths[t.name])
+        try:
+            own = stats(town_db)
+        finally:
+            town_db.close()
+        assert (t.households, t.members, t.problems_open) == (own["households"], own["members"],
+                                                              own["problems"]["open"])
+    pdf, xlsx = tmp_path / "县级汇总.pdf", tmp_path / "县级汇总.xlsx"
+    assert main(["--db", str(county), "report", "county", "--out", str(pdf)]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert main(["--db", str(county), "export", "county", str(xlsx)]) == 0
+    ws = openpyxl.load_workbook(xlsx).active
+    rows = [r for r in ws.iter_rows(min_row=4, values_only=True) if r[1]]
+    by_name = {r[1]: r for r in rows if r[1] != "填表人："}
+    assert by_name["全县合计"][2] == sum(by_name[n][2] for n in paths) == summary.total.households
+    assert not list(tmp_path.glob(".*.partial"))
+    assert main(["--db", str(paths["清江镇"]), "report", "county", "--out", str(pdf)]) == 2
