@@ -78,6 +78,10 @@ class MainWindow(QMainWindow):
         self._org: OrgPage | None = None
         self.households = HouseholdListPage(db)
         self.work = WorkPages(db)
+        if db.county:
+            from app.ui.county_page import CountyPage
+
+            self.add_page("县级汇总", lambda: CountyPage(db))
         self.add_page("首页", self.work.dashboard)
         self.add_page("户档案", self.households)
         for name, factory in self.work.nav_entries():
