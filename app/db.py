@@ -32,6 +32,8 @@ SNAPSHOT_SETTING = "snapshot.county_copy"
 SNAPSHOT_READONLY_REASON = "这是导出给县局的副本，只能查看，不能修改。"
 # A county database (SPEC §8): the marker row, and why its towns' records open read-only.
 COUNTY_SETTING = "county.database"
+# Session.info key of the town a read is narrowed to (the criterion itself is app.services.town_scope's).
+TOWN_INFO_KEY = "houfu_town_id"
 COUNTY_READONLY_REASON = ("这是县级汇总数据库（由各镇导出的副本合并而成），各镇的台账只能查看，不能修改；"
                           "要更新某个镇的数据，请用“county merge”接收该镇的新副本。")
 # How long a statement waits for another connection's lock before giving up (pysqlite's timeout and
@@ -250,6 +252,7 @@ class Database:
     upgraded_from: str | None = None
     backup_path: Path | None = None
     county: bool = False  # a county database (many towns; COUNTY_SETTING)
+    town_id: int | None = None  # a county database narrowed to one town (services.town_scope)
     _sessions: sessionmaker = field(init=False, repr=False)
     _write_sessions: sessionmaker = field(init=False, repr=False)
     _holds: list = field(init=False, repr=False, default_factory=list)
@@ -277,6 +280,8 @@ class Database:
     def read(self) -> Iterator[Session]:
         """A read-only unit of work in one transaction (a consistent view; deferred BEGIN)."""
         with _storage_errors(), self._sessions() as s, s.begin():
+            if self.town_id is not None:
+                s.info[TOWN_INFO_KEY] = self.town_id
             yield s
 
     def hold(self, lock) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app import vocab
 from app.db import Database
 from app.models import Household, Member, Town
+from app.services.town_scope import county_read
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ def town_counts(s: Session) -> dict[int, tuple[int, int]]:
 
 def list_towns(db: Database) -> list[TownCopy]:
     """The towns held, by name, with their copy's facts and counts."""
-    with db.read() as s:
+    with county_read(db) as s:
         counts = town_counts(s)
         rows = s.scalars(select(Town).order_by(Town.name)).all()
         return [TownCopy(t.id, t.name, t.county, t.copy_taken_at, t.copy_sha256, t.copy_revision, t.merged_at,

@@ -20,7 +20,7 @@ from app.services import town as town_service
 from app.services.county import list_towns
 from app.services.county_checks import RULE_CROSS_TOWN, cross_town_duplicates
 from app.services.stats import stats
-from app.services.town_scope import town_read
+from app.services.town_scope import county_read, town_read
 
 KEY_COLUMNS = ("三特户", "三无户", "低收入户", "困难户")
 # Findings counted per town, by rule code (SPEC §4.7), from what the county database knows.
@@ -97,7 +97,7 @@ def county_summary(db: Database, *, month: str | None = None, today: dt.date | N
     """Each town's figures (as of today; visits of month), ranked, and the county total."""
     today = today or dt.date.today()
     month = month or f"{today.year:04d}-{today.month:02d}"
-    with db.read() as s:
+    with county_read(db) as s:
         cross = cross_town_duplicates(s)
     county = town_service.load_town(db).county_name
     cross_by_town = Counter(t for f in cross for t in f["towns"])

@@ -12,10 +12,8 @@ from collections.abc import Iterator
 from sqlalchemy import event
 from sqlalchemy.orm import Session, with_loader_criteria
 
-from app.db import Database
+from app.db import TOWN_INFO_KEY as TOWN_KEY, Database
 from app.models._common import TownScoped
-
-TOWN_KEY = "houfu_town_id"
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -29,13 +27,16 @@ def _only_the_town(state) -> None:
 
 @contextlib.contextmanager
 def town_read(db: Database, town_id: int | None) -> Iterator[Session]:
-    """db.read() narrowed to town_id (all towns when None)."""
+    """db.read() narrowed to town_id; when None, as db is narrowed (db.town_id: the GUI's town filter)."""
     with db.read() as s:
-        if town_id is None:
-            yield s
-            return
-        s.info[TOWN_KEY] = town_id
-        try:
-            yield s
-        finally:
-            s.info.pop(TOWN_KEY, None)
+        if town_id is not None:
+            s.info[TOWN_KEY] = town_id
+        yield s
+
+
+@contextlib.contextmanager
+def county_read(db: Database) -> Iterator[Session]:
+    """db.read() over every town, whatever db is narrowed to (the county's own figures)."""
+    with db.read() as s:
+        s.info.pop(TOWN_KEY, None)
+        yield s

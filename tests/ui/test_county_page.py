@@ -53,5 +53,17 @@ def test_county_window_has_the_summary_page_read_only_and_exports(qtbot, tmp_pat
         qtbot.wait(200)
         assert not households.new_button.isEnabled() and not households.import_button.isEnabled()
         assert households.export_button.isEnabled()
+        qtbot.waitUntil(lambda: households.model.rowCount() > 0, timeout=30000)
+        qtbot.wait(300)
+        everyone = households.model.rowCount()
+        shown = {}
+        for name in ("白河镇", "清江镇"):
+            window.town_filter.setCurrentIndex(window.town_filter.findText(name))
+            qtbot.waitUntil(lambda: 0 < households.model.rowCount() < everyone, timeout=30000)
+            qtbot.wait(300)
+            shown[name] = households.model.rowCount()
+        assert shown["白河镇"] + shown["清江镇"] == everyone
+        window.town_filter.setCurrentIndex(0)
+        qtbot.waitUntil(lambda: households.model.rowCount() == everyone, timeout=30000)
     finally:
         county_db.close()
