@@ -395,6 +395,7 @@ def merge_copy(db: Database, copy: VerifiedCopy, say: Callable[[str], None]) -> 
             if con.in_transaction:
                 con.execute("ROLLBACK")
             raise
+        _analyze(con)
     except sqlite3.Error as exc:
         raise CountyError(f"合并失败（{storage_reason(exc)}），县级数据库未改动") from None
     finally:
@@ -403,6 +404,16 @@ def merge_copy(db: Database, copy: VerifiedCopy, say: Callable[[str], None]) -> 
     return MergeOutcome(name, MERGED, copy.town,
                         f"{verb}{copy.town}（{taken_at} 导出，{households} 户，共 {sum(copied.values())} 行）",
                         rows=sum(copied.values()), tables=copied)
+
+
+def _analyze(con: sqlite3.Connection) -> None:
+    """Statistics for the planner (sampled, milliseconds): with many towns town_id is a poor index for a
+    correlated lookup, and without statistics SQLite cannot know it. The merge is already committed."""
+    try:
+        con.execute("PRAGMA analysis_limit=400")
+        con.execute("ANALYZE")
+    except sqlite3.Error:
+        pass
 
 
 def merge_copies(db: Database, files: list[Path], password: str | None = None,
