@@ -5,15 +5,13 @@ so the summary, `stats --town` and the town's own `stats` never disagree. No Qt 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app import vocab
+from app import outputs, vocab
 from app.db import Database
 from app.models import Household
 from app.services import town as town_service
@@ -128,29 +126,12 @@ def county_summary(db: Database, *, month: str | None = None, today: dt.date | N
     return CountySummary(county, month, today, rows, total, cross)
 
 
-def write_safely(path: Path, write) -> None:
-    """Write a file through a temporary file in the same folder, fsync, then rename over the target."""
-    path = Path(path).absolute()
-    if path.is_dir():
-        raise ValueError(f"请给出文件名，而不是文件夹：{path}")
-    if not path.parent.is_dir():
-        raise ValueError(f"目标文件夹不存在：{path.parent}")
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
-    try:
-        write(tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def county_pdf(db: Database, out: Path, *, month: str | None = None, today: dt.date | None = None):
     """Write the county summary PDF to out (safely); returns the BuildResult."""
     from app.reports import county as drawing
 
     result = drawing.build(county_summary(db, month=month, today=today))
-    write_safely(out, lambda tmp: Path(tmp).write_bytes(result.pdf))
+    outputs.write_bytes(out, result.pdf, databases=[db.path])
     return result
 
 
@@ -165,5 +146,6 @@ def county_xlsx(db: Database, out: Path, *, month: str | None = None, today: dt.
     rows = [r[1:] for r in summary.rows()]
     sheet = LedgerSheet(name="分镇汇总", title=f"{summary.county or '全县'}搬迁群众后续扶持工作分镇汇总（按排名）",
                         columns=columns, rows=rows, unit=summary.county, date=summary.today)
-    write_safely(out, lambda tmp: write_ledger(Path(tmp), [sheet]))
+    with outputs.replacing_path(out, databases=[db.path]) as tmp:
+        write_ledger(Path(tmp), [sheet])
     return len(summary.towns)

@@ -102,7 +102,7 @@ def test_tampered_copy_is_refused_and_nothing_changes(tmp_path, towns):
     con.commit()
     con.close()
     outcomes = merge(county, [copies["白河镇"]])
-    assert outcomes[0].status == REFUSED and "SHA-256" in outcomes[0].message
+    assert outcomes[0].status == REFUSED and "不符" in outcomes[0].message
     assert table_fingerprint(county) == before
     assert set(county_towns(county)) == {"清江镇"}
 
