@@ -4,8 +4,8 @@ Prints figures; never fails a build.
 
 usage: python bench/bench_county.py [--towns T] [--households N] [--workdir DIR]
 One town is made with `init` + `demo`; the other towns are copies of its file given their own identity (the
-uid of their `towns` row and their name), so that T different towns' copies can be made quickly with
-`snapshot`. The merge runs as `county merge` in a fresh process (its peak memory is the child's max RSS)."""
+uid of their `towns` row, their name, and their own region code in the members' ID numbers), so that T
+different towns' copies can be made quickly with `snapshot`. The merge runs as `county merge` in a fresh process (its peak memory is the child's max RSS)."""
 
 from __future__ import annotations
 
@@ -54,6 +54,9 @@ def main() -> None:
         con = sqlite3.connect(town)
         con.execute("UPDATE towns SET uid = ?, name = ?", (uuid.uuid4().hex, name))
         con.execute("UPDATE town_profile SET town_name = ?", (name,))
+        # Other people: a town's own region code, so that only real cross-town duplicates are found.
+        con.execute("UPDATE members SET id_number = ? || substr(id_number, 3) WHERE id_number != ''",
+                    (f"{11 + i:02d}",))
         con.commit()
         con.close()
         out = work / f"copy-{i}.db"
