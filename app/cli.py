@@ -550,7 +550,7 @@ def cmd_export(args) -> int:
         return cmd_export_ledger(args)
     out = _xlsx_out(args.out, args)
     if args.what == "county":
-        from app.services.county_summary import county_xlsx
+        from app.io.county_export import county_xlsx
 
         db = _open(args, write=False)
         _county_only(db)
@@ -665,7 +665,7 @@ def cmd_report(args) -> int:
 
     check_target(args.out, databases=[_db_path(args)])  # refuse before the report is built
     if args.what == "county":
-        from app.services.county_summary import county_pdf
+        from app.reports.county import county_pdf
         from app.services.stats import parse_month
 
         db = _open(args, write=False)

@@ -105,3 +105,13 @@ def build(summary, *, fonts: FontSet | None = None) -> BuildResult:
             flow.append(st.p(f"另有 {len(summary.cross_town) - 500} 人未列出。", st.note))
     doc.build(flow)
     return BuildResult(buf.getvalue(), doc.page, ["分镇汇总"], fonts.warnings())
+
+
+def county_pdf(db, out, *, month: str | None = None, today=None) -> BuildResult:
+    """Gather the county summary of db and write its PDF to out (safely); returns the BuildResult."""
+    from app import outputs
+    from app.services.county_summary import county_summary
+
+    result = build(county_summary(db, month=month, today=today))
+    outputs.write_bytes(out, result.pdf, databases=[db.path])
+    return result

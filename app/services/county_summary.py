@@ -7,11 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app import outputs, vocab
+from app import vocab
 from app.db import Database
 from app.models import Household
 from app.services import town as town_service
@@ -125,27 +124,3 @@ def county_summary(db: Database, *, month: str | None = None, today: dt.date | N
     total.findings[RULE_CROSS_TOWN] = len(cross)  # one ID shared by two towns is one finding for the county
     return CountySummary(county, month, today, rows, total, cross)
 
-
-def county_pdf(db: Database, out: Path, *, month: str | None = None, today: dt.date | None = None):
-    """Write the county summary PDF to out (safely); returns the BuildResult."""
-    from app.reports import county as drawing
-
-    result = drawing.build(county_summary(db, month=month, today=today))
-    outputs.write_bytes(out, result.pdf, databases=[db.path])
-    return result
-
-
-def county_xlsx(db: Database, out: Path, *, month: str | None = None, today: dt.date | None = None) -> int:
-    """Write the county summary as a township-layout workbook to out (safely); returns the number of towns."""
-    from app.io.xlsx_layout import LedgerColumn, LedgerSheet, write_ledger
-
-    summary = county_summary(db, month=month, today=today)
-    headers = CountySummary.HEADERS[1:]
-    widths = {"镇（乡）": 14, "最近副本导出时间": 20}
-    columns = [LedgerColumn(h, widths.get(h, 10)) for h in headers]
-    rows = [r[1:] for r in summary.rows()]
-    sheet = LedgerSheet(name="分镇汇总", title=f"{summary.county or '全县'}搬迁群众后续扶持工作分镇汇总（按排名）",
-                        columns=columns, rows=rows, unit=summary.county, date=summary.today)
-    with outputs.replacing_path(out, databases=[db.path]) as tmp:
-        write_ledger(Path(tmp), [sheet])
-    return len(summary.towns)

@@ -9,6 +9,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
+from app.io.county_export import county_xlsx
+from app.reports.county import county_pdf
 from app.services import county_summary as summary_service
 from app.ui import file_dialogs
 from app.ui.errors import warn
@@ -90,13 +92,13 @@ class CountyPage(QWidget):
         path = path or file_dialogs.get_save_path(self, "导出PDF", self._name(".pdf"), "PDF 文件 (*.pdf)")
         if not path:
             return None
-        return self._save(lambda: summary_service.county_pdf(self.db, path), path)
+        return self._save(lambda: county_pdf(self.db, path), path)
 
     def save_xlsx(self, path: str | None = None):
         path = path or file_dialogs.get_save_path(self, "导出Excel", self._name(".xlsx"), "Excel 文件 (*.xlsx)")
         if not path:
             return None
-        return self._save(lambda: summary_service.county_xlsx(self.db, path), path)
+        return self._save(lambda: county_xlsx(self.db, path), path)
 
     def _save(self, job, path: str):
         self.status.setText("正在导出……")
