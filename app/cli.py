@@ -79,6 +79,7 @@ def build_parser() -> Parser:
     p = command("stats", "统计户数、人数、重点户、包保、走访、问题")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.add_argument("--month", help="统计该月月末的情况（户数、包保、该月走访等），格式 YYYY-MM；不填为今天")
+    p.add_argument("--town", metavar="NAME", help="县级汇总数据库中只统计这个镇")
 
     p = command("check", "检查数据库文件完整性和一户一档的完整、一致；--duties 列出督办提醒")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -106,6 +107,9 @@ def build_parser() -> Parser:
     p.add_argument("file", type=Path, metavar="FILE", help="用来恢复的备份文件")
     _add_io_commands(command, db_help)
     _add_report_commands(command, db_help)
+    from app.cli_county import add_county_commands
+
+    add_county_commands(command, Parser, db_help)
     return parser
 
 
@@ -141,6 +145,10 @@ def _add_io_commands(command, db_help: str) -> None:
     q.add_argument("out", type=Path, metavar="OUT.xlsx", help="要写入的 .xlsx 文件")
     q.add_argument("--mask-ids", action="store_true",
                    help="身份证号只显示前6位和后4位（用于打印或外发；这样的文件不能再导入）")
+    q = what.add_parser("county", help="县级汇总：各镇分列、排名和全县合计（.xlsx）",
+                        description="县级汇总：各镇分列、排名和全县合计（.xlsx）")
+    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("out", type=Path, metavar="OUT.xlsx", help="要写入的 .xlsx 文件")
     q = what.add_parser("template", help="空白的花名册导入模板，发给各村填写",
                         description="空白的花名册导入模板，发给各村填写")
     q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
@@ -255,7 +263,7 @@ def cmd_stats(args) -> int:
     month = parse_month(args.month) if args.month else None
     db = _open(args, write=False)
     try:
-        result = month_stats(db, month) if month else stats(db)
+        result = month_stats(db, month) if month else stats(db, town_id=_town_arg(db, args.town))
     finally:
         db.close()
     if args.json:
@@ -274,6 +282,22 @@ def cmd_stats(args) -> int:
               f"党员：{result['party_members']} 人"]
     print("\n".join(lines))
     return EXIT_OK
+
+
+def _town_arg(db, name: str | None) -> int | None:
+    """The --town option: the id of that town of a county database (a town's own database is its one town)."""
+    if not name:
+        return None
+    from app.services.county import town_id_by_name
+
+    if not db.county:
+        from app.services import town
+
+        own = town.load_town(db).town_name
+        if name != own:
+            raise ValueError(f"这个数据库是“{own}”的台账，没有“{name}”")
+        return None
+    return town_id_by_name(db, name)
 
 
 def cmd_check(args) -> int:
@@ -300,6 +324,10 @@ def cmd_check(args) -> int:
             print(f"  [{f['archive_no']}] {f['message']}")
         if len(report.findings) > 200:
             print(f"  ……另有 {len(report.findings) - 200} 条，使用 --json 查看全部")
+        if report.cross_town is not None:
+            print(f"跨镇重复：{len(report.cross_town)} 个身份证号同时登记在两个以上的镇")
+            for f in report.cross_town[:200]:
+                print(f"  {f['message']}")
     return EXIT_OK if report.file_ok else EXIT_USAGE
 
 
@@ -541,6 +569,20 @@ def cmd_export(args) -> int:
     if args.what == "ledger":
         return cmd_export_ledger(args)
     out = _xlsx_out(args.out, args)
+    if args.what == "county":
+        from app.io.county_export import county_xlsx
+
+        db = _open(args, write=False)
+        _county_only(db)
+        try:
+            n = county_xlsx(db, out)
+        except OutputError as exc:
+            print(str(exc), file=sys.stderr)
+            return EXIT_USAGE
+        finally:
+            db.close()
+        print(f"已导出县级汇总（{n} 个镇）：{out}")
+        return EXIT_OK
     try:
         if args.what == "template":
             unit = ""
@@ -607,10 +649,23 @@ def cmd_export_ledger(args) -> int:
 
 def _add_report_commands(command, db_help: str) -> None:
     """`report monthly / file / filed` (SPEC §7) and `report cards` (一户一档): app/cli_reports.py;
-    `report plan` (年度计划责任分解表): app/cli_duties.py."""
+    `report plan` (年度计划责任分解表): app/cli_duties.py; `report county` (县级汇总) here."""
     from app.cli_reports import add_report_commands
 
-    add_report_commands(command, db_help)
+    what = add_report_commands(command, db_help)
+    q = what.add_parser("county", help="县级汇总：各镇分列、排名、全县合计和图表（PDF，A4）",
+                        description="县级汇总：各镇分列、排名、全县合计和图表（PDF，A4）")
+    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("--out", required=True, type=Path, metavar="OUT.pdf", help="要写入的 PDF 文件")
+    q.add_argument("--month", metavar="YYYY-MM", help="走访统计的月份（默认本月）")
+
+
+def _county_only(db) -> None:
+    from app.db import DatabaseError
+
+    if not db.county:
+        db.close()
+        raise DatabaseError("县级汇总只能在县级汇总数据库中生成（用“county merge”合并各镇的副本）")
 
 
 def cmd_report(args) -> int:
@@ -618,15 +673,45 @@ def cmd_report(args) -> int:
         from app.cli_duties import report_plan
 
         return report_plan(args, _open(args, write=False))
+    if args.what == "county":
+        return _report_county(args)
     from app.cli_reports import cmd_report as run
 
     return run(args, _open)
+
+
+def _report_county(args) -> int:
+    from app.outputs import OutputError, check_target
+    from app.services.county_summary import county_pdf
+    from app.services.stats import parse_month
+
+    check_target(args.out, databases=[_db_path(args)])  # refuse before the report is built
+    db = _open(args, write=False)
+    _county_only(db)
+    try:
+        result = county_pdf(db, args.out, month=parse_month(args.month) if args.month else None)
+    except OutputError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        db.close()
+    print(f"已生成 {args.out}（{result.pages} 页）")
+    return EXIT_OK
 
 
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "stats": cmd_stats, "check": cmd_check,
             "snapshot": cmd_snapshot, "verify": cmd_verify, "backup": cmd_backup, "restore": cmd_restore}
 COMMANDS.update({"import": cmd_import, "export": cmd_export})
 COMMANDS["report"] = cmd_report
+
+
+def cmd_county(args) -> int:
+    from app.cli_county import cmd_county as run
+
+    return run(args, _db_path(args), _writer_lock)
+
+
+COMMANDS["county"] = cmd_county
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2  # SPEC §7: done, refused for the data, bad usage
 
 
-def add_report_commands(command, db_help: str) -> None:
+def add_report_commands(command, db_help: str):
     p = command("report", "生成报表（monthly 月报；file 报送月报；filed 已报送的月报；cards 一户一档）")
     what = p.add_subparsers(dest="what", metavar="内容", parser_class=type(p), required=True)
 
@@ -46,6 +46,7 @@ def add_report_commands(command, db_help: str) -> None:
     from app.cli_duties import add_report_plan
 
     add_report_plan(what, db_help)
+    return what
 
 
 def _write(path: Path, data: bytes) -> str | None:

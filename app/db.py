@@ -30,6 +30,12 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # always opens read-only, wherever it is found.
 SNAPSHOT_SETTING = "snapshot.county_copy"
 SNAPSHOT_READONLY_REASON = "这是导出给县局的副本，只能查看，不能修改。"
+# A county database (SPEC §8): the marker row, and why its towns' records open read-only.
+COUNTY_SETTING = "county.database"
+# Session.info key of the town a read is narrowed to (the criterion itself is app.services.town_scope's).
+TOWN_INFO_KEY = "houfu_town_id"
+COUNTY_READONLY_REASON = ("这是县级汇总数据库（由各镇导出的副本合并而成），各镇的台账只能查看，不能修改；"
+                          "要更新某个镇的数据，请用“county merge”接收该镇的新副本。")
 # How long a statement waits for another connection's lock before giving up (pysqlite's timeout and
 # PRAGMA busy_timeout): a writer waits its turn behind another writer's transaction (an import, a demo).
 BUSY_TIMEOUT_S = 30.0
@@ -182,8 +188,19 @@ def upgrade(engine: Engine) -> None:
     """Run every pending migration on the file in one go."""
     from alembic import command
 
-    with writer(engine).begin() as conn:
-        command.upgrade(_alembic_config(conn), "head")
+    # Foreign keys are off while the schema changes (SQLite's procedure for rebuilding a table: a rebuilt
+    # parent table must not cascade into its children) and checked before the one transaction commits.
+    with writer(engine).connect() as conn:
+        raw = conn.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                command.upgrade(_alembic_config(conn), "head")
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                if broken is not None:
+                    raise DatabaseError(f"数据库升级后表 {broken[0]} 的关联不一致，升级已撤销。")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 def backup_file(engine: Engine, db_path: Path, label: str) -> Path:
@@ -235,6 +252,8 @@ class Database:
     readonly_reason: str = ""
     upgraded_from: str | None = None
     backup_path: Path | None = None
+    county: bool = False  # a county database (many towns; COUNTY_SETTING)
+    town_id: int | None = None  # a county database narrowed to one town (services.town_scope)
     _sessions: sessionmaker = field(init=False, repr=False)
     _write_sessions: sessionmaker = field(init=False, repr=False)
     _holds: list = field(init=False, repr=False, default_factory=list)
@@ -263,6 +282,8 @@ class Database:
     def read(self) -> Iterator[Session]:
         """A read-only unit of work in one transaction (a consistent view; deferred BEGIN)."""
         with _storage_errors(), self._sessions() as s, s.begin():
+            if self.town_id is not None:
+                s.info[TOWN_INFO_KEY] = self.town_id
             yield s
 
     def hold(self, lock) -> None:
@@ -331,9 +352,11 @@ def _read_head(path: Path) -> bytes | None:
         raise DatabaseError(f"无法读取数据库文件：{path}（{exc.strerror or exc}）") from exc
 
 
-def open_database(path: Path, *, readonly: bool = False) -> Database:
+def open_database(path: Path, *, readonly: bool = False, county: bool = False) -> Database:
     """Open an existing database of ours; upgrade an older schema after a backup; newer files read-only.
 
+    A county database opens read-only (the towns' records are the towns' to change) unless county=True: the
+    county merge, the one writer of a county database.
     The header is read and checked before anything connects, so a file that is not ours gets no -wal, -shm or
     lock file beside it. While open, the database holds its shared open lock (app.dblock)."""
     path = Path(path)
@@ -345,7 +368,7 @@ def open_database(path: Path, *, readonly: bool = False) -> Database:
     _check_header(path, head)
     hold = _hold_open(path)
     try:
-        db = _open_checked(path, head, readonly)
+        db = _open_checked(path, head, readonly, county)
     except BaseException:
         hold.release()
         raise
@@ -353,7 +376,7 @@ def open_database(path: Path, *, readonly: bool = False) -> Database:
     return db
 
 
-def _open_checked(path: Path, head: bytes | None, readonly: bool) -> Database:
+def _open_checked(path: Path, head: bytes | None, readonly: bool, county: bool = False) -> Database:
     engine = make_engine(path, readonly=True)
     try:
         if head is None and _application_id(engine) != APPLICATION_ID:
@@ -377,6 +400,13 @@ def _open_checked(path: Path, head: bytes | None, readonly: bool) -> Database:
         marker = None
     if marker is not None:
         return Database(path=path, engine=engine, readonly=True, readonly_reason=_snapshot_reason(marker))
+    try:
+        county_db = settings_marker(engine, COUNTY_SETTING) is not None
+    except Exception:
+        county_db = False
+    if county_db and not county:
+        return Database(path=path, engine=engine, readonly=True, readonly_reason=COUNTY_READONLY_REASON,
+                        county=True)
     damage = _damage_on_open(path, engine, head)
     if damage:
         return Database(path=path, engine=engine, readonly=True, readonly_reason=damage)
@@ -390,7 +420,7 @@ def _open_checked(path: Path, head: bytes | None, readonly: bool) -> Database:
         return Database(path=path, engine=engine, readonly=True,
                         readonly_reason="数据库文件是只读的（没有写入权限），只能查看，不能修改。")
     engine = make_engine(path)
-    db = Database(path=path, engine=engine)
+    db = Database(path=path, engine=engine, county=county_db)
     if revision != head_rev:
         db.backup_path = backup_file(engine, path, "升级前")
         before = _schema_fingerprint(engine)
@@ -416,6 +446,16 @@ def _application_id(engine: Engine) -> int:
 
 def snapshot_marker(engine: Engine) -> dict | None:
     """The county-copy marker of a snapshot file ({"town", "taken_at", ...}), or None for a working file."""
+    return settings_marker(engine, SNAPSHOT_SETTING)
+
+
+def county_marker(engine: Engine) -> dict | None:
+    """The marker of a county database ({"county", "created_at"}), or None for a town's database."""
+    return settings_marker(engine, COUNTY_SETTING)
+
+
+def settings_marker(engine: Engine, key: str) -> dict | None:
+    """A JSON object kept in the settings table under key, or None when absent."""
     import json
 
     with engine.connect() as conn:
@@ -424,7 +464,7 @@ def snapshot_marker(engine: Engine) -> dict | None:
         ).first()
         if not has:
             return None
-        row = conn.execute(text("SELECT value FROM settings WHERE key = :k"), {"k": SNAPSHOT_SETTING}).first()
+        row = conn.execute(text("SELECT value FROM settings WHERE key = :k"), {"k": key}).first()
     if row is None:
         return None
     try:

@@ -104,3 +104,10 @@ PARTY_KINDS: tuple[str, ...] = ("党员", "致富带头人", "人才储备库", 
 PLAN_KINDS: tuple[str, ...] = ("年度计划", "发展规划")
 
 POINT_LEADER_THRESHOLD = 50  # households at which a 集中安置点 needs a 镇级主要领导 (SPEC §4.3)
+
+# The county summary (县级汇总): key groups shown per town, findings counted per town (SPEC §4.7 rule codes, from
+# what a county database knows), and how towns are ranked.
+RULE_CROSS_TOWN = "跨镇重复"
+COUNTY_KEY_COLUMNS = ("三特户", "三无户", "低收入户", "困难户")
+COUNTY_RULES = ("包保-一对一", "问题-逾期", "档案-不完整", "档案-不一致", RULE_CROSS_TOWN)
+COUNTY_RANKING = "排名依据：包保覆盖率（高者在前），其次走访完成率（高者在前），再次逾期问题数（少者在前）"

@@ -7,7 +7,7 @@ from app.models.ledgers import (
     Activity, EmploymentRecord, FundRecord, HousingRecord, Inspection, Meeting, MeetingDecision,
     PartyRecord, Problem, ProblemProgress, Project, SupportRecord, Visit,
 )
-from app.models.org import Cadre, SettlementPoint, Setting, TownProfile, Unit, Village
+from app.models.org import Cadre, SettlementPoint, Setting, Town, TownProfile, TownRange, Unit, Village
 from app.models.plans import Plan, PlanItem, PlanProgress
 from app.models.reports import ReportFiling, ReportSection
 
@@ -15,6 +15,7 @@ __all__ = [
     "Activity", "Attachment", "Cadre", "ChangeLog", "EmploymentRecord", "FindingClosure", "FundRecord", "Household",
     "HouseholdAssignment", "HouseholdTag", "HousingRecord", "Inspection", "Meeting", "MeetingDecision",
     "Member", "PartyRecord", "Plan", "PlanItem", "PlanProgress", "PointAssignment", "Problem",
-    "ProblemProgress", "Project", "ReportFiling", "ReportSection", "Setting", "SettlementPoint", "SupportRecord", "TownProfile", "Unit",
+    "ProblemProgress", "Project", "ReportFiling", "ReportSection", "Setting", "SettlementPoint", "SupportRecord",
+    "Town", "TownProfile", "TownRange", "Unit",
     "UnitAssignment", "Village", "Visit",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, func
+from sqlalchemy import DateTime, Integer, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import ScaledDecimal
@@ -24,3 +24,15 @@ class Timestamps:
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime, default=now, onupdate=now, server_default=func.current_timestamp()
     )
+
+
+# The one town of a town's database; a county database (app.services.county) holds many.
+HOME_TOWN_ID = 1
+
+
+class TownScoped:
+    """town_id on a top-level record (households, villages, ledgers, plans ...); children such as members
+    follow their parent. In a town's database every row is of its one town, by default."""
+
+    town_id: Mapped[int] = mapped_column(Integer, default=HOME_TOWN_ID, server_default=text(str(HOME_TOWN_ID)),
+                                         index=True)

@@ -18,20 +18,21 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.models.base import Base
-from app.models._common import Area, Money, Timestamps, now
+from app.models._common import Area, Money, Timestamps, now, TownScoped
 from app.models.org import SettlementPoint, Village
 
 
-class Household(Timestamps, Base):
+class Household(TownScoped, Timestamps, Base):
     __tablename__ = "households"
     __table_args__ = (
         Index("ix_households_village_point", "village_id", "settlement_point_id"),
         # Covers the list's default query (status filter, archive order, people count) without a sort.
         Index("ix_households_list_order", "status", "archive_no", "id", "member_count"),
+        UniqueConstraint("town_id", "archive_no"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    archive_no: Mapped[str] = mapped_column(String(40), unique=True)  # 档案编号
+    archive_no: Mapped[str] = mapped_column(String(40))  # 档案编号
     village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id", ondelete="RESTRICT"), index=True)
     group_name: Mapped[str] = mapped_column(String(40), default="")  # 组
     settlement_point_id: Mapped[int | None] = mapped_column(

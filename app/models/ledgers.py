@@ -10,14 +10,14 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
-from app.models._common import Money, Timestamps
+from app.models._common import Money, Timestamps, TownScoped
 
 
 def _fk(target: str, ondelete: str = "SET NULL", index: bool = True):
     return mapped_column(ForeignKey(target, ondelete=ondelete), index=index)
 
 
-class Problem(Timestamps, Base):
+class Problem(TownScoped, Timestamps, Base):
     """问题台账."""
 
     __tablename__ = "problems"
@@ -59,7 +59,7 @@ class ProblemProgress(Base):
     note: Mapped[str] = mapped_column(Text)
 
 
-class Visit(Timestamps, Base):
+class Visit(TownScoped, Timestamps, Base):
     """走访: a cadre's visit to a household."""
 
     __tablename__ = "visits"
@@ -72,7 +72,7 @@ class Visit(Timestamps, Base):
     findings: Mapped[str] = mapped_column(Text, default="")
 
 
-class EmploymentRecord(Timestamps, Base):
+class EmploymentRecord(TownScoped, Timestamps, Base):
     """就业创业 per member: trainings, placements, 小作坊, the three subsidies."""
 
     __tablename__ = "employment_records"
@@ -88,7 +88,7 @@ class EmploymentRecord(Timestamps, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
-class SupportRecord(Timestamps, Base):
+class SupportRecord(TownScoped, Timestamps, Base):
     """兜底保障: 低保, 特困供养, 临时救助, 医疗救助."""
 
     __tablename__ = "support_records"
@@ -103,7 +103,7 @@ class SupportRecord(Timestamps, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
-class HousingRecord(Timestamps, Base):
+class HousingRecord(TownScoped, Timestamps, Base):
     """住房: placement of 无房户, leak repairs, transitional placement of geological-hazard households."""
 
     __tablename__ = "housing_records"
@@ -118,7 +118,7 @@ class HousingRecord(Timestamps, Base):
     completed: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class FundRecord(Timestamps, Base):
+class FundRecord(TownScoped, Timestamps, Base):
     """资金: hardship subsidies and other funds."""
 
     __tablename__ = "fund_records"
@@ -134,7 +134,7 @@ class FundRecord(Timestamps, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
-class Project(Timestamps, Base):
+class Project(TownScoped, Timestamps, Base):
     """项目: infrastructure in settlement points."""
 
     __tablename__ = "projects"
@@ -155,7 +155,7 @@ class Project(Timestamps, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
-class Activity(Timestamps, Base):
+class Activity(TownScoped, Timestamps, Base):
     """活动: 居民融合共建活动, 评比/激励, 宣传 (each point needs a 融合共建 activity every year)."""
 
     __tablename__ = "activities"
@@ -170,7 +170,7 @@ class Activity(Timestamps, Base):
     summary: Mapped[str] = mapped_column(Text, default="")
 
 
-class PartyRecord(Timestamps, Base):
+class PartyRecord(TownScoped, Timestamps, Base):
     """党建: party members, 致富带头人, 人才储备库, 双培 progress, the point's party organisation."""
 
     __tablename__ = "party_records"
@@ -184,7 +184,7 @@ class PartyRecord(Timestamps, Base):
     status: Mapped[str] = mapped_column(String(20), default="")
 
 
-class Meeting(Timestamps, Base):
+class Meeting(TownScoped, Timestamps, Base):
     """调度会; its decisions may become plan items or problems."""
 
     __tablename__ = "meetings"
@@ -211,7 +211,7 @@ class MeetingDecision(Base):
     problem_id: Mapped[int | None] = _fk("problems.id")
 
 
-class Inspection(Timestamps, Base):
+class Inspection(TownScoped, Timestamps, Base):
     """督查: target unit or village, findings, 通报, 追责."""
 
     __tablename__ = "inspections"

@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
-from app.models._common import Timestamps
+from app.models._common import Timestamps, TownScoped
 
 
 class TownProfile(Timestamps, Base):
@@ -26,11 +26,12 @@ class TownProfile(Timestamps, Base):
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
 
 
-class Village(Timestamps, Base):
+class Village(TownScoped, Timestamps, Base):
     __tablename__ = "villages"
+    __table_args__ = (UniqueConstraint("town_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
     secretary: Mapped[str] = mapped_column(String(60), default="")  # 支书
     director: Mapped[str] = mapped_column(String(60), default="")  # 主任
     phone: Mapped[str] = mapped_column(String(40), default="")
@@ -38,7 +39,7 @@ class Village(Timestamps, Base):
     points: Mapped[list[SettlementPoint]] = relationship(back_populates="village")
 
 
-class SettlementPoint(Timestamps, Base):
+class SettlementPoint(TownScoped, Timestamps, Base):
     """安置点; its household count is derived from the households, never typed."""
 
     __tablename__ = "settlement_points"
@@ -53,13 +54,14 @@ class SettlementPoint(Timestamps, Base):
     village: Mapped[Village] = relationship(back_populates="points")
 
 
-class Unit(Timestamps, Base):
+class Unit(TownScoped, Timestamps, Base):
     """责任单位: a department or a village (editable list, seeded with the town's departments)."""
 
     __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("town_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
     kind: Mapped[str] = mapped_column(String(10), default="部门")  # vocab.UNIT_KINDS
     village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id", ondelete="SET NULL"))
     head: Mapped[str] = mapped_column(String(60), default="")
@@ -67,7 +69,7 @@ class Unit(Timestamps, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Cadre(Timestamps, Base):
+class Cadre(TownScoped, Timestamps, Base):
     """干部 who take 包保 and visits."""
 
     __tablename__ = "cadres"
@@ -91,3 +93,32 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+
+
+class Town(Base):
+    """A town whose records the database holds: exactly one in a town's database (made by the migration, with
+    a random uid that stays with the town through renames and copies), several in a county database, each with
+    the facts of the copy it was last merged from."""
+
+    __tablename__ = "towns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(60), default="")
+    county: Mapped[str] = mapped_column(String(60), default="")
+    copy_taken_at: Mapped[str] = mapped_column(String(19), default="")  # the manifest's taken_at
+    copy_sha256: Mapped[str] = mapped_column(String(64), default="")
+    copy_revision: Mapped[str] = mapped_column(String(40), default="")
+    merged_at: Mapped[str] = mapped_column(String(19), default="")
+
+
+class TownRange(Base):
+    """In a county database: the id range a town's rows occupy in one table (ids are shifted on merge, so each
+    town's rows of a table are one contiguous range); the merge replaces a town by deleting its ranges."""
+
+    __tablename__ = "town_ranges"
+
+    town_id: Mapped[int] = mapped_column(ForeignKey("towns.id", ondelete="CASCADE"), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    first_id: Mapped[int] = mapped_column(Integer)
+    last_id: Mapped[int] = mapped_column(Integer)

@@ -10,14 +10,14 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, ScaledDecimal
-from app.models._common import Timestamps
+from app.models._common import Timestamps, TownScoped
 
 Quantity = ScaledDecimal(2)
 
 
-class Plan(Timestamps, Base):
+class Plan(TownScoped, Timestamps, Base):
     __tablename__ = "plans"
-    __table_args__ = (UniqueConstraint("year", "kind"),)
+    __table_args__ = (UniqueConstraint("town_id", "year", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer)

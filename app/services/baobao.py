@@ -148,7 +148,7 @@ def coverage(db: Database) -> Coverage:
     leader §4.3 asks for."""
     points = point_coverage(db)
     with db.read() as s:
-        key = s.scalar(select(func.count()).where(stats.ACTIVE_HOUSEHOLD, stats.is_key())) or 0
+        key = s.scalar(select(func.count()).select_from(Household).where(stats.ACTIVE_HOUSEHOLD, stats.is_key())) or 0
         uncovered = _key_households(s, stats.key_uncovered())
         double_ids = stats.key_double_covered(s)
         double = _key_households(s, Household.id.in_(double_ids)) if double_ids else []

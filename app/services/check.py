@@ -14,6 +14,7 @@ from app import vocab
 from app.db import Database, integrity_check
 from app.models import Household, HouseholdTag, Member
 from app.rules import HouseholdFacts, MemberFacts, archive_state, check_archive
+from app.services.county_checks import cross_town_duplicates
 from app.services.history import verify_chain
 
 
@@ -61,6 +62,7 @@ class CheckReport:
     states: dict[str, int]
     findings: list[dict]
     stale_cache: int
+    cross_town: list[dict] | None = None  # 跨镇重复, in a county database only
 
     @property
     def file_ok(self) -> bool:
@@ -74,6 +76,7 @@ class CheckReport:
             "archive": self.states,
             "findings": self.findings,
             "stale_cache": self.stale_cache,
+            **({"cross_town": self.cross_town} if self.cross_town is not None else {}),
         }
 
 
@@ -101,4 +104,5 @@ def run_check(db: Database) -> CheckReport:
             for f in result:
                 findings.append({"archive_no": no, "household_id": hid, "severity": f.severity, "field": f.field,
                                  "member": f.member_name or "", "message": f.message})
-    return CheckReport(problems, chain, n, states, findings, stale)
+        cross = cross_town_duplicates(s) if db.county else None
+    return CheckReport(problems, chain, n, states, findings, stale, cross)

@@ -17,7 +17,7 @@ from sqlalchemy import and_, bindparam, func, literal_column, select, table, tex
 from sqlalchemy.orm import Session
 
 from app import vocab
-from app.db import Database
+from app.db import TOWN_INFO_KEY, Database
 from app.errors import Refused
 from app.ledgers.engine import household_label
 from app.models import Attachment, Household, HouseholdTag, Member, SettlementPoint, Village
@@ -153,6 +153,9 @@ def _ordered(q: HouseholdQuery, *columns):
 def _raw_rows(s: Session, stmt) -> list[tuple]:
     """Run a Core select straight on the SQLite cursor: for 100,000 plain-integer rows SQLAlchemy's result
     processing costs four times the query itself, and these columns need no type conversion."""
+    town_id = s.info.get(TOWN_INFO_KEY)
+    if town_id is not None:  # the raw cursor bypasses the session's town criterion (services.town_scope)
+        stmt = stmt.where(Household.town_id == town_id)
     conn = s.connection()
     compiled = stmt.compile(dialect=conn.dialect)
     params = [compiled.params[name] for name in compiled.positiontup or ()]

@@ -12,8 +12,11 @@ from app import vocab
 from app.db import Database
 from app.ledgers.conditions import problem_open, problem_overdue
 from app.rules import coverage as coverage_rule
+from app.services.county import town_counts
+from app.services.town_scope import town_read
 from app.models import (
-    Activity, Cadre, Household, HouseholdAssignment, Member, PointAssignment, SettlementPoint, Village, Visit,
+    Activity, Cadre, Household, HouseholdAssignment, Member, PointAssignment, Problem, SettlementPoint, Town,
+    Village, Visit,
 )
 
 ACTIVE_HOUSEHOLD = Household.status == vocab.HOUSEHOLD_ACTIVE
@@ -166,13 +169,15 @@ def visit_count(s: Session, month: str) -> VisitCount:
     return VisitCount(month, due, done)
 
 
-def stats(db: Database, month: str | None = None, today: dt.date | None = None) -> dict:
+def stats(db: Database, month: str | None = None, today: dt.date | None = None,
+          town_id: int | None = None) -> dict:
     """The SPEC §7 stats object: counts of households and members 在册, key groups, 包保, visits, problems,
-    members by 就业情况 and party members (from the members themselves)."""
+    members by 就业情况 and party members (from the members themselves); of one town of a county database when
+    town_id is given, and with "towns" in a county database."""
     today = today or dt.date.today()
     month = month or f"{today.year:04d}-{today.month:02d}"
-    with db.read() as s:
-        households = s.scalar(select(func.count()).where(ACTIVE_HOUSEHOLD)) or 0
+    with town_read(db, town_id) as s:
+        households = s.scalar(select(func.count()).select_from(Household).where(ACTIVE_HOUSEHOLD)) or 0
         # One pass over the members 在册: how many, by 就业情况, and how many are party members.
         employment = {kind: 0 for kind in vocab.EMPLOYMENT}
         members = party_members = 0
@@ -207,15 +212,16 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None) 
             if flags & vocab.SANWU_MASK:
                 key_groups[vocab.GROUP_SANWU] += n
         key_households = sum(n for flags, n in flag_counts.items() if flags & KEY_MASK)
-        uncovered = s.scalar(select(func.count()).where(key_uncovered())) or 0
+        uncovered = s.scalar(select(func.count()).select_from(Household).where(key_uncovered())) or 0
 
         big = big_points(s)
         failing = set(uncovered_points(s))
         visits = visit_count(s, month)
-        problems_open = s.scalar(select(func.count()).where(problem_open())) or 0
-        overdue = s.scalar(select(func.count()).where(problem_overdue(today))) or 0
+        problems_open = s.scalar(select(func.count()).select_from(Problem).where(problem_open())) or 0
+        overdue = s.scalar(select(func.count()).select_from(Problem).where(problem_overdue(today))) or 0
+        towns = by_town(s, town_id) if db.county else None
 
-    return {
+    result = {
         "households": households,
         "members": members,
         "villages": villages,
@@ -231,3 +237,13 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None) 
         "employment": employment,
         "party_members": party_members,
     }
+    if towns is not None:
+        result["towns"] = towns
+    return result
+
+
+def by_town(s: Session, only: int | None = None) -> dict[str, dict[str, int]]:
+    """town name -> {"households", "members"} 在册 (SPEC §7 `stats --json` in a county database)."""
+    counts = town_counts(s)
+    return {name: dict(zip(("households", "members"), counts.get(tid, (0, 0))))
+            for tid, name in s.execute(select(Town.id, Town.name).order_by(Town.name)) if only in (None, tid)}

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from app import vocab
 from app.db import Database
-from app.models import Cadre, Household, SettlementPoint, TownProfile, Unit, Village
+from app.models import Cadre, Household, SettlementPoint, Town, TownProfile, Unit, Village
+from app.models._common import HOME_TOWN_ID
 
 
 @dataclass
@@ -63,6 +64,9 @@ def save_town(db: Database, data: TownData) -> None:
         for f in fields(TownData):
             setattr(row, f.name, getattr(data, f.name).strip())
         s.add(row)
+        home = s.get(Town, HOME_TOWN_ID)
+        if home is not None:  # the town's own row (its name travels with its copies to the county)
+            home.name, home.county = row.town_name, row.county_name
 
 
 @dataclass(frozen=True, slots=True)

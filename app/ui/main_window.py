@@ -7,18 +7,21 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QVBoxLayout,
+    QWidget,
 )
 
 from app import APP_NAME, __version__
 from app.db import Database
 from app.services import town
+from app.services.county import list_towns
 from app.ui.dashboard import BAOBAO, HOUSEHOLDS, PROBLEMS, VISITS
 from app.ui.data_safety import DataSafetyPage
 from app.ui.household_list import HouseholdListPage
 from app.ui.ledger_pages import WorkPages
 from app.ui.org_page import OrgPage
 from app.ui.report_page import ReportPage
+from app.ui.widgets import fill_combo
 
 # The navigation entry behind each kind of 首页 figure.
 TARGET_PAGES = {HOUSEHOLDS: "户档案", BAOBAO: "包保", VISITS: "走访", PROBLEMS: "问题台账"}
@@ -67,6 +70,13 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("NavList")
         side_layout.addWidget(title)
         side_layout.addWidget(sub)
+        self.town_filter: QComboBox | None = None
+        if db.county:  # a county database: every screen can be narrowed to one town
+            self.town_filter = QComboBox()
+            self.town_filter.setToolTip("只看一个镇的户档案、首页和台账")
+            fill_combo(self.town_filter, [(t.name, t.id) for t in list_towns(db)], blank="全部镇")
+            self.town_filter.currentIndexChanged.connect(self._town_changed)
+            side_layout.addWidget(self.town_filter)
         side_layout.addWidget(self.nav, 1)
         outer.addWidget(side)
 
@@ -78,6 +88,10 @@ class MainWindow(QMainWindow):
         self._org: OrgPage | None = None
         self.households = HouseholdListPage(db)
         self.work = WorkPages(db)
+        if db.county:
+            from app.ui.county_page import CountyPage
+
+            self.add_page("县级汇总", lambda: CountyPage(db))
         self.add_page("首页", self.work.dashboard)
         self.add_page("户档案", self.households)
         for name, factory in self.work.nav_entries():
@@ -111,6 +125,12 @@ class MainWindow(QMainWindow):
         item.setSizeHint(item.sizeHint().expandedTo(self.nav.sizeHint().boundedTo(item.sizeHint())))
         self.nav.addItem(item)
         self.pages.addWidget(page if isinstance(page, QWidget) else LazyPage(page))
+
+    def _town_changed(self) -> None:
+        """Narrow the database's reads to the chosen town and show the open lists again."""
+        self.db.town_id = self.town_filter.currentData()
+        self.households.refresh()
+        self.work.dashboard.refresh()
 
     def page_at(self, row: int) -> QWidget:
         """The page of a navigation row, built if it was not yet."""

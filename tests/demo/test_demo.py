@@ -44,14 +44,15 @@ def filled(fresh):
 
 
 def _dump(db) -> dict[str, list[tuple]]:
-    """Every table's rows in primary-key order, without the created_at/updated_at stamps."""
+    """Every table's rows in primary-key order, without the created_at/updated_at stamps and the town's random
+    uid (each database's own)."""
     out = {}
     with db.engine.connect() as conn:
         tables = [r[0] for r in conn.execute(text(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"))]
         for table in tables:
             cols = [r[1] for r in conn.execute(text(f"PRAGMA table_info({table})"))
-                    if r[1] not in ("created_at", "updated_at")]
+                    if r[1] not in ("created_at", "updated_at") and (table, r[1]) != ("towns", "uid")]
             out[table] = list(conn.execute(text(f"SELECT {', '.join(cols)} FROM {table} ORDER BY 1")))
     return out
 

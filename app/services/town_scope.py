@@ -1,0 +1,42 @@
+"""Narrowing to one town of a county database (SPEC §8: every list, figure and report by town).
+
+A session whose info carries a town id sees only that town's records: every ORM select gets the criterion
+town_id = id on every town-scoped table it mentions (households, villages, ledgers, plans ...; members and
+other children come through their parent's join), so the services need no town parameter of their own."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, with_loader_criteria
+
+from app.db import TOWN_INFO_KEY as TOWN_KEY, Database
+from app.models._common import TownScoped
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _only_the_town(state) -> None:
+    town_id = state.session.info.get(TOWN_KEY)
+    if town_id is None or not state.is_select:
+        return
+    state.statement = state.statement.options(
+        with_loader_criteria(TownScoped, lambda cls: cls.town_id == town_id, include_aliases=True))
+
+
+@contextlib.contextmanager
+def town_read(db: Database, town_id: int | None) -> Iterator[Session]:
+    """db.read() narrowed to town_id; when None, as db is narrowed (db.town_id: the GUI's town filter)."""
+    with db.read() as s:
+        if town_id is not None:
+            s.info[TOWN_KEY] = town_id
+        yield s
+
+
+@contextlib.contextmanager
+def county_read(db: Database) -> Iterator[Session]:
+    """db.read() over every town, whatever db is narrowed to (the county's own figures)."""
+    with db.read() as s:
+        s.info.pop(TOWN_KEY, None)
+        yield s

@@ -1,0 +1,101 @@
+"""Benchmark of the county edition (SPEC §9): merging ten towns' copies of 10,000 households each (target
+< 60 s on 2 cores, memory < 500 MB) and the county summary at 100,000 households (target < 5 s).
+Prints figures; never fails a build.
+
+usage: python bench/bench_county.py [--towns T] [--households N] [--workdir DIR]
+One town is made with `init` + `demo`; the other towns are copies of its file given their own identity (the
+uid of their `towns` row, their name, and their own region code in the members' ID numbers), so that T
+different towns' copies can be made quickly with `snapshot`. The merge runs as `county merge` in a fresh process (its peak memory is the child's max RSS)."""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+NAMES = ("清江镇", "白河镇", "石门镇", "新街镇", "翁昭镇", "龙场镇", "关岭镇", "花溪镇", "青岩镇", "长顺镇",
+         "惠水镇", "独山镇")
+
+
+def app(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "app", *args], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--towns", type=int, default=10)
+    parser.add_argument("--households", type=int, default=10_000)
+    parser.add_argument("--workdir", type=Path)
+    args = parser.parse_args()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="houfu-county-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    base = work / f"town-{args.households}.db"
+    if not base.exists():
+        t = time.perf_counter()
+        app("--db", str(base), "init", "--town", NAMES[0], "--county", "竹山县")
+        app("--db", str(base), "demo", "--households", str(args.households))
+        print(f"demo {args.households} households: {time.perf_counter() - t:.1f} s")
+
+    copies = []
+    t = time.perf_counter()
+    for i in range(args.towns):
+        name = NAMES[i % len(NAMES)] + ("" if i < len(NAMES) else str(i))
+        town = work / f"town-{i}.db"
+        shutil.copyfile(base, town)
+        con = sqlite3.connect(town)
+        con.execute("UPDATE towns SET uid = ?, name = ?", (uuid.uuid4().hex, name))
+        con.execute("UPDATE town_profile SET town_name = ?", (name,))
+        # Other people: a town's own region code, so that only real cross-town duplicates are found.
+        con.execute("UPDATE members SET id_number = ? || substr(id_number, 3) WHERE id_number != ''",
+                    (f"{11 + i:02d}",))
+        con.commit()
+        con.close()
+        out = work / f"copy-{i}.db"
+        for stale in (out, Path(f"{out}.manifest.json")):
+            stale.unlink(missing_ok=True)
+        app("--db", str(town), "snapshot", str(out))
+        copies.append(out)
+    print(f"{args.towns} towns' copies made: {time.perf_counter() - t:.1f} s")
+
+    county = work / "county.db"
+    for f in work.glob("county.db*"):
+        f.unlink()
+    t = time.perf_counter()
+    app("--db", str(county), "county", "merge", *map(str, copies))
+    merge_s = time.perf_counter() - t
+    rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"county merge of {args.towns} copies x {args.households} households: {merge_s:.1f} s "
+          f"(target < 60 s); peak memory of the merging process {rss_mb:.0f} MB (target < 500 MB)")
+
+    t = time.perf_counter()
+    app("--db", str(county), "county", "merge", str(copies[0]))
+    print(f"re-merge of an identical copy (no change): {time.perf_counter() - t:.1f} s")
+
+    from app.db import open_database
+    from app.services.county_summary import county_summary
+
+    db = open_database(county)
+    try:
+        runs = []
+        for _ in range(3):
+            t = time.perf_counter()
+            summary = county_summary(db)
+            runs.append(time.perf_counter() - t)
+        print(f"county summary of {len(summary.towns)} towns, {summary.total.households} households 在册: "
+              f"best {min(runs):.2f} s of {len(runs)} (target < 5 s)")
+    finally:
+        db.close()
+    print(f"county database: {county.stat().st_size / 1e6:.0f} MB in {work}")
+
+
+if __name__ == "__main__":
+    main()

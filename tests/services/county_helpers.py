@@ -1,0 +1,76 @@
+"""Towns' databases and their copies for the county tests."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from app import demo
+from app.db import create_database, open_database
+from app.services import town
+from app.services.snapshot import take_snapshot
+
+
+def make_town(folder: Path, name: str, households: int = 30, seed: int = 1) -> Path:
+    path = folder / f"{name}.db"
+    db = create_database(path)
+    try:
+        town.seed_reference_data(db)
+        town.save_town(db, town.TownData(town_name=name, county_name="竹山县"))
+        demo.generate(db, households, seed=seed)
+    finally:
+        db.close()
+    return path
+
+
+def households_leave(path: Path, households: int) -> None:
+    """The town's work goes on: some households leave the register."""
+    con = sqlite3.connect(path)
+    try:
+        con.execute("UPDATE households SET status = '整户迁出' WHERE id IN "
+                    "(SELECT id FROM households WHERE status = '在册' ORDER BY id LIMIT ?)", (households,))
+        con.commit()
+    finally:
+        con.close()
+
+
+def rename_town(path: Path, name: str) -> None:
+    db = open_database(path)
+    try:
+        data = town.load_town(db)
+        data.town_name = name
+        town.save_town(db, data)
+    finally:
+        db.close()
+
+
+def copy_of(path: Path, out: Path, password: str | None = None) -> Path:
+    """A county copy of the town's database; waits a second so every copy has its own time."""
+    time.sleep(1.05)
+    db = open_database(path)
+    try:
+        return take_snapshot(db, out, password=password).path
+    finally:
+        db.close()
+
+
+def active_counts(path: Path) -> tuple[int, int]:
+    con = sqlite3.connect(path)
+    try:
+        households = con.execute("SELECT count(*) FROM households WHERE status = '在册'").fetchone()[0]
+        members = con.execute("SELECT count(*) FROM members m JOIN households h ON h.id = m.household_id "
+                              "WHERE h.status = '在册' AND m.status = '在册'").fetchone()[0]
+    finally:
+        con.close()
+    return households, members
+
+
+def table_fingerprint(path: Path) -> dict[str, int]:
+    con = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' "
+                                            "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'household_fts%'")]
+        return {t: con.execute(f'SELECT count(*), total(rowid) FROM "{t}"').fetchone() for t in tables}
+    finally:
+        con.close()

@@ -1,0 +1,260 @@
+"""county merge (SPEC §8): towns' copies verified and merged; a newer copy replaces its town whole; identical,
+older and failing copies change nothing."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from app.cli import main
+from app.db import open_database
+from app.services.county import list_towns
+from app.services.county_merge import MERGED, REFUSED, UNCHANGED, create_county, merge_copies
+from tests.services.county_helpers import (
+    active_counts, households_leave, copy_of, make_town, rename_town, table_fingerprint,
+)
+
+
+@pytest.fixture
+def towns(tmp_path):
+    """Three towns' databases and a first copy of each."""
+    paths = {name: make_town(tmp_path, name, households=25, seed=seed)
+             for seed, name in enumerate(("清江镇", "白河镇", "石门镇"), start=1)}
+    copies = {name: copy_of(p, tmp_path / f"{name}-副本1.db") for name, p in paths.items()}
+    return paths, copies
+
+
+def merge(county_path, files, password=None):
+    if county_path.exists():
+        db = open_database(county_path, county=True)
+    else:
+        db = create_county(county_path, "竹山县")
+    try:
+        return merge_copies(db, list(files), password)
+    finally:
+        db.close()
+
+
+def county_towns(county_path):
+    db = open_database(county_path)
+    try:
+        return {t.name: t for t in list_towns(db)}
+    finally:
+        db.close()
+
+
+def test_three_towns_merge_and_each_keeps_its_counts(tmp_path, towns):
+    paths, copies = towns
+    county = tmp_path / "县.db"
+    outcomes = merge(county, copies.values())
+    assert [o.status for o in outcomes] == [MERGED] * 3
+    held = county_towns(county)
+    assert set(held) == {"清江镇", "白河镇", "石门镇"}
+    for name, path in paths.items():
+        assert (held[name].households, held[name].members) == active_counts(path)
+        assert held[name].sha256 == json.loads((tmp_path / f"{name}-副本1.db.manifest.json").read_text())["sha256"]
+    assert active_counts(county) == tuple(map(sum, zip(*(active_counts(p) for p in paths.values()))))
+    db = open_database(county)
+    try:
+        assert db.readonly and "县级汇总数据库" in db.readonly_reason
+    finally:
+        db.close()
+
+
+def test_same_copy_again_changes_nothing(tmp_path, towns):
+    _paths, copies = towns
+    county = tmp_path / "县.db"
+    merge(county, copies.values())
+    before = table_fingerprint(county)
+    outcomes = merge(county, [copies["白河镇"]])
+    assert outcomes[0].status == UNCHANGED and "相同" in outcomes[0].message
+    assert table_fingerprint(county) == before
+
+
+def test_newer_copy_replaces_that_town_only_and_an_older_one_then_changes_nothing(tmp_path, towns):
+    paths, copies = towns
+    county = tmp_path / "县.db"
+    merge(county, copies.values())
+    others_before = {n: (t.households, t.members) for n, t in county_towns(county).items() if n != "清江镇"}
+    households_leave(paths["清江镇"], 7)
+    newer = copy_of(paths["清江镇"], tmp_path / "清江镇-副本2.db")
+    outcomes = merge(county, [newer])
+    assert outcomes[0].status == MERGED
+    held = county_towns(county)
+    assert (held["清江镇"].households, held["清江镇"].members) == active_counts(paths["清江镇"])
+    assert {n: (t.households, t.members) for n, t in held.items() if n != "清江镇"} == others_before
+    assert len(held) == 3
+    before = table_fingerprint(county)
+    outcomes = merge(county, [copies["清江镇"]])
+    assert outcomes[0].status == UNCHANGED and "旧" in outcomes[0].message
+    assert table_fingerprint(county) == before
+
+
+def test_tampered_copy_is_refused_and_nothing_changes(tmp_path, towns):
+    paths, copies = towns
+    county = tmp_path / "县.db"
+    merge(county, [copies["清江镇"]])
+    before = table_fingerprint(county)
+    con = sqlite3.connect(copies["白河镇"])
+    con.execute("UPDATE members SET name = '张三' WHERE id = 1")
+    con.commit()
+    con.close()
+    outcomes = merge(county, [copies["白河镇"]])
+    assert outcomes[0].status == REFUSED and "不符" in outcomes[0].message
+    assert table_fingerprint(county) == before
+    assert set(county_towns(county)) == {"清江镇"}
+
+
+def test_encrypted_copy_merges_and_a_tampered_or_wrongly_opened_one_is_refused(tmp_path, towns):
+    paths, _copies = towns
+    county = tmp_path / "县.db"
+    good = copy_of(paths["石门镇"], tmp_path / "石门镇.zip", password="secret-pass-1")
+    bad = copy_of(paths["白河镇"], tmp_path / "白河镇.zip", password="secret-pass-1")
+    data = bytearray(bad.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    bad.write_bytes(bytes(data))
+    outcomes = merge(county, [good, bad], password="secret-pass-1")
+    assert [o.status for o in outcomes] == [MERGED, REFUSED]
+    before = table_fingerprint(county)
+    assert merge(county, [good], password="wrong-password")[0].status in (REFUSED, UNCHANGED)
+    assert merge(county, [bad])[0].status == REFUSED
+    assert table_fingerprint(county) == before
+    assert set(county_towns(county)) == {"石门镇"}
+    assert not list(tmp_path.glob(".houfu-merge-*"))
+
+
+def test_a_town_renamed_between_copies_stays_one_town(tmp_path, towns):
+    paths, copies = towns
+    county = tmp_path / "县.db"
+    merge(county, copies.values())
+    rename_town(paths["白河镇"], "白河街道")
+    outcomes = merge(county, [copy_of(paths["白河镇"], tmp_path / "白河-副本2.db")])
+    assert outcomes[0].status == MERGED and "原名白河镇" in outcomes[0].message
+    held = county_towns(county)
+    assert set(held) == {"清江镇", "白河街道", "石门镇"}
+    assert (held["白河街道"].households, held["白河街道"].members) == active_counts(paths["白河镇"])
+
+
+def test_cli_creates_the_county_lists_towns_and_refuses_town_work(tmp_path, towns, capsys):
+    _paths, copies = towns
+    county = tmp_path / "县.db"
+    assert main(["--db", str(county), "county", "merge", *map(str, copies.values())]) == 0
+    out = capsys.readouterr().out
+    assert "已新建县级汇总数据库" in out and "合并 3 个" in out
+    assert main(["--db", str(county), "county", "towns", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["towns"]
+    assert {t["name"] for t in listed} == {"白河镇", "清江镇", "石门镇"}
+    assert all(len(t["sha256"]) == 64 and t["taken_at"] for t in listed)
+    assert main(["--db", str(county), "demo", "--households", "3"]) == 2
+    err = capsys.readouterr().err
+    assert "县级汇总数据库" in err and len(err.strip().splitlines()) == 1
+    tampered = copies["清江镇"]
+    tampered.write_bytes(tampered.read_bytes()[:-100] + b"\0" * 100)
+    assert main(["--db", str(county), "county", "merge", str(tampered)]) == 1
+    assert "未合并" in capsys.readouterr().err
+
+
+def test_same_id_in_two_towns_is_a_cross_town_finding_with_both_towns(tmp_path):
+    qj = make_town(tmp_path, "清江镇", households=10, seed=1)
+    bh = make_town(tmp_path, "白河镇", households=10, seed=2)
+    con = sqlite3.connect(qj)
+    idn, name = con.execute("SELECT m.id_number, m.name FROM members m JOIN households h ON h.id = m.household_id "
+                            "WHERE m.status = '在册' AND h.status = '在册' AND m.id_number != '' LIMIT 1").fetchone()
+    con.close()
+    con = sqlite3.connect(bh)
+    con.execute("UPDATE members SET id_number = ? WHERE id = (SELECT m.id FROM members m JOIN households h "
+                "ON h.id = m.household_id WHERE m.status = '在册' AND h.status = '在册' LIMIT 1)", (idn,))
+    con.commit()
+    con.close()
+    county = tmp_path / "县.db"
+    merge(county, [copy_of(qj, tmp_path / "qj.db"), copy_of(bh, tmp_path / "bh.db")])
+    from app.services.check import run_check
+
+    db = open_database(county)
+    try:
+        cross = run_check(db).cross_town
+    finally:
+        db.close()
+    assert len(cross) == 1
+    assert cross[0]["rule"] == "跨镇重复" and \
+        cross[0]["towns"] == sorted(["清江镇", "白河镇"])
+    assert "清江镇" in cross[0]["message"] and "白河镇" in cross[0]["message"] and name in cross[0]["message"]
+    assert idn not in cross[0]["message"]
+    town_db = open_database(qj)
+    try:
+        assert run_check(town_db).cross_town is None
+    finally:
+        town_db.close()
+
+
+def test_stats_of_a_town_in_the_county_equal_the_towns_own_and_towns_are_listed(tmp_path, towns, capsys):
+    from app.services.stats import stats
+
+    paths, copies = towns
+    county = tmp_path / "县.db"
+    merge(county, copies.values())
+    db = open_database(county)
+    try:
+        held = {t.name: t.id for t in list_towns(db)}
+        whole = stats(db)
+        narrowed = {name: stats(db, town_id=tid) for name, tid in held.items()}
+    finally:
+        db.close()
+    for name, path in paths.items():
+        town_db = open_database(path)
+        try:
+            own = stats(town_db)
+        finally:
+            town_db.close()
+        assert "towns" not in own
+        mine = narrowed[name]
+        assert mine.pop("towns") == {name: whole["towns"][name]}
+        assert mine == own, name
+        assert whole["towns"][name] == {"households": own["households"], "members": own["members"]}
+    assert whole["households"] == sum(whole["towns"][n]["households"] for n in held)
+    assert main(["--db", str(county), "stats", "--json", "--town", "白河镇"]) == 0
+    assert json.loads(capsys.readouterr().out)["households"] == whole["towns"]["白河镇"]["households"]
+    assert main(["--db", str(county), "stats", "--town", "无此镇"]) == 2
+    assert "无此镇" in capsys.readouterr().err
+
+
+def test_county_summary_totals_are_the_sum_of_the_towns_and_print_and_export(tmp_path, towns, capsys):
+    import openpyxl
+
+    from app.services.county_summary import county_summary
+    from app.services.stats import stats
+
+    paths, copies = towns
+    county = tmp_path / "县.db"
+    merge(county, copies.values())
+    db = open_database(county)
+    try:
+        summary = county_summary(db)
+    finally:
+        db.close()
+    assert [t.rank for t in summary.towns] == [1, 2, 3]
+    coverages = [t.coverage for t in summary.towns]
+    assert coverages == sorted(coverages, reverse=True)
+    for attr in ("households", "members", "key_households", "key_uncovered", "visits_due", "visits_done",
+                 "problems_open", "problems_overdue"):
+        assert getattr(summary.total, attr) == sum(getattr(t, attr) for t in summary.towns), attr
+    for t in summary.towns:
+        town_db = open_database(paths[t.name])
+        try:
+            own = stats(town_db)
+        finally:
+            town_db.close()
+        assert (t.households, t.members, t.problems_open) == (own["households"], own["members"],
+                                                              own["problems"]["open"])
+    pdf, xlsx = tmp_path / "县级汇总.pdf", tmp_path / "县级汇总.xlsx"
+    assert main(["--db", str(county), "report", "county", "--out", str(pdf)]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert main(["--db", str(county), "export", "county", str(xlsx)]) == 0
+    ws = openpyxl.load_workbook(xlsx).active
+    rows = [r for r in ws.iter_rows(min_row=4, values_only=True) if r[1]]
+    by_name = {r[1]: r for r in rows if r[1] != "填表人："}
+    assert by_name["全县合计"][2] == sum(by_name[n][2] for n in paths) == summary.total.households
+    assert not list(tmp_path.glob(".*.partial"))
+    assert main(["--db", str(paths["清江镇"]), "report", "county", "--out", str(pdf)]) == 2
