@@ -61,6 +61,7 @@ class HouseholdListPage(QWidget):
     loaded = Signal(int)  # number of households listed, after each query
     visit_requested = Signal(int)  # 记录走访 for the selected household
     problem_requested = Signal(int)  # 登记问题 for the selected household
+    print_requested = Signal(int)  # 打印一户一档 from the household window
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -228,12 +229,22 @@ class HouseholdListPage(QWidget):
         """Open the editor on a household (None: a new one); one editor is built once and reused."""
         from app.ui.household.editor import HouseholdEditor
 
+        self.editor_for(household_id).exec()
+
+    def editor_for(self, household_id: int | None):
+        """The (one, reused) household window loaded with a household; its 记录走访 / 登记问题 buttons go
+        through this page's requests, so the window and the list share one mechanism."""
+        from app.ui.household.editor import HouseholdEditor
+
         if self._editor is None:
             self._editor = HouseholdEditor(self.db, household_id, self)
             self._editor.saved.connect(self._after_save)
+            self._editor.visit_requested.connect(self.visit_requested)
+            self._editor.problem_requested.connect(self.problem_requested)
+            self._editor.print_requested.connect(self.print_requested)
         else:
             self._editor.load(household_id)
-        self._editor.exec()
+        return self._editor
 
     def import_registers(self) -> None:
         """The import wizard; after an import the filters and the list show the new data."""
