@@ -25,6 +25,7 @@ from app.ledgers import engine
 from app.ledgers.spec import REF_HOUSEHOLD, REF_MEMBER, Virtual
 from app.ui.errors import confirm, info, warn
 from app.ui.ledger_widgets import RED, DateField, ErrorBanner, HouseholdPicker, make_table
+from app.ui.cadre_picker import CadreNamesField, CadrePicker, cadre_picker
 from app.ui.paged_model import PagedColumn, PagedModel
 from app.ui.widgets import dialog_buttons, fill_combo, page_title, primary_button, select_data, set_invalid
 from app.ui.workers import Background
@@ -39,6 +40,8 @@ def column_px(width: int) -> int:
 
 def field_widget(db: Database, f: Field, value: Any, label: str = "") -> QWidget:
     """The input widget of a ledger field, showing value."""
+    if f.picks == "cadre":
+        return CadreNamesField(db, value or "", several=f.kind is Kind.LONGTEXT)
     if f.kind is Kind.LONGTEXT:
         w = QPlainTextEdit(value or "")
         w.setTabChangesFocus(True)
@@ -60,6 +63,10 @@ def field_widget(db: Database, f: Field, value: Any, label: str = "") -> QWidget
     if f.kind is Kind.REF and f.ref == REF_HOUSEHOLD:
         w = HouseholdPicker(db, required=f.required)
         w.set_value(value, label)
+        return w
+    if f.kind is Kind.REF and f.ref == "cadre":
+        w = cadre_picker(db, blank="（请选择）" if f.required else "（不选）", keep=[value])
+        w.select(value)
         return w
     if f.kind is Kind.REF:
         w = QComboBox()
@@ -149,7 +156,8 @@ class FieldsGrid(QWidget):
 
     def mark(self, bad: set[str]) -> None:
         for key, w in self.widgets.items():
-            target = w.edit if isinstance(w, DateField) else w.label if isinstance(w, HouseholdPicker) else w
+            target = w.edit if isinstance(w, (DateField, CadreNamesField)) else \
+                w.label if isinstance(w, HouseholdPicker) else w
             set_invalid(target, key in bad)
 
 
@@ -349,7 +357,11 @@ class LedgerPage(QWidget):
                 items = [("是", True), ("否", False)]
             else:
                 continue
-            combo = _combo("全部", items)
+            if f.kind is Kind.REF and f.ref == "cadre":
+                combo = CadrePicker()
+                combo.set_choices(items, blank="全部")
+            else:
+                combo = _combo("全部", items)
             combo.setObjectName(f"filter_{f.key}")
             self.filter_combos[f.key] = combo
             row2.addWidget(QLabel(f.label))

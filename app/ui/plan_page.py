@@ -30,6 +30,7 @@ from app.services import plans as ps
 from app.ui.errors import confirm, info
 from app.ui.ledger_widgets import DateField, ErrorBanner, make_table, size_columns
 from app.ui.rows_model import Column, RowsModel
+from app.ui.cadre_picker import CadrePicker
 from app.ui.widgets import (
     dialog_buttons,
     fill_combo,
@@ -105,7 +106,7 @@ class ItemDialog(QDialog):
         fill_combo(self.unit, ((c.label, c.id) for c in engine.ref_choices(db, "unit", keep=[data.unit_id])),
                    blank="（请选择）")
         select_data(self.unit, data.unit_id)
-        self.cadre = QComboBox()
+        self.cadre = CadrePicker()
         fill_combo(self.cadre, ((c.label, c.id) for c in engine.ref_choices(db, "cadre",
                                                                              keep=[data.responsible_cadre_id])),
                    blank="（不选）")

@@ -24,6 +24,7 @@ from app.ui.errors import info
 from app.ui.ledger_page import FieldsGrid, LedgerForm, LedgerPage
 from app.ui.ledger_widgets import AMBER, GREEN, RED, HouseholdPicker, make_table, size_columns
 from app.ui.rows_model import Column, RowsModel
+from app.ui.cadre_picker import CadrePicker
 from app.ui.widgets import fill_combo, page_title, primary_button, select_data
 from app.ui.workers import Background
 
@@ -200,7 +201,7 @@ class MatrixTab(QWidget):
         row = QHBoxLayout()
         self.year = QComboBox()
         self.village = QComboBox()
-        self.cadre = QComboBox()
+        self.cadre = CadrePicker()
         self.search = QLineEdit()
         self.search.setPlaceholderText("搜索户主、档案编号")
         self.search.setClearButtonEnabled(True)

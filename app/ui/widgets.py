@@ -7,9 +7,14 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QTableView, QAbstractItemView, QHeaderView, QWidget
 
+from app.ui.cadre_picker import CadrePicker
+
 
 def fill_combo(combo: QComboBox, items: Iterable[tuple[str, Any]], *, blank: str | None = None) -> None:
     """Replace a combo's items with (label, data) pairs, keeping the current data when still present."""
+    if isinstance(combo, CadrePicker):
+        combo.set_choices(items, blank=blank)
+        return
     current = combo.currentData()
     combo.blockSignals(True)
     combo.clear()
