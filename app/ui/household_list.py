@@ -15,6 +15,7 @@ from app.db import Database
 from app.rules import flags_to_tags
 from app.services import households as hs
 from app.services import town
+from app.ui.feedback import FILTER_CLEARED, select_row, tell
 from app.ui.paged_model import PagedColumn, PagedModel
 from app.ui.widgets import fill_combo, page_title, primary_button, select_data, setup_table
 from app.ui.workers import Background
@@ -69,6 +70,10 @@ class HouseholdListPage(QWidget):
         self.query = hs.HouseholdQuery()
         self.background = Background(self)
         self._editor = None
+        self._pending_select: int | None = None
+        self._saved_note = ""
+        self._saved_status: str | None = None
+        self._cleared_for_save = False
 
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
@@ -198,12 +203,29 @@ class HouseholdListPage(QWidget):
 
     def _show(self, result: tuple[list[int], int]) -> None:
         ids, people = result
-        selected = self.selected_id()
+        pending, self._pending_select = self._pending_select, None
+        if pending is not None and pending not in ids and self._filtered() and not self._cleared_for_save:
+            # The household just saved is hidden by the filters: clear them (keeping 在册 when it is 在册).
+            self._cleared_for_save = True
+            self._pending_select = pending
+            self.apply_filter(status=vocab.HOUSEHOLD_ACTIVE if self._saved_status == vocab.HOUSEHOLD_ACTIVE
+                              else None)
+            self._saved_note += FILTER_CLEARED
+            return
+        self._cleared_for_save = False
+        selected = pending if pending is not None else self.selected_id()
         self.model.set_ids(ids)
         self.count_label.setText(f"共 {len(ids):,} 户，在册 {people:,} 人")
         if selected in ids:
-            self.view.selectRow(ids.index(selected))
+            select_row(self.view, ids.index(selected))
+        if pending is not None:
+            tell(self, self._saved_note)
         self.loaded.emit(len(ids))
+
+    def _filtered(self) -> bool:
+        q = self.current_query()
+        return bool(q.text.strip()) or any(v is not None for v in (q.village_id, q.point_id, q.key_group,
+                                                                    q.archive_state, q.status))
 
     # -------------------------------------------------------------------------------------- editing
 
@@ -311,6 +333,11 @@ class HouseholdListPage(QWidget):
         self.export_button.setText("导出Excel…")
 
     def _after_save(self, household_id: int) -> None:
+        rows = hs.fetch_rows(self.db, [household_id])
+        who = f"{rows[0].head_name or '未填户主'}（{rows[0].archive_no}）" if rows else ""
+        self._saved_note = f"已保存户档案：{who}"
+        self._saved_status = rows[0].status if rows else None
+        self._pending_select = household_id
         self.model.invalidate()
         self.refresh()
 

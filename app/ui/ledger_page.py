@@ -26,6 +26,7 @@ from app.ledgers.spec import REF_HOUSEHOLD, REF_MEMBER, Virtual
 from app.ui.errors import confirm, info, warn
 from app.ui.ledger_widgets import RED, DateField, ErrorBanner, HouseholdPicker, make_table
 from app.ui.cadre_picker import CadreNamesField, CadrePicker, cadre_picker
+from app.ui.feedback import FILTER_CLEARED, select_row, tell
 from app.ui.paged_model import PagedColumn, PagedModel
 from app.ui.widgets import dialog_buttons, fill_combo, page_title, primary_button, select_data, set_invalid
 from app.ui.workers import Background
@@ -413,6 +414,8 @@ class LedgerPage(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
         self.export_button.clicked.connect(self.export_dialog)
         self._pending_select: int | None = None
+        self._cleared_for_save = False
+        self._saved_note = ""
 
     # -------------------------------------------------------------------------------- hooks
 
@@ -473,13 +476,22 @@ class LedgerPage(QWidget):
         self.background.submit(lambda: engine.query(db, ledger, q), self._show)
 
     def _show(self, result: engine.QueryResult) -> None:
-        selected = self._pending_select if self._pending_select is not None else self.selected_id()
+        pending = self._pending_select
+        if pending is not None and pending not in result.ids and not self._cleared_for_save:
+            # The record just saved is hidden by a filter: clear the filters once and show it.
+            self._cleared_for_save = True
+            self.clear_filters()
+            return
+        selected = pending if pending is not None else self.selected_id()
+        if pending is not None and self._cleared_for_save and pending in result.ids:
+            tell(self, self._saved_note + FILTER_CLEARED)
         self._pending_select = None
+        self._cleared_for_save = False
         self.result = result
         self.model.set_ids(result.ids)
         self.count_label.setText(self.counts_text(result))
         if selected in result.ids:
-            self.view.selectRow(result.ids.index(selected))
+            select_row(self.view, result.ids.index(selected))
         self.selection_changed()
         self.loaded.emit(len(result.ids))
 
@@ -588,6 +600,8 @@ class LedgerPage(QWidget):
         self._after_save(record_id)
 
     def _after_save(self, record_id: int) -> None:
+        self._saved_note = f"已保存：{self.ledger.title}记录"
+        tell(self, self._saved_note)
         self._pending_select = record_id
         self.model.invalidate()
         self.refresh()
