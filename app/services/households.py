@@ -588,3 +588,9 @@ def attachment_from_file(path: Path) -> AttachmentInfo:
     if size > MAX_ATTACHMENT_BYTES:
         raise ValueError(f"文件过大（{size // (1024 * 1024)} MB），单个附件不能超过 50 MB：{path.name}")
     return AttachmentInfo(None, path.name, size, None, path)
+
+
+def has_households(db: Database) -> bool:
+    """True when the archive holds any household (of any status): an empty list then means a filter."""
+    with db.read() as s:
+        return s.scalar(select(Household.id).limit(1)) is not None

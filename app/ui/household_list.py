@@ -17,7 +17,7 @@ from app.services import households as hs
 from app.services import town
 from app.ui.feedback import FILTER_CLEARED, select_row, tell
 from app.ui.paged_model import PagedColumn, PagedModel
-from app.ui.widgets import fill_combo, page_title, primary_button, select_data, setup_table
+from app.ui.widgets import FIRST_STEPS, fill_combo, page_title, primary_button, select_data, setup_table
 from app.ui.workers import Background
 
 STATE_COLOURS = {vocab.ARCHIVE_INCOMPLETE: QColor("#b9770e"), vocab.ARCHIVE_INCONSISTENT: QColor("#c0392b")}
@@ -215,7 +215,12 @@ class HouseholdListPage(QWidget):
         self._cleared_for_save = False
         selected = pending if pending is not None else self.selected_id()
         self.model.set_ids(ids)
-        self.count_label.setText(f"共 {len(ids):,} 户，在册 {people:,} 人")
+        if ids:
+            self.count_label.setText(f"共 {len(ids):,} 户，在册 {people:,} 人")
+        elif self._filtered() and hs.has_households(self.db):
+            self.count_label.setText("没有符合筛选条件的户：请修改搜索内容或筛选条件。")
+        else:
+            self.count_label.setText("还没有户档案。" + FIRST_STEPS)
         if selected in ids:
             select_row(self.view, ids.index(selected))
         if pending is not None:

@@ -495,7 +495,15 @@ class LedgerPage(QWidget):
         self.selection_changed()
         self.loaded.emit(len(result.ids))
 
+    def filtered(self) -> bool:
+        q = self.current_query()
+        return bool(q.text.strip() or q.filters or q.village_id is not None or q.date_from or q.date_to or q.preset)
+
     def counts_text(self, result: engine.QueryResult) -> str:
+        if not result.ids:
+            if self.filtered():
+                return f"没有符合筛选条件的{html.escape(self.ledger.title)}记录：可点“清除筛选”查看全部。"
+            return f"还没有{html.escape(self.ledger.title)}记录：点右上方“新增”登记第一条。"
         parts = [f"共 <b>{len(result.ids):,}</b> {self.ledger.noun}"]
         if result.counts:
             parts.append("　".join(f"{html.escape(k)} {n:,}" for k, n in result.counts.items()))

@@ -312,13 +312,17 @@ class PlanPage(QWidget):
         n = len(self.statuses)
         complete = sum(s.completion >= 1 for s in self.statuses)
         behind = sum(s.behind for s in self.statuses)
-        avg = sum((s.completion for s in self.statuses), Decimal(0)) / n * 100 if n else Decimal(0)
         areas = ps.by_focus_area(self.statuses)
         area_text = "　".join(f"{a} {c * 100:.0f}%" for a, (k, c) in areas.items() if k)
-        self.summary.setText(
-            f"{year}年{self.kind.currentData()}：任务 <b>{n}</b> 项，已完成 {complete} 项，平均完成率 <b>{avg:.0f}%</b>，"
-            f"<span style='color:#c0392b'><b>至{int(self.month_value[5:])}月落后 {behind} 项</b></span>"
-            + (f"<br>{area_text}" if area_text else ""))
+        if not n:
+            self.summary.setText(f"{year}年{self.kind.currentData()}：暂无任务。点“新增任务”把年度计划的任务逐项录入，"
+                                 "每月填报进度后自动计算完成率。")
+        else:
+            avg = sum((s.completion for s in self.statuses), Decimal(0)) / n * 100
+            self.summary.setText(
+                f"{year}年{self.kind.currentData()}：任务 <b>{n}</b> 项，已完成 {complete} 项，平均完成率 <b>{avg:.0f}%</b>，"
+                f"<span style='color:#c0392b'><b>至{int(self.month_value[5:])}月落后 {behind} 项</b></span>"
+                + (f"<br>{area_text}" if area_text else ""))
         self._show_items()
         self.loaded.emit()
 

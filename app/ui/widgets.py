@@ -74,3 +74,22 @@ def dialog_buttons(dialog, on_accept, accept_text: str = "保存", reject_text: 
     buttons.accepted.connect(on_accept)
     buttons.rejected.connect(dialog.reject)
     return buttons, accept
+
+
+FIRST_STEPS = ("第一步：在“基础信息”中填写镇名，建好村和安置点；第二步：在“户档案”中点“导入花名册…”导入搬迁群众"
+               "花名册，或点“新建户”逐户录入。")
+
+
+def empty_hint(text: str) -> QLabel:
+    """What to do first on a page that has nothing to show yet (hidden until the page finds it empty)."""
+    label = QLabel(text)
+    label.setObjectName("EmptyHint")
+    label.setWordWrap(True)
+    label.setStyleSheet("background: #eef4fb; border: 1px solid #b9cde5; padding: 8px 10px; color: #1d3b5c;")
+    label.setVisible(False)
+    return label
+
+
+def pct_text(value: float | None) -> str:
+    """A rate as the clerk reads it; "—" when there is nothing to take a rate of."""
+    return "—" if value is None else f"{value:.1f}%"
