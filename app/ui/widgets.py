@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QTableView, QAbstractItemView, QHeaderView, QWidget
 
 from app.ui.cadre_picker import CadrePicker
+from app.ui.table_columns import install as install_columns
 
 
 def fill_combo(combo: QComboBox, items: Iterable[tuple[str, Any]], *, blank: str | None = None) -> None:
@@ -45,7 +46,9 @@ def page_title(text: str) -> QLabel:
 
 
 def setup_table(view: QTableView) -> None:
-    """The common look of a read-only table: whole-row selection, alternating rows, last column stretched."""
+    """The common look of a read-only table: whole-row selection, alternating rows, last column stretched;
+    columns fitted to the window, long text elided with a tooltip, columns shown or hidden from the header's
+    context menu (app.ui.table_columns)."""
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
@@ -54,6 +57,7 @@ def setup_table(view: QTableView) -> None:
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.setWordWrap(False)
+    install_columns(view)
 
 
 def set_invalid(widget: QWidget, invalid: bool) -> None:
