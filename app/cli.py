@@ -151,21 +151,55 @@ def _db_path(args) -> Path:
     return Path(args.db) if args.db else config.default_db_path()
 
 
+def _writer_lock(path: Path):
+    """A command that writes holds the database's instance lock (shared) while it runs: refused (exit 2)
+    while a window has the database; other writing commands wait their turn inside SQLite instead."""
+    from app import dblock
+    from app.db import DatabaseError
+
+    try:
+        return dblock.hold_writer(path)
+    except dblock.LockBusy as exc:
+        raise DatabaseError(str(exc)) from None
+
+
 def _open(args, *, write: bool):
     from app.db import DatabaseError, open_database
 
-    db = open_database(_db_path(args))
+    lock = _writer_lock(_db_path(args)) if write else None
+    try:
+        db = open_database(_db_path(args))
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    if lock is not None:
+        db.hold(lock)
     if write and db.readonly:
         db.close()
         raise DatabaseError(db.readonly_reason)
     return db
 
 
-def cmd_init(args) -> int:
+def _create(path: Path):
     from app.db import create_database
+
+    lock = _writer_lock(path)
+    try:
+        db = create_database(path)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    if lock is not None:
+        db.hold(lock)
+    return db
+
+
+def cmd_init(args) -> int:
     from app.services import town
 
-    db = create_database(_db_path(args))
+    db = _create(_db_path(args))
     try:
         town.seed_reference_data(db)
         if args.town or args.county:
@@ -182,14 +216,13 @@ def cmd_init(args) -> int:
 
 def cmd_demo(args) -> int:
     from app import demo
-    from app.db import create_database
     from app.services import town
 
     path = _db_path(args)
     if path.exists() and path.stat().st_size > 0:
         db = _open(args, write=True)
     else:
-        db = create_database(path)
+        db = _create(path)
     try:
         town.seed_reference_data(db)
         try:
@@ -311,7 +344,12 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     from app.services import backup
 
-    result = backup.restore(_db_path(args), args.file)
+    lock = _writer_lock(_db_path(args))
+    try:
+        result = backup.restore(_db_path(args), args.file)
+    finally:
+        if lock is not None:
+            lock.release()
     c = result.candidate
     print(f"已从备份恢复：{c.path}（{c.town or '未填镇名'}，在册 {c.households} 户，{c.members} 人）")
     if result.kept:
@@ -479,13 +517,14 @@ def _add_ledger_export(what, db_help: str) -> None:
 
 
 def cmd_export_ledger(args) -> int:
-    from app.ledgers import engine, ledger_by_name
+    from app.io.ledger_export import export_ledger
+    from app.ledgers import ledger_by_name
 
     ledger = ledger_by_name(args.name)
     out = _xlsx_out(args.out)
     db = _open(args, write=False)
     try:
-        result = engine.export(db, ledger, out)
+        result = export_ledger(db, ledger, out)
     except OSError as exc:
         print(f"无法写入文件：{out}（{exc.strerror or exc}）", file=sys.stderr)
         return EXIT_USAGE

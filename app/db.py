@@ -1,4 +1,4 @@
-"""The database file (SPEC §8): engine and pragmas, sessions, the declarative Base, opening and upgrading.
+"""The database file (SPEC §8): engine and pragmas, sessions, opening and upgrading (Base is app.models.base).
 
 Opening a file checks that it is SQLite and ours (application_id), takes a backup before running any
 pending Alembic migration, and opens a file written by a newer version read-only, never for writing.
@@ -11,16 +11,16 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Integer, MetaData, create_engine, event, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Session, sessionmaker
 
-from app import config
+from app import config, dblock
+from app.errors import DatabaseError, StorageError, storage_error_message
+from app.models.base import Base
 
 # "HouF" in ASCII: PRAGMA application_id marks a file as ours.
 APPLICATION_ID = 0x486F7546
@@ -30,55 +30,20 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # always opens read-only, wherever it is found.
 SNAPSHOT_SETTING = "snapshot.county_copy"
 SNAPSHOT_READONLY_REASON = "这是导出给县局的副本，只能查看，不能修改。"
+# How long a statement waits for another connection's lock before giving up (pysqlite's timeout and
+# PRAGMA busy_timeout): a writer waits its turn behind another writer's transaction (an import, a demo).
+BUSY_TIMEOUT_S = 30.0
+# Execution option naming how a transaction begins: writers take the write lock at BEGIN IMMEDIATE, where
+# SQLite honours the busy timeout; a deferred transaction that reads and then writes would fail at once.
+BEGIN_OPTION = "houfu_begin"
 
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    """Declarative base of every table; constraint names are fixed so batch migrations can find them."""
-
-    metadata = MetaData(naming_convention=NAMING)
-
-
-class ScaledDecimal(TypeDecorator):
-    """An exact decimal stored as an integer count of 10**-scale units (money in 分, land in 0.01 亩)."""
-
-    impl = Integer
-    cache_ok = True
-
-    def __init__(self, scale: int = 2) -> None:
-        super().__init__()
-        self.scale = scale
-        self.factor = Decimal(10) ** scale
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        return int((Decimal(value) * self.factor).to_integral_value())
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return (Decimal(value) / self.factor).quantize(Decimal(1) / self.factor)
-
-
-class DatabaseError(Exception):
-    """A database file that cannot be used as asked; the message is for the clerk, in Chinese."""
-
-
-def _pragmas(readonly: bool):
+def _pragmas(readonly: bool, busy_timeout: float):
     def on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
         # Let SQLAlchemy's "begin" event own transactions instead of pysqlite's implicit ones.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=5000")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cur.execute("PRAGMA cache_size=-32000")
         if not readonly:
             cur.execute("PRAGMA journal_mode=WAL")
@@ -90,25 +55,37 @@ def _pragmas(readonly: bool):
 
 
 def _on_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
+    mode = conn.get_execution_options().get(BEGIN_OPTION, "")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
 
 
-def make_engine(path: Path, *, readonly: bool = False) -> Engine:
-    """An engine on one SQLite file with the product's pragmas (FK on, WAL, synchronous=FULL)."""
+def make_engine(path: Path, *, readonly: bool = False, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
+    """An engine on one SQLite file with the product's pragmas (FK on, WAL, synchronous=FULL) that waits up to
+    busy_timeout seconds for another connection's lock."""
     if readonly:
         url = f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true"
     else:
         url = f"sqlite:///{path.as_posix()}"
-    engine = create_engine(url, connect_args={"check_same_thread": False})
-    event.listen(engine, "connect", _pragmas(readonly))
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_timeout})
+    event.listen(engine, "connect", _pragmas(readonly, busy_timeout))
     event.listen(engine, "begin", _on_begin)
     return engine
 
 
+def writer(engine: Engine) -> Engine:
+    """The same engine, beginning its transactions with BEGIN IMMEDIATE (for units of work that write)."""
+    return engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+
+
 def read_header(path: Path) -> tuple[bool, int]:
-    """(is an SQLite file, application_id) from the first 100 bytes of the file."""
+    """(is an SQLite file, application_id) from the first 100 bytes of the file. Not for a file this process has
+    open through SQLite (see _read_head)."""
     with open(path, "rb") as f:
-        head = f.read(100)
+        return parse_header(f.read(100))
+
+
+def parse_header(head: bytes) -> tuple[bool, int]:
+    """(is an SQLite file, application_id) from a file's first 100 bytes."""
     if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
         return False, 0
     return True, int.from_bytes(head[68:72], "big")
@@ -145,6 +122,26 @@ def _application_id_through_wal(path: Path) -> int:
             con.close()
     except sqlite3.Error:
         return 0
+
+
+OURS, NOT_SQLITE, OTHER_SQLITE = "ours", "not_sqlite", "other_sqlite"
+
+
+def file_kind(path: Path) -> str:
+    """What the file at path is by its header (and a header change still in its write-ahead log): OURS,
+    NOT_SQLITE or OTHER_SQLITE (an SQLite file of another program). OSError when it cannot be read. Not for a
+    file this process has open through SQLite (see _read_head)."""
+    with open(path, "rb") as f:
+        return _kind_of(path, f.read(100))
+
+
+def _kind_of(path: Path, head: bytes) -> str:
+    is_sqlite, app_id = parse_header(head)
+    if not is_sqlite:
+        return NOT_SQLITE
+    if app_id != APPLICATION_ID and Path(f"{path}-wal").exists():
+        app_id = _application_id_through_wal(path)
+    return OURS if app_id == APPLICATION_ID else OTHER_SQLITE
 
 
 def _alembic_config(connection=None):
@@ -185,7 +182,7 @@ def upgrade(engine: Engine) -> None:
     """Run every pending migration on the file in one go."""
     from alembic import command
 
-    with engine.begin() as conn:
+    with writer(engine).begin() as conn:
         command.upgrade(_alembic_config(conn), "head")
 
 
@@ -213,34 +210,6 @@ def backup_file(engine: Engine, db_path: Path, label: str) -> Path:
     return target
 
 
-_STORAGE_MESSAGES = (
-    (("SQLITE_FULL",), ("database or disk is full",),
-     "磁盘空间不足，本次修改没有保存。请清理磁盘或把数据库移到空间更大的位置后再试。"),
-    (("SQLITE_READONLY",), ("readonly database",),
-     "数据库文件是只读的，本次修改没有保存。"),
-    (("SQLITE_CORRUPT", "SQLITE_NOTADB"), ("malformed", "file is not a database"),
-     "数据库文件已损坏，本次操作没有完成。请从备份恢复（“数据安全”页，或命令 restore）。"),
-    (("SQLITE_BUSY", "SQLITE_LOCKED"), ("database is locked", "database table is locked"),
-     "数据库正被其他程序占用，本次修改没有保存。请稍后再试。"),
-    (("SQLITE_IOERR", "SQLITE_CANTOPEN"), ("disk i/o error", "unable to open database file"),
-     "读写数据库文件时出错（磁盘或U盘可能已拔出或损坏），本次操作没有完成。"),
-)
-
-
-def storage_error_message(exc: BaseException) -> str | None:
-    """The clerk's sentence for an SQLite storage failure (disk full, read-only, damaged, locked, I/O);
-    None for anything else (constraint violations and program errors are not storage failures)."""
-    orig = getattr(exc, "orig", exc)
-    if not isinstance(orig, sqlite3.Error) or isinstance(orig, sqlite3.IntegrityError):
-        return None
-    name = getattr(orig, "sqlite_errorname", "") or ""
-    text_lower = str(orig).lower()
-    for names, fragments, message in _STORAGE_MESSAGES:
-        if any(name.startswith(n) for n in names) or any(f in text_lower for f in fragments):
-            return message
-    return None
-
-
 @contextlib.contextmanager
 def _storage_errors() -> Iterator[None]:
     try:
@@ -249,12 +218,15 @@ def _storage_errors() -> Iterator[None]:
         message = storage_error_message(exc)
         if message is None:
             raise
-        raise DatabaseError(message) from exc
+        raise StorageError(message) from exc
 
 
 @dataclass
 class Database:
-    """An open database file: its engine, a session factory, and whether it may be written."""
+    """An open database file: its engine, a session factory, and whether it may be written.
+
+    While open it holds the file's shared open lock (app.dblock), plus any lock handed to hold(); close()
+    releases them after the engine is gone."""
 
     path: Path
     engine: Engine
@@ -263,9 +235,12 @@ class Database:
     upgraded_from: str | None = None
     backup_path: Path | None = None
     _sessions: sessionmaker = field(init=False, repr=False)
+    _write_sessions: sessionmaker = field(init=False, repr=False)
+    _holds: list = field(init=False, repr=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(writer(self.engine), expire_on_commit=False)
 
     def session(self) -> Session:
         """A new session; the caller owns it (use as a context manager)."""
@@ -273,22 +248,37 @@ class Database:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
-        """One user action as one transaction: commits on success, rolls back on any error."""
+        """One user action as one transaction: commits on success, rolls back on any error. It begins with
+        BEGIN IMMEDIATE, so behind another writer it waits its turn (up to the busy timeout)."""
         if self.readonly:
             raise DatabaseError(self.readonly_reason or "数据库以只读方式打开，不能修改。")
         # A storage failure (disk full, damaged file, I/O) rolls the whole action back and reaches the
         # caller as a DatabaseError with a Chinese sentence; any other exception passes through unchanged.
-        with _storage_errors(), self._sessions() as s, s.begin():
+        with _storage_errors(), self._write_sessions() as s, s.begin():
             yield s
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only unit of work in one transaction (a consistent view)."""
+        """A read-only unit of work in one transaction (a consistent view; deferred BEGIN)."""
         with _storage_errors(), self._sessions() as s, s.begin():
             yield s
 
+    def hold(self, lock) -> None:
+        """Keep a lock (anything with release()) until this database is closed."""
+        self._holds.append(lock)
+
     def close(self) -> None:
         self.engine.dispose()
+        holds, self._holds = self._holds, []
+        for lock in reversed(holds):
+            lock.release()
+
+
+def _hold_open(path: Path) -> dblock.OpenHold:
+    try:
+        return dblock.hold_open(path)
+    except dblock.LockBusy as exc:
+        raise DatabaseError(str(exc)) from None
 
 
 def create_database(path: Path) -> Database:
@@ -297,43 +287,83 @@ def create_database(path: Path) -> Database:
     if path.exists() and path.stat().st_size > 0:
         raise DatabaseError(f"文件已存在，不会覆盖：{path}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(path)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
-    upgrade(engine)
-    # Move the header (application_id) from the WAL into the main file, so that another process reading
-    # the header sees at once that the file is ours.
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    return Database(path=path, engine=engine)
+    hold = _hold_open(path)
+    try:
+        engine = make_engine(path)
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+        upgrade(engine)
+        # Move the header (application_id) from the WAL into the main file, so that another process reading
+        # the header sees at once that the file is ours.
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    except BaseException:
+        hold.release()
+        raise
+    db = Database(path=path, engine=engine)
+    db.hold(hold)
+    return db
+
+
+def _check_header(path: Path, head: bytes | None) -> None:
+    """Refuse a file that is not SQLite or not ours, from its header alone (nothing has connected yet)."""
+    if head is None:
+        return
+    kind = _kind_of(path, head)
+    if kind == NOT_SQLITE:
+        raise DatabaseError(f"不是有效的数据库文件（文件已损坏或不是本软件的数据库）：{path}")
+    if kind != OURS:
+        raise DatabaseError(f"该文件不是本软件的数据库：{path}")
+
+
+def _read_head(path: Path) -> bytes | None:
+    """The first 100 bytes, read before any engine connects. None when this process already has the file open
+    through SQLite: on POSIX, closing any other descriptor of the file would drop SQLite's locks on it."""
+    if dblock.open_here(path):
+        return None
+    try:
+        with open(path, "rb") as f:
+            return f.read(100)
+    except OSError as exc:
+        raise DatabaseError(f"无法读取数据库文件：{path}（{exc.strerror or exc}）") from exc
 
 
 def open_database(path: Path, *, readonly: bool = False) -> Database:
-    """Open an existing database of ours; upgrade an older schema after a backup; newer files read-only."""
+    """Open an existing database of ours; upgrade an older schema after a backup; newer files read-only.
+
+    The header is read and checked before anything connects, so a file that is not ours gets no -wal, -shm or
+    lock file beside it. While open, the database holds its shared open lock (app.dblock)."""
     path = Path(path)
     if not path.exists():
         raise DatabaseError(f"找不到数据库文件：{path}")
     if path.is_dir():
         raise DatabaseError(f"这是一个文件夹，不是数据库文件：{path}")
+    head = _read_head(path)
+    _check_header(path, head)
+    hold = _hold_open(path)
     try:
-        is_sqlite, app_id = read_header(path)
-    except OSError as exc:
-        raise DatabaseError(f"无法读取数据库文件：{path}（{exc.strerror or exc}）") from exc
-    if not is_sqlite:
-        raise DatabaseError(f"不是有效的数据库文件（文件已损坏或不是本软件的数据库）：{path}")
-    if app_id != APPLICATION_ID and Path(f"{path}-wal").exists():
-        app_id = _application_id_through_wal(path)
-    if app_id != APPLICATION_ID:
-        raise DatabaseError(f"该文件不是本软件的数据库：{path}")
+        db = _open_checked(path, head, readonly)
+    except BaseException:
+        hold.release()
+        raise
+    db.hold(hold)
+    return db
 
+
+def _open_checked(path: Path, head: bytes | None, readonly: bool) -> Database:
     engine = make_engine(path, readonly=True)
     try:
+        if head is None and _application_id(engine) != APPLICATION_ID:
+            raise DatabaseError(f"该文件不是本软件的数据库：{path}")
         revision = _current_revision(engine)
+    except DatabaseError:
+        engine.dispose()
+        raise
     except Exception as exc:  # a damaged file fails here, on its first real read
         engine.dispose()
         raise DatabaseError(f"数据库文件已损坏，无法读取：{path}") from exc
-    head = head_revision()
-    if revision is not None and revision != head and revision not in known_revisions():
+    head_rev = head_revision()
+    if revision is not None and revision != head_rev and revision not in known_revisions():
         return Database(
             path=path, engine=engine, readonly=True,
             readonly_reason="此数据库由更新版本的软件创建，本软件只能查看，不能修改。请升级软件后再编辑。",
@@ -344,7 +374,7 @@ def open_database(path: Path, *, readonly: bool = False) -> Database:
         marker = None
     if marker is not None:
         return Database(path=path, engine=engine, readonly=True, readonly_reason=_snapshot_reason(marker))
-    damage = _damage_on_open(path, engine)
+    damage = _damage_on_open(path, engine, head)
     if damage:
         return Database(path=path, engine=engine, readonly=True, readonly_reason=damage)
     if readonly:
@@ -358,7 +388,7 @@ def open_database(path: Path, *, readonly: bool = False) -> Database:
                         readonly_reason="数据库文件是只读的（没有写入权限），只能查看，不能修改。")
     engine = make_engine(path)
     db = Database(path=path, engine=engine)
-    if revision != head:
+    if revision != head_rev:
         db.backup_path = backup_file(engine, path, "升级前")
         before = _schema_fingerprint(engine)
         try:
@@ -374,6 +404,11 @@ def open_database(path: Path, *, readonly: bool = False) -> Database:
             raise DatabaseError(message) from exc
         db.upgraded_from = revision or "(无)"
     return db
+
+
+def _application_id(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.exec_driver_sql("PRAGMA application_id").scalar() or 0)
 
 
 def snapshot_marker(engine: Engine) -> dict | None:
@@ -412,22 +447,22 @@ DAMAGED_READONLY_REASON = ("数据库文件已损坏，为防止损坏扩大，�
                            "请从备份恢复（“数据安全”页，或命令 restore）。")
 
 
-def _damage_on_open(path: Path, engine: Engine) -> str:
-    """Why the file must not be written because it is damaged ("" when it looks sound)."""
+def _damage_on_open(path: Path, engine: Engine, head: bytes | None) -> str:
+    """Why the file must not be written because it is damaged ("" when it looks sound). head is the header
+    read before connecting (None when this process had the file open already: then SQLite's check alone)."""
     try:
-        with open(path, "rb") as f:
-            head = f.read(100)
+        size = path.stat().st_size
+    except OSError:
+        return DAMAGED_READONLY_REASON
+    if head is not None:
         page_size = int.from_bytes(head[16:18], "big")
         page_size = 65536 if page_size == 1 else page_size
         in_header = int.from_bytes(head[28:32], "big")
         header_valid = head[24:28] == head[92:96]
-        size = path.stat().st_size
-    except OSError:
-        return DAMAGED_READONLY_REASON
-    if page_size < 512 or page_size & (page_size - 1) or size % page_size:
-        return DAMAGED_READONLY_REASON
-    if header_valid and in_header * page_size > size and not Path(f"{path}-wal").exists():
-        return DAMAGED_READONLY_REASON  # truncated: the header counts pages the file no longer has
+        if page_size < 512 or page_size & (page_size - 1) or size % page_size:
+            return DAMAGED_READONLY_REASON
+        if header_valid and in_header * page_size > size and not Path(f"{path}-wal").exists():
+            return DAMAGED_READONLY_REASON  # truncated: the header counts pages the file no longer has
     if size > QUICK_CHECK_ON_OPEN_BYTES:
         return ""
     try:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 import app.models  # noqa: F401
 from app.db import APPLICATION_ID, DatabaseError, create_database, open_database, schema_diff
+from tests.proc_locks import linux_only, own_locks
 
 
 def test_new_file_is_marked_and_safe(tmp_path):
@@ -70,4 +71,62 @@ def test_a_file_open_in_the_app_is_recognised_by_a_second_process(tmp_path):
     with second.read() as s:
         assert s.execute(text("SELECT value FROM settings WHERE key='x'")).scalar() == "1"
     second.close()
+    first.close()
+
+
+@pytest.mark.parametrize("content", [b"", b"just some text\n" * 20, b"PK\x03\x04" + b"\0" * 200, "foreign", "folder"])
+def test_a_file_that_is_not_ours_is_refused_and_nothing_appears_beside_it(tmp_path, content):
+    """Opening an empty file, a text file, a workbook, another program's SQLite file or a folder is refused with
+    a Chinese sentence, before anything connects: no -wal, -shm, -journal or lock file is created beside it."""
+    path = tmp_path / "data.db"
+    if content == "foreign":
+        con = sqlite3.connect(path)
+        con.execute("CREATE TABLE t (x)")
+        con.commit()
+        con.close()
+    elif content == "folder":
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    original = None if path.is_dir() else path.read_bytes()
+    with pytest.raises(DatabaseError) as caught:
+        open_database(path)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in str(caught.value))
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    if original is not None:
+        assert path.read_bytes() == original
+
+
+def test_an_open_database_holds_its_open_lock_until_closed(tmp_path):
+    """While open, the file is marked open for other processes (restore waits for it); closing releases it."""
+    from app import dblock
+
+    db = create_database(tmp_path / "a.db")
+    db.close()
+    db = open_database(tmp_path / "a.db")
+    assert dblock.open_here(db.path)
+    with pytest.raises(dblock.LockBusy):
+        dblock.hold_sole(db.path)
+    db.close()
+    assert not dblock.open_here(db.path)
+    lock = dblock.hold_sole(db.path)
+    assert lock is not None
+    lock.release()
+
+
+@linux_only
+def test_opening_the_file_again_in_the_same_process_keeps_the_first_handles_locks(tmp_path):
+    """The header is read before anything connects, and not at all (outside SQLite) while this process already
+    has the file open: closing such a read would drop every POSIX lock the first handle holds (Linux)."""
+    first = create_database(tmp_path / "a.db")
+    with first.write() as s:
+        s.execute(text("CREATE TABLE IF NOT EXISTS t (x)"))
+    held = own_locks(first.path)
+    assert held
+    second = open_database(first.path)
+    with second.read() as s:
+        s.execute(text("SELECT 1"))
+    second.close()
+    assert own_locks(first.path) == held
     first.close()

@@ -3,7 +3,8 @@
 Backups are consistent single-file copies made with SQLite's backup API (never a file copy of a live
 database), kept in the folder beside the database (config.backup_dir), named
 ``<stem>-<YYYYmmdd-HHMMSS>-<kind>.db``. Restoring checks the chosen file first (ours, sound, not from a
-newer version) and keeps the current file as a backup before replacing it. No Qt here.
+newer version) and keeps the current file as a backup before replacing it; it refuses while any other process
+(or another handle of this one) has the database open (app.dblock's open lock). No Qt here.
 """
 
 from __future__ import annotations
@@ -11,17 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import socket
 import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from app import config, vocab
+from app import config, dblock, vocab
 from app.db import (
-    APPLICATION_ID, SNAPSHOT_SETTING, Database, DatabaseError, backup_file, known_revisions, make_engine,
-    read_header, snapshot_marker,
+    NOT_SQLITE, OURS, SNAPSHOT_SETTING, Database, DatabaseError, backup_file, file_kind, known_revisions,
+    make_engine, snapshot_marker,
 )
+from app.errors import Refused, storage_reason
 
 KIND_AUTO = "自动"
 KIND_MANUAL = "手动"
@@ -39,7 +40,7 @@ AUTO_INTERVAL = dt.timedelta(hours=24)
 _NAME = re.compile(r"-(\d{8}-\d{6})-([^-/\\]+?)(?:-(\d+))?\.db$")
 
 
-class RestoreRefused(DatabaseError):
+class RestoreRefused(Refused, DatabaseError):
     """The chosen file cannot be used to restore; the message says why, in Chinese. Nothing was changed."""
 
 
@@ -189,16 +190,7 @@ class RestoreResult:
 
 
 def _sqlite_reason(exc: BaseException) -> str:
-    text = str(exc).lower()
-    if "full" in text:
-        return "磁盘空间不足"
-    if "malformed" in text or "not a database" in text:
-        return "文件已损坏"
-    if "readonly" in text or "read-only" in text:
-        return "文件或文件夹是只读的"
-    if "locked" in text or "busy" in text:
-        return "文件正被其他程序占用"
-    return "读写文件时出错"
+    return storage_reason(exc)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -217,12 +209,12 @@ def inspect_file(source: Path, current: Path | None = None) -> RestoreCandidate:
     if current is not None and _same_file(source, Path(current)):
         raise RestoreRefused("所选文件就是正在使用的数据库，不能用它恢复。")
     try:
-        is_sqlite, app_id = read_header(source)
+        kind = file_kind(source)
     except OSError as exc:
         raise RestoreRefused(f"无法读取所选文件：{source}（{exc.strerror or exc}）") from exc
-    if not is_sqlite:
+    if kind == NOT_SQLITE:
         raise RestoreRefused(f"所选文件不是有效的数据库文件（已损坏或不是本软件的数据库）：{source.name}")
-    if app_id != APPLICATION_ID:
+    if kind != OURS:
         raise RestoreRefused(f"所选文件不是本软件的数据库：{source.name}")
     from app.db import integrity_check
 
@@ -297,8 +289,21 @@ def restore(db_path: Path, source: Path) -> RestoreResult:
     (snapshot) restored this way becomes a working file again. Raises RestoreRefused (nothing changed)."""
     db_path = Path(db_path)
     candidate = inspect_file(source, db_path)
-    if is_locked_by_other_process(db_path):
-        raise RestoreRefused("该数据库正在另一个窗口中使用，请先关闭软件的其他窗口再恢复。")
+    # Nobody may have the file open while it is replaced: a process still writing into the old file would
+    # lose its work while reporting success. The exclusive open lock also keeps others from opening it until
+    # the restored file is in place.
+    try:
+        sole = dblock.hold_sole(db_path)
+    except dblock.LockBusy as exc:
+        raise RestoreRefused(str(exc)) from None
+    try:
+        return _replace(db_path, source, candidate)
+    finally:
+        if sole is not None:
+            sole.release()
+
+
+def _replace(db_path: Path, source: Path, candidate: RestoreCandidate) -> RestoreResult:
     tmp = db_path.with_name(f".{db_path.name}.restore-tmp")
     try:
         src = sqlite3.connect(f"file:{Path(source).as_posix()}?mode=ro", uri=True)
@@ -334,16 +339,8 @@ def restore(db_path: Path, source: Path) -> RestoreResult:
     return RestoreResult(candidate, kept)
 
 
-# ---------------------------------------------------------------------- the running-instance lock file
-
-
-def instance_lock_path(db_path: Path) -> Path:
-    """The lock file that marks a database as open in a running window (written by QLockFile in the GUI)."""
-    db_path = Path(db_path)
-    return db_path.with_name(f"{db_path.name}.lock")
-
-
 def _pid_alive(pid: int) -> bool:
+    """Whether a process with this id is running (for leftovers named after the process that wrote them)."""
     if pid <= 0:
         return False
     if sys.platform == "win32":
@@ -366,18 +363,3 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def is_locked_by_other_process(db_path: Path) -> bool:
-    """Whether another live process holds the GUI's lock on db_path (QLockFile's file: pid, app, host)."""
-    try:
-        lines = instance_lock_path(db_path).read_text(encoding="utf-8", errors="replace").splitlines()
-        pid = int(lines[0])
-    except (OSError, ValueError, IndexError):
-        return False
-    if pid == os.getpid():
-        return False
-    host = (lines[2] if len(lines) > 2 else "").split(".")[0].casefold()
-    if host and host != socket.gethostname().split(".")[0].casefold():
-        return True  # held from another machine (a shared folder): cannot tell, so assume it is
-    return _pid_alive(pid)

@@ -14,16 +14,18 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+    QCheckBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
     QProgressDialog, QPushButton, QSpinBox, QTableView, QVBoxLayout, QWidget,
 )
 
 from app.db import DAMAGED_READONLY_REASON, Database, DatabaseError, open_database
 from app.services import backup, privacy, snapshot, town
+from app.ui import file_dialogs
 from app.ui.errors import confirm, info, show_unexpected, warn
 from app.ui.password import SetPasswordDialog
 from app.ui.rows_model import Column, RowsModel
 from app.ui.widgets import dialog_buttons, page_title, primary_button, setup_table
+from app.ui.taskman import Task, run_blocking
 from app.ui.workers import Background
 
 AUTO_CHECK_MS = 60 * 60 * 1000  # look once an hour whether the daily automatic backup is due
@@ -114,7 +116,7 @@ class ExportDialog(QDialog):
     def browse(self) -> None:
         current = self.path.text().strip() or str(self.default_dir)
         pattern = "加密压缩文件 (*.zip)" if self.encrypt.isChecked() else "数据库文件 (*.db)"
-        chosen, _ = QFileDialog.getSaveFileName(self, "导出给县局", current, pattern)
+        chosen = file_dialogs.get_save_path(self, "导出给县局", current, pattern)
         if chosen:
             self.path.setText(chosen)
 
@@ -327,8 +329,8 @@ class DataSafetyPage(QWidget):
         self.check_and_request(chosen.path)
 
     def restore_from_file(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(self, "选择用来恢复的备份文件", str(backup.backup_folder(self.db.path)),
-                                                "数据库文件 (*.db *.sqlite);;所有文件 (*)")
+        chosen = file_dialogs.get_open_path(self, "选择用来恢复的备份文件", backup.backup_folder(self.db.path),
+                                            "数据库文件 (*.db *.sqlite);;所有文件 (*)")
         if chosen:
             self.check_and_request(Path(chosen))
 
@@ -396,7 +398,13 @@ class DataSafetyPage(QWidget):
             self.export_button.setEnabled(True)
             self._failed("导出失败", exc)
 
-        self.background.submit(lambda: snapshot.take_snapshot(self.db, out, password=password), done, failed)
+        db = self.db
+        job = Task(lambda progress, _cancelled: snapshot.take_snapshot(
+            db, out, password=password, progress=lambda text: progress(-1, text)), self)
+        job.progressed.connect(lambda _f, text: self._progress.setLabelText(text) if self._progress else None)
+        job.done.connect(done)
+        job.failed.connect(failed)
+        self.snapshot_job = job.start()
 
     # ---------------------------------------------------------------------------------------- password
 
@@ -442,19 +450,15 @@ def restore_and_reopen(db_path: Path, source: Path, parent: QWidget | None = Non
     clerk what happened. Returns the open database — the restored one, or the untouched old one when the restore
     was refused — or None when it cannot be opened at all."""
     result = None
-    progress = _busy(parent, "正在恢复……") if parent is not None else None
     failure = ""
     try:
-        result = backup.restore(db_path, source)
+        result = run_blocking(lambda _p, _c: backup.restore(db_path, source), "正在恢复……", parent)
     except DatabaseError as exc:
         failure = str(exc)
-    finally:
-        if progress is not None:
-            progress.close()
     if failure:
         warn(parent, "恢复失败", f"{failure}\n原来的数据库没有被改动。")
     try:
-        db = open_database(db_path)
+        db = run_blocking(lambda _p, _c: open_database(db_path), "正在打开数据库……", parent)
     except DatabaseError as exc:
         warn(parent, "无法打开数据库", str(exc))
         return None
@@ -485,8 +489,8 @@ def offer_restore_after_failure(db_path: Path, message: str, parent: QWidget | N
     if newest is not None and clicked is newest:
         return restore_and_reopen(db_path, items[0].path, parent)
     if clicked is other:
-        chosen, _ = QFileDialog.getOpenFileName(parent, "选择用来恢复的备份文件", str(backup.backup_folder(db_path)),
-                                                "数据库文件 (*.db *.sqlite);;所有文件 (*)")
+        chosen = file_dialogs.get_open_path(parent, "选择用来恢复的备份文件", backup.backup_folder(db_path),
+                                            "数据库文件 (*.db *.sqlite);;所有文件 (*)")
         if chosen:
             return restore_and_reopen(db_path, Path(chosen), parent)
     return None

@@ -15,6 +15,7 @@ from app.db import Database
 from app.rules import flags_to_tags
 from app.services import households as hs
 from app.services import town
+from app.ui import file_dialogs
 from app.ui.feedback import FILTER_CLEARED, select_row, tell
 from app.ui.paged_model import PagedColumn, PagedModel
 from app.ui.widgets import FIRST_STEPS, fill_combo, page_title, primary_button, select_data, setup_table
@@ -287,8 +288,6 @@ class HouseholdListPage(QWidget):
         import datetime as dt
         from pathlib import Path
 
-        from PySide6.QtWidgets import QFileDialog
-
         from app.io.export import export_households
         from app.ui.errors import info
 
@@ -296,7 +295,7 @@ class HouseholdListPage(QWidget):
         if mask_ids is None:
             return
         name = f"搬迁群众花名册-{dt.date.today():%Y%m%d}.xlsx"
-        target, _ = QFileDialog.getSaveFileName(self, "导出户档案", str(Path.home() / name), "Excel 文件 (*.xlsx)")
+        target = file_dialogs.get_save_path(self, "导出户档案", name, "Excel 文件 (*.xlsx)")
         if not target:
             return
         path = Path(target if target.lower().endswith(".xlsx") else target + ".xlsx")

@@ -15,14 +15,16 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+    QCheckBox, QComboBox, QDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
     QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
 from app.db import Database, DatabaseError
+from app.io.ledger_export import export_ledger
 from app.ledgers import Field, Kind, Ledger, LedgerQuery, LedgerRefused
 from app.ledgers import engine
 from app.ledgers.spec import REF_HOUSEHOLD, REF_MEMBER, Virtual
+from app.ui import file_dialogs
 from app.ui.errors import confirm, info, warn
 from app.ui.ledger_widgets import RED, DateField, ErrorBanner, HouseholdPicker, make_table
 from app.ui.cadre_picker import CadreNamesField, CadrePicker, cadre_picker
@@ -621,8 +623,8 @@ class LedgerPage(QWidget):
         return f"{self.ledger.title}_{dt.date.today():%Y%m%d}.xlsx"
 
     def export_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, f"导出{self.ledger.title}", self.default_export_name(),
-                                              "Excel 工作簿 (*.xlsx)")
+        path = file_dialogs.get_save_path(self, f"导出{self.ledger.title}", self.default_export_name(),
+                                          "Excel 工作簿 (*.xlsx)")
         if path:
             self.export_to(Path(path))
 
@@ -647,7 +649,7 @@ class LedgerPage(QWidget):
 
                 show_unexpected(exc, self)
 
-        Background(self).submit(lambda: engine.export(db, ledger, path, q), done, failed)
+        Background(self).submit(lambda: export_ledger(db, ledger, path, q), done, failed)
 
     def _export_finished(self) -> None:
         self.export_button.setEnabled(True)

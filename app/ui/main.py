@@ -71,6 +71,18 @@ def run_gui(db_path: Path | None = None) -> int:
     guard.activation_requested.connect(lambda: current.get("window") and bring_forward(current["window"]))
     try:
         db = open_for_gui(path)
+        if db is not None and db.path.absolute() != path:
+            # Another file was chosen on the welcome screen: that is the file this window must hold.
+            other = InstanceGuard(db.path)
+            if not other.acquire():
+                db.close()
+                if not other.notified:
+                    warn(None, "已经打开", other.busy_message())
+                return 0
+            guard.release()
+            guard, path = other, other.db_path
+            guard.activation_requested.connect(
+                lambda: current.get("window") and bring_forward(current["window"]))
         if db is None or not ask_password_at_launch(db):
             if db is not None:
                 db.close()

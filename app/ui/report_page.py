@@ -10,13 +10,14 @@ from pathlib import Path
 from PySide6.QtCore import QDate, QObject, QUrl, Qt, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
+    QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
     QScrollArea, QVBoxLayout, QWidget,
 )
 
 from app.db import Database
 from app.reports import preview
 from app.services import report_data, town
+from app.ui import file_dialogs
 from app.ui.errors import warn
 from app.ui.widgets import fill_combo, page_title, primary_button
 from app.ui.workers import Background
@@ -249,8 +250,7 @@ class ReportPage(QWidget):
         if self.result is None:
             return None
         if not path:
-            start = str(Path.home() / self.default_name())
-            path, _ = QFileDialog.getSaveFileName(self, "保存PDF", start, "PDF 文件 (*.pdf)")
+            path = file_dialogs.get_save_path(self, "保存PDF", self.default_name(), "PDF 文件 (*.pdf)")
             if not path:
                 return None
         try:

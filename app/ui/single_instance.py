@@ -1,8 +1,8 @@
 """One running window per database file (SPEC §8).
 
-A QLockFile beside the database (``houfu.db.lock``) says that a window has it open. The lock is held for the
-life of the window, so it is never considered stale by age (staleLockTime 0); a lock left by a crashed process
-is stale because its process is gone, and QLockFile.tryLock removes it. A second launch on the same file
+A window holds the database's instance lock (app.dblock: ``houfu.db.lock``, locked exclusively by the
+operating system, so a crashed window leaves no stale lock) for as long as it is open; commands that write
+hold the same lock shared while they run, so neither starts under the other. A second launch on the same file
 does not open it: it asks the first window, over a QLocalServer named after the database path, to come
 forward, and quits.
 """
@@ -14,11 +14,11 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
-from app.services.backup import instance_lock_path
+from app import dblock
 
 _MESSAGE = b"activate\n"
 _REPLY = b"ok\n"
@@ -74,8 +74,7 @@ class InstanceGuard(QObject):
     def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db_path = Path(db_path).absolute()
-        self.lock = QLockFile(str(instance_lock_path(self.db_path)))
-        self.lock.setStaleLockTime(0)  # held for the window's life: stale only when its process is gone
+        self.lock: dblock.FileLock | None = None
         self.name = server_name(self.db_path)
         self.server: QLocalServer | None = None
         self.locked = False
@@ -84,25 +83,26 @@ class InstanceGuard(QObject):
 
     def acquire(self) -> bool:
         """True when this process may open the database (lock taken, or the folder cannot hold a lock, as on a
-        read-only stick, where only viewing is possible anyway). False when another running window has it; that
-        window was asked to come forward (notified says whether it answered)."""
-        if self.lock.tryLock(0):
+        read-only stick, where only viewing is possible anyway). False when another running window, or a
+        command that is writing, has it; a window was asked to come forward (notified says whether it
+        answered)."""
+        try:
+            lock = dblock.hold_window(self.db_path)
+        except OSError:
+            return True  # no lock file possible in that folder
+        if lock is not None:
+            self.lock = lock
             self.locked = True
             self._listen()
             return True
-        if self.lock.error() == QLockFile.LockError.LockFailedError:
-            if self.lock.removeStaleLockFile() and self.lock.tryLock(0):  # belt and braces: tryLock did this
-                self.locked = True
-                self._listen()
-                return True
-            self.notified = notify_running(self.name)
-            return False
-        return True  # PermissionError / UnknownError: no lock possible in that folder
+        self.notified = notify_running(self.name)
+        return False
 
     def busy_message(self) -> str:
-        """What to tell the clerk when another window has the database and did not come forward."""
-        return (f"该数据库已在另一个窗口中打开：\n{self.db_path}\n\n"
-                "请切换到那个窗口（看任务栏）。如果找不到，请稍等片刻再打开。")
+        """What to tell the clerk when another window (or a running command) has the database and no window
+        came forward."""
+        return (f"该数据库已在另一个窗口中打开，或正被命令行程序（导入、生成演示数据、恢复等）修改：\n"
+                f"{self.db_path}\n\n请切换到那个窗口（看任务栏），或等命令运行完毕后再打开。")
 
     def _listen(self) -> None:
         QLocalServer.removeServer(self.name)  # a socket left by a crashed instance (we hold the lock now)
@@ -137,6 +137,7 @@ class InstanceGuard(QObject):
         if self.server is not None:
             self.server.close()
             self.server = None
-        if self.locked:
-            self.lock.unlock()
+        if self.locked and self.lock is not None:
+            dblock.release_window(self.db_path, self.lock)
+            self.lock = None
             self.locked = False

@@ -43,9 +43,9 @@ def _make_archive(path: Path) -> list[int]:
 class Helper:
     """The forking helper process and a thread that queues its output lines."""
 
-    def __init__(self, path: Path, ids: list[int]) -> None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.proc = subprocess.Popen([sys.executable, str(WRITER), str(path), ",".join(map(str, ids))],
+    def __init__(self, path: Path, ids: list[int], *extra: str) -> None:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+        self.proc = subprocess.Popen([sys.executable, str(WRITER), str(path), ",".join(map(str, ids)), *extra],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True, bufsize=1, cwd=ROOT, env=env)
         self.lines: queue.Queue[str] = queue.Queue()
@@ -74,17 +74,27 @@ class Helper:
                 self.proc.kill()
 
 
-def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path):
-    """50 SIGKILLs mid-save: the file is sound, every acknowledged save is there once, none half-applied."""
+# (kills wanted, at least, seconds of killing, pause before a kill) without and with the file dialog rounds
+MODES = {"plain": (KILLS, 30, TIME_BUDGET, (0.0, 0.25)), "dialog": (16, 10, 30.0, (0.3, 1.2))}
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path, mode):
+    """50 SIGKILLs mid-save: the file is sound, every acknowledged save is there once, none half-applied.
+    In "dialog" mode the writer also shows a file dialog on the database folder between saves while another
+    process opens and closes the database (crash_writer.py): the dialog must not cost the writer its locks, or
+    that process deletes the write-ahead log under it and the saves acknowledged since vanish with the kill."""
+    wanted, at_least, budget, pause = MODES[mode]
     path = tmp_path / "crash.db"
     ids = _make_archive(path)
     rng = random.Random(20261129)
-    helper = Helper(path, ids)
+    helper = Helper(path, ids, *(["dialog"] if mode == "dialog" else []))
     acked: set[int] = set()
+    dialogs = 0
     kills = 0
-    deadline = time.monotonic() + TIME_BUDGET
+    deadline = time.monotonic() + budget
     try:
-        while kills < KILLS and time.monotonic() < deadline:
+        while kills < wanted and time.monotonic() < deadline:
             assert helper.proc.stdin is not None
             helper.proc.stdin.write("go\n")
             helper.proc.stdin.flush()
@@ -100,9 +110,11 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path):
                     assert ready >= max(acked, default=0), "an acknowledged save vanished after a crash"
                 elif kind == "ack":
                     acked.add(int(value))
+                elif kind == "dialog":
+                    dialogs += 1
                 elif kind == "dead":
                     raise AssertionError(f"writer died on its own: {helper.proc.stderr.read()}")
-            time.sleep(rng.uniform(0, 0.03) if early else rng.uniform(0.0, 0.25))
+            time.sleep(rng.uniform(0, 0.03) if early else rng.uniform(*pause))
             os.kill(pid, signal.SIGKILL)
             kills += 1
             while True:
@@ -112,13 +124,16 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path):
                     acked.add(int(value))
                 elif kind == "ready":
                     assert int(value) >= max(acked, default=0)
+                elif kind == "dialog":
+                    dialogs += 1
                 elif kind == "dead" and int(value) == pid:
                     break
     finally:
         helper.close()
 
-    assert kills >= 30, f"only {kills} kills in the time budget"
+    assert kills >= at_least, f"only {kills} kills in the time budget"
     assert len(acked) > kills, "the writer hardly wrote anything between kills"
+    assert mode != "dialog" or dialogs >= kills // 2, "too few file dialogs between saves"
 
     db = open_database(path)
     try:
@@ -153,5 +168,7 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path):
                 assert cached == s.scalar(select(func.count()).where(Member.household_id == hid))
     finally:
         db.close()
-    FIGURES.update(kills=kills, acknowledged=len(acked), saves_checked=last)
-    print(f"\ncrash test: {kills} kills survived, {len(acked)} acknowledged saves, {last} saves checked")
+    FIGURES.update({f"{mode}_kills": kills, f"{mode}_acknowledged": len(acked), f"{mode}_saves_checked": last,
+                    f"{mode}_dialogs": dialogs})
+    print(f"\ncrash test ({mode}): {kills} kills survived, {len(acked)} acknowledged saves, {last} saves checked, "
+          f"{dialogs} file dialogs")

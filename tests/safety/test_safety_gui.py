@@ -17,7 +17,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QPushButton
 from safety_helpers import make_archive
 
-from app import config
+from app import config, dblock
 from app.db import open_database
 from app.services import backup, privacy
 from app.services.stats import stats
@@ -347,15 +347,15 @@ def test_stale_lock_from_a_crashed_window_is_cleared(qtbot, tmp_path):
     path = tmp_path / "town.db"
     proc = _child(path, "hold")
     assert proc.stdout is not None and proc.stdout.readline().split() == ["True", "False"]
-    assert backup.instance_lock_path(path).exists()
-    assert backup.is_locked_by_other_process(path)
+    assert dblock.instance_lock_path(path).exists()
+    assert dblock.window_elsewhere(path)
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)
-    assert backup.instance_lock_path(path).exists()  # the crash left it behind
-    assert not backup.is_locked_by_other_process(path)
+    assert dblock.instance_lock_path(path).exists()  # the crash left the (empty) file behind, not its lock
+    assert not dblock.window_elsewhere(path)
     guard = InstanceGuard(path)
     try:
         assert guard.acquire() and guard.locked
     finally:
         guard.release()
-    assert not backup.instance_lock_path(path).exists()
+    assert not dblock.window_elsewhere(path)

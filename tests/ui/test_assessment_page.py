@@ -7,9 +7,9 @@ import datetime as dt
 from decimal import Decimal
 
 import openpyxl
-from PySide6.QtWidgets import QFileDialog
 
 from app.ledgers import LEDGERS, engine
+from app.ui import file_dialogs
 from app.ui.assessment_page import AssessmentPage
 from tests.ledgers.helpers import silence_messages, unit_id
 
@@ -44,9 +44,10 @@ def test_a_villages_score_is_traced_to_its_records_and_weights_change_it(qtbot, 
     # (0 × 20 + 100 × 15 + 100 × 10) / 45 with problems weighted 20, then problems weighted 0
     assert before == Decimal("55.6") and after == Decimal("100.0")
     out = tmp_path / "考核.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(file_dialogs, "get_save_path", lambda *a, **k: str(out))
     shown = silence_messages(monkeypatch, "app.ui.assessment_page")
-    page.export_button.click()
+    with qtbot.waitSignal(page.exported, timeout=10000):
+        page.export_button.click()
     assert shown and "已导出" in shown[0]
     ws = openpyxl.load_workbook(out).active
     assert ws["A1"].value == "清江镇2026年度搬迁群众后续扶持目标考核"

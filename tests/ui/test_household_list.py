@@ -86,11 +86,11 @@ def test_export_button_writes_the_archive_workbook(qtbot, page, tmp_path, monkey
     import re
 
     from openpyxl import load_workbook
-    from PySide6.QtWidgets import QFileDialog
+    from app.ui import file_dialogs
 
     monkeypatch.setattr(page, "ask_id_masking", lambda: True)
     target = tmp_path / "花名册.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(file_dialogs, "get_save_path", lambda *a, **k: str(target))
     shown = []
     monkeypatch.setattr("app.ui.errors.info", lambda _p, title, text: shown.append(text))
     page.export_button.click()

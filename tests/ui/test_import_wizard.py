@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
 
 from app.services import households as hs
+from app.ui import file_dialogs
 from app.ui.import_wizard import ImportWizard
 from tests.conftest import type_into
 from tests.io.registers import family_rows, layout_a, layout_b, simple
@@ -26,7 +26,7 @@ def wizard(qtbot, db):
 
 
 def choose(monkeypatch, qtbot, wizard, *paths: Path) -> None:
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(p) for p in paths], ""))
+    monkeypatch.setattr(file_dialogs, "get_open_paths", lambda *a, **k: [str(p) for p in paths])
     qtbot.mouseClick(wizard.choose_button, Qt.MouseButton.LeftButton)
 
 
@@ -114,12 +114,12 @@ def test_error_report_and_template_buttons(qtbot, monkeypatch, tmp_path, wizard)
     choose(monkeypatch, qtbot, wizard, simple(tmp_path / "r.xlsx", rows))
     check(qtbot, wizard)
     report = tmp_path / "报告.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(report), ""))
+    monkeypatch.setattr(file_dialogs, "get_save_path", lambda *a, **k: str(report))
     with qtbot.waitSignal(wizard.finished_job, timeout=20000):
         qtbot.mouseClick(wizard.report_button, Qt.MouseButton.LeftButton)
     assert report.exists() and "错误报告已保存" in wizard.status.text()
     template = tmp_path / "模板.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(template), ""))
+    monkeypatch.setattr(file_dialogs, "get_save_path", lambda *a, **k: str(template))
     qtbot.mouseClick(wizard.template_button, Qt.MouseButton.LeftButton)
     assert template.exists() and "空白模板已保存" in wizard.status.text()
 

@@ -7,10 +7,11 @@ import datetime as dt
 
 import openpyxl
 import pytest
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
 
 from app.ledgers import LEDGERS, Kind, Ledger
 from app.ledgers import engine
+from app.ui import file_dialogs
 from app.ui.cadre_picker import CadreNamesField
 from app.ui.ledger_page import LedgerForm, LedgerPage
 from app.ui.ledger_widgets import DateField, HouseholdPicker
@@ -172,7 +173,7 @@ def test_export_button_writes_what_the_filters_select(qtbot, db, refs, ledger: L
         page.date_from.set_date(TODAY - dt.timedelta(days=9))
     assert page.model.rowCount() == 2
     out = tmp_path / "导出.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(file_dialogs, "get_save_path", lambda *a, **k: str(out))
     shown = silence_messages(monkeypatch, "app.ui.ledger_page")
     page.export_button.click()
     qtbot.waitUntil(lambda: bool(shown), timeout=5000)

@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from app.db import Database
 from app.services.dossier import Dossier, household_dossier
-from app.ui.household.models import TextTableModel, table_view
+from app.ui.household.models import table_view
 from app.ui.household.texts import AMBER, GREEN, RED, format_decimal
+from app.ui.rows_model import RowsModel, text_columns
 
 NOT_SAVED = "新建的户保存后，这里显示该户的{what}。"
 
@@ -32,7 +33,7 @@ def _hint(text: str = "") -> QLabel:
 
 
 def _table(headers: tuple[str, ...], stretch: int):
-    model = TextTableModel(headers)
+    model = RowsModel(text_columns(headers), cell_tips=True)
     view = table_view(model)
     view.verticalHeader().setVisible(False)
     header = view.horizontalHeader()

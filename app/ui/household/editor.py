@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QTextDocumentFragment
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from app import vocab
 from app.db import Database, DatabaseError
@@ -41,6 +41,7 @@ from app.services.households import (
     load_household,
     save_household,
 )
+from app.ui import file_dialogs
 from app.ui.household.dialogs import MemberDialog, StatusDateDialog
 from app.ui.household.tabs import EditorTabs
 from app.ui.household.texts import (
@@ -161,12 +162,10 @@ class HouseholdEditor(EditorTabs, QDialog):
 
     def _show_attachments(self) -> None:
         rows = []
-        tips = []
         for a in self._attachments:
             added = a.added_at.strftime("%Y-%m-%d %H:%M") if a.added_at else "待保存"
-            rows.append((a.filename, format_size(a.size), added))
-            tips.append(str(a.source_path) if a.source_path else a.filename)
-        self.attachments_model.set_rows(rows, tips)
+            rows.append((a.filename, format_size(a.size), added, str(a.source_path) if a.source_path else a.filename))
+        self.attachments_model.set_rows(rows)
         self.tabs.setTabText(self.tabs.indexOf(self.attachments_page),
                              f"附件（{len(self._attachments)}）" if self._attachments else "附件")
 
@@ -476,8 +475,8 @@ class HouseholdEditor(EditorTabs, QDialog):
         self.remove_attachment_button.setEnabled(has)
 
     def add_attachments(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "添加附件", HouseholdEditor._last_dir or str(Path.home()),
+        paths = file_dialogs.get_open_paths(
+            self, "添加附件", HouseholdEditor._last_dir or None,
             "图片和 PDF (*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.pdf);;所有文件 (*)",
         )
         problems = []

@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QDate, Qt  # noqa: E402
 from PySide6.QtGui import QDesktopServices  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
-    QFileDialog, QLabel, QMessageBox, QPushButton,
+    QLabel, QMessageBox, QPushButton,
 )
 from sqlalchemy import func, select  # noqa: E402
 
@@ -29,6 +29,7 @@ from app.services.town import seed_reference_data  # noqa: E402
 from tests.ui.qt_helpers import (  # noqa: E402
     answer, double_click_row, on_modal, select_row, type_text,
 )
+from app.ui import file_dialogs  # noqa: E402
 from app.ui.household.dialogs import MemberDialog, StatusDateDialog  # noqa: E402
 from app.ui.household.editor import HouseholdEditor  # noqa: E402
 from app.ui.household.models import MemberTableModel  # noqa: E402
@@ -486,8 +487,7 @@ def scan(tmp_path: Path) -> Path:
 
 
 def choose_files(monkeypatch, *paths: Path) -> None:
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
-                        staticmethod(lambda *a, **k: ([str(p) for p in paths], "")))
+    monkeypatch.setattr(file_dialogs, "get_open_paths", lambda *a, **k: [str(p) for p in paths])
 
 
 def attachments_in_db(db: Database) -> list[tuple[str, int, str]]:
