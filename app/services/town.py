@@ -95,6 +95,12 @@ def cadres(db: Database) -> list[Choice]:
         return [Choice(i, f"{n}（{p}）" if p else n) for i, n, p in rows]
 
 
+def point_kinds(db: Database) -> dict[int, str]:
+    """Each settlement point's kind (集中 / 分散)."""
+    with db.read() as s:
+        return dict(s.execute(select(SettlementPoint.id, SettlementPoint.kind)).all())
+
+
 def point_household_counts(db: Database) -> dict[int, int]:
     """Households 在册 per settlement point: the derived count (never typed)."""
     with db.read() as s:

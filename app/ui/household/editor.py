@@ -20,7 +20,8 @@ from app import vocab
 from app.db import Database, DatabaseError
 from app.rules import normalize_id
 from app.rules.completeness import SEVERITY_INCONSISTENT
-from app.rules.normalize import parse_decimal, parse_relocation_date
+from app.rules.places import settlement_type_for
+from app.rules.normalize import normalize_group, parse_decimal, parse_relocation_date
 from app.services import history as history_service
 from app.services import town as town_service
 from app.services.households import (
@@ -105,6 +106,7 @@ class HouseholdEditor(EditorTabs, QDialog):
             self._data = HouseholdData()
         self._villages = town_service.villages(self.db)
         self._points = town_service.settlement_points(self.db)
+        self._point_kinds = town_service.point_kinds(self.db)
         self._attachments: list[AttachmentInfo] = list(self._data.attachments)
 
     def load(self, household_id: int | None) -> None:
@@ -193,6 +195,9 @@ class HouseholdEditor(EditorTabs, QDialog):
 
     def _on_point_changed(self) -> None:
         point_id = self.point_combo.value()
+        implied = settlement_type_for(self._point_kinds.get(point_id))
+        if implied:
+            self.settlement_combo.set_value(implied)  # 安置方式 follows the 安置点
         if point_id is not None and self.village_combo.value() is None:
             parent = next((p.parent_id for p in self._points if p.id == point_id), None)
             if parent is not None:
@@ -281,6 +286,9 @@ class HouseholdEditor(EditorTabs, QDialog):
     def _connect_changes(self) -> None:
         for edit in (self.archive_no_edit, self.group_edit, self.phone_edit, self.address_edit, self.original_edit):
             edit.textChanged.connect(self._changed)
+        # 3 / 三组 / 第三组 are shown as 3组 as soon as the clerk leaves the field (the same rule saves it).
+        self.group_edit.editingFinished.connect(
+            lambda: self.group_edit.setText(normalize_group(self.group_edit.text())))
         for edit in (self.relocation_edit, self.land_edit, self.income_edit, self.size_edit):
             edit.textChanged.connect(self._on_typed_field)
         for combo in (self.status_combo, self.settlement_combo, self.housing_combo, self.leaks_combo,
