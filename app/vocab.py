@@ -100,3 +100,6 @@ PARTY_KINDS: tuple[str, ...] = ("党员", "致富带头人", "人才储备库", 
 PLAN_KINDS: tuple[str, ...] = ("年度计划", "发展规划")
 
 POINT_LEADER_THRESHOLD = 50  # households at which a 集中安置点 needs a 镇级主要领导 (SPEC §4.3)
+
+# Who receives the copy exported for the county (导出给县局) unless 基础信息 names another bureau.
+DEFAULT_COUNTY_BUREAU = "县农业农村局"

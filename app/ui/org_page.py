@@ -39,6 +39,7 @@ class TownForm(QWidget):
             form.addRow(("* " if key == "town_name" else "") + label + "：", widget)
         self.fields["town_name"].setPlaceholderText("必填，例如：清江镇")
         self.fields["station_name"].setPlaceholderText("例如：清江镇水利移民站")
+        self.fields["county_bureau"].setPlaceholderText(f"导出数据交给的县级部门，例如：{vocab.DEFAULT_COUNTY_BUREAU}")
 
     def set_data(self, data: town.TownData) -> None:
         for key, widget in self.fields.items():
