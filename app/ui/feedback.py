@@ -50,3 +50,21 @@ def saved(view: QTableView, item_id: object, text: str, *, unhide=None) -> None:
         if select_id(view, item_id):
             text += FILTER_CLEARED
     tell(view, text)
+
+
+def center_on(dialog: QWidget, anchor: QWidget | None) -> None:
+    """Put a dialog over the middle of the window it was opened from — the active window when the opener is
+    a page not on screen (a form opened from the household window), kept on the screen."""
+    target = anchor.window() if anchor is not None and anchor.window().isVisible() else None
+    active = QApplication.activeWindow()
+    if active is not None and active is not dialog and (target is None or active.isModal()):
+        target = active
+    if target is None or target is dialog:
+        return
+    frame = dialog.frameGeometry()
+    frame.moveCenter(target.frameGeometry().center())
+    screen = target.screen().availableGeometry() if target.screen() else None
+    if screen is not None:
+        frame.moveLeft(max(screen.left(), min(frame.left(), screen.right() - frame.width())))
+        frame.moveTop(max(screen.top(), min(frame.top(), screen.bottom() - frame.height())))
+    dialog.move(frame.topLeft())

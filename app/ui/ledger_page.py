@@ -28,7 +28,7 @@ from app.ui import file_dialogs
 from app.ui.errors import confirm, info, warn
 from app.ui.ledger_widgets import RED, DateField, ErrorBanner, HouseholdPicker, make_table
 from app.ui.cadre_picker import CadreNamesField, CadrePicker, cadre_picker
-from app.ui.feedback import FILTER_CLEARED, select_row, tell
+from app.ui.feedback import FILTER_CLEARED, center_on, select_row, tell
 from app.ui.paged_model import PagedColumn, PagedModel
 from app.ui.widgets import dialog_buttons, fill_combo, page_title, primary_button, select_data, set_invalid
 from app.ui.workers import Background
@@ -229,6 +229,10 @@ class LedgerForm(QDialog):
             w = self.widgets.get(key or "")
             if isinstance(w, QComboBox) and value is not None:
                 select_data(w, value)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        center_on(self, self.parentWidget())
 
     def fit(self) -> None:
         """Size the dialog to its fields, within a 1366×768 screen (the fields scroll beyond that)."""

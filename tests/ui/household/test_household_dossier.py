@@ -100,3 +100,19 @@ def test_print_card_closes_the_window_and_builds_the_card(qtbot, db, add_househo
     assert window.report.wait(20000)
     qtbot.waitUntil(lambda: window.report.result is not None, timeout=20000)
     assert window.report.result.pages >= 1
+
+
+def test_the_visit_form_opens_centred_on_the_household_window(qtbot, db, add_household, window):
+    hid = add_household("孙无房")
+    editor = window.households.editor_for(hid)
+    editor.show()
+    editor.activateWindow()
+    centres = []
+
+    def fill(form: VisitForm) -> None:
+        centres.append(form.frameGeometry().center())
+        type_into(form.widgets["findings"], "了解情况")
+
+    answer(VisitForm, fill)
+    editor.visit_button.click()
+    assert centres and (centres[0] - editor.frameGeometry().center()).manhattanLength() < 40
