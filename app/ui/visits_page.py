@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
-from app.ledgers import PROBLEMS, VISITS, LedgerRefused
+from app.ledgers import LEDGERS, PROBLEMS, VISITS, LedgerRefused
 from app.ledgers import engine
 from app.services import problems as ps
 from app.services import stats
@@ -25,6 +25,7 @@ from app.ui.ledger_page import FieldsGrid, LedgerForm, LedgerPage
 from app.ui.ledger_widgets import AMBER, GREEN, RED, HouseholdPicker, make_table, size_columns
 from app.ui.rows_model import Column, RowsModel
 from app.ui.cadre_picker import CadrePicker
+from app.ui.feedback import select_id, tell
 from app.ui.widgets import fill_combo, page_title, primary_button, select_data
 from app.ui.workers import Background
 
@@ -359,6 +360,11 @@ class FusionTab(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         row.addSpacing(12)
         row.addWidget(self.summary, 1)
+        self.new_button = primary_button("新增活动…")
+        self.new_button.setToolTip("登记一次居民融合共建活动（选中一个安置点时为该安置点）")
+        self.new_button.setEnabled(not db.readonly)
+        self.new_button.clicked.connect(self.add_activity)
+        row.addWidget(self.new_button)
         layout.addLayout(row)
         self.model = FusionModel()
         self.view = make_table(self.model, "fusion")
@@ -368,6 +374,20 @@ class FusionTab(QWidget):
         hint.setObjectName("Hint")
         layout.addWidget(hint)
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
+
+    def add_activity(self) -> int | None:
+        """The 活动 form for a 居民融合共建活动 at the selected point; the list counts it once saved."""
+        rows = self.view.selectionModel().selectedRows()
+        point_id = self.model.row_at(rows[0].row()).point_id if rows else None
+        ledger = LEDGERS["activities"]
+        form = LedgerForm(self.db, ledger, engine.new_record(ledger, kind=stats.FUSION_ACTIVITY, settlement_point_id=point_id),
+                          self, title="新增居民融合共建活动")
+        form.exec()
+        if form.saved_id is not None:
+            self.refresh()
+            tell(self, "已保存：居民融合共建活动")
+            select_id(self.view, point_id, attr="point_id")
+        return form.saved_id
 
     def refresh(self) -> None:
         self.year.blockSignals(True)

@@ -167,3 +167,24 @@ def test_the_fusion_tab_lists_points_without_an_activity(qtbot, db, place, cover
     page.tabs.setCurrentWidget(page.fusion)
     assert [p.point_id for p in page.fusion.model.rows] == [place[1]]
     assert "尚未开展 1 个" in page.fusion.summary.text()
+
+
+def test_an_activity_added_on_the_fusion_tab_counts_for_its_point(qtbot, db, place, covered):
+    """新增活动 on 融合共建 opens the 活动 form for the selected point; once saved the point is no longer behind."""
+    page = shown_visits(qtbot, db)
+    page.tabs.setCurrentWidget(page.fusion)
+    page.fusion.refresh()
+    assert page.fusion.model.rows and all(p.behind for p in page.fusion.model.rows)
+    page.fusion.view.selectRow(0)
+    point_id = page.fusion.model.rows[0].point_id
+    seen = []
+
+    def fill(form: LedgerForm) -> None:
+        seen.append((form.widgets["kind"].currentData(), form.widgets["settlement_point_id"].currentData()))
+        type_into(form.widgets["title"], "邻里节")
+
+    answer(LedgerForm, fill)
+    assert page.fusion.add_activity() is not None
+    assert seen == [("居民融合共建活动", point_id)]
+    row = next(p for p in page.fusion.model.rows if p.point_id == point_id)
+    assert not row.behind and row.activities == 1
