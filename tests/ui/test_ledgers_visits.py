@@ -188,3 +188,27 @@ def test_an_activity_added_on_the_fusion_tab_counts_for_its_point(qtbot, db, pla
     assert seen == [("居民融合共建活动", point_id)]
     row = next(p for p in page.fusion.model.rows if p.point_id == point_id)
     assert not row.behind and row.activities == 1
+
+
+def test_the_unvisited_list_is_exported_and_printed(qtbot, db, covered, tmp_path):
+    """导出未走访 writes the households behind this month in the township layout; 打印 prints the same list."""
+    import openpyxl
+    from PySide6.QtPrintSupport import QPrinter
+
+    from app.services import visits as vs
+    from app.ui import unvisited
+
+    homes, c = covered
+    vs.record_visit(db, {"date": TODAY, "cadre_id": c, "household_id": homes["低收入"], "way": "电话"})
+    page = shown_visits(qtbot, db)
+    target = page.matrix.export_unvisited(str(tmp_path / "未走访.xlsx"))
+    sheet = openpyxl.load_workbook(target).active
+    cells = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    assert any("未走访户清单" in v for v in cells)
+    assert "孙无房" in cells and "钱低收" not in cells
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "未走访.pdf"))
+    assert unvisited.print_list(page, db, page.matrix.matrix, printer)
+    assert (tmp_path / "未走访.pdf").stat().st_size > 1000
+    assert "孙无房" in unvisited.document(db, page.matrix.matrix).toPlainText()
