@@ -34,6 +34,7 @@ class CadrePicker(QComboBox):
         completer.setMaxVisibleItems(12)
         self.setCompleter(completer)
         self.lineEdit().setPlaceholderText(SEARCH_HINT)
+        self.setToolTip(SEARCH_HINT)
         self.lineEdit().editingFinished.connect(self.settle)
 
     def set_choices(self, items: Iterable[tuple[str, Any]], *, blank: str | None = None) -> None:
@@ -45,7 +46,8 @@ class CadrePicker(QComboBox):
         self._blank = blank or ""
         if blank is not None:
             self.addItem("", None)
-            self.lineEdit().setPlaceholderText(f"{blank}（{SEARCH_HINT}）")
+            self.lineEdit().setPlaceholderText(blank)
+            self.setToolTip(f"{blank}；{SEARCH_HINT}")
         for label, data in items:
             self.addItem(label, data)
         index = self.findData(current)

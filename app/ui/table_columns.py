@@ -106,6 +106,10 @@ class TableColumns(QObject):
         return menu
 
     # ------------------------------------------------------------------ fitting
+    def text_width(self, col: int) -> int:
+        """What the header's text needs (a column is never narrower)."""
+        return self.view.horizontalHeader().fontMetrics().horizontalAdvance(_header_text(self.view, col)) + PADDING
+
     def min_width(self, col: int) -> int:
         """The narrowest a column goes: its header text, and room for a date or a name when it was wider."""
         text = self.view.horizontalHeader().fontMetrics().horizontalAdvance(_header_text(self.view, col)) + PADDING
@@ -148,10 +152,10 @@ class TableColumns(QObject):
             stretching.add(cols[-1])
         fixed = sum(self.min_width(c) if c in stretching else header.sectionSize(c) for c in cols if c not in free)
         room = view.viewport().width() - fixed
-        natural = sum(self._natural[c] for c in free)
+        widened = {c: max(self._natural[c], self.text_width(c)) for c in free}
         self._fitting = True
         try:
-            widths = self._share(free, room) if natural > room else {c: self._natural[c] for c in free}
+            widths = widened if sum(widened.values()) <= room else self._share(free, room)
             if header.stretchLastSection() and cols[-1] not in free:
                 # The stretched last column fills what is left; it must not keep a width that overflows.
                 widths[cols[-1]] = self.min_width(cols[-1])

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 SLACK = 2  # pixels of rounding
+HEADER_PADDING = 12  # the style sheet's padding either side of a header's text
 
 
 def _plain(label: QLabel) -> str:
@@ -70,7 +71,7 @@ def problems(window: QWidget) -> list[str]:
             text = w.text().replace("&", "")
             if text and w.width() + SLACK < w.minimumSizeHint().width() and w.width() + SLACK < w.sizeHint().width():
                 out.append(f"按钮文字被截断：{_name(w, text)} 需 {w.sizeHint().width()}px，只有 {w.width()}px")
-        elif isinstance(w, QLineEdit) and not isinstance(w.parentWidget(), QComboBox):
+        elif isinstance(w, QLineEdit):
             shown = w.text() or w.placeholderText()
             room = w.width() - 12 - (20 if w.isClearButtonEnabled() else 0)
             if shown and not w.text() and fm.horizontalAdvance(shown) > room + SLACK:
@@ -102,7 +103,7 @@ def _table_problems(view: QTableView) -> list[str]:
         text = "" if text is None else str(text)
         size = header.sectionSize(c)
         left = header.sectionViewportPosition(c)
-        if text and fm.horizontalAdvance(text) > size - 4 + SLACK:
+        if text and fm.horizontalAdvance(text) > size - HEADER_PADDING + SLACK:
             out.append(f"表头被截断：{_name(view, text)} 需 {fm.horizontalAdvance(text)}px，只有 {size}px")
         if left + size > width + SLACK and view.horizontalScrollBar().value() == 0:
             out.append(f"列在表格右边之外：{_name(view, text)}（{left}+{size} > {width}）")
