@@ -31,6 +31,7 @@ from app.ui.errors import confirm, info
 from app.ui.ledger_widgets import DateField, ErrorBanner, make_table, size_columns
 from app.ui.rows_model import Column, RowsModel
 from app.ui.cadre_picker import CadrePicker
+from app.ui.feedback import FILTER_CLEARED, select_id, tell
 from app.ui.widgets import (
     dialog_buttons,
     fill_combo,
@@ -367,23 +368,43 @@ class PlanPage(QWidget):
         dialog = ItemDialog(self.db, ps.ItemData(self.plan_id()), self)
         dialog.exec()
         self.refresh()
+        if dialog.saved_id is not None:
+            self._show_saved(dialog.saved_id, "已保存计划任务")
         return dialog.saved_id
+
+    def _show_saved(self, item_id: int, text: str) -> None:
+        """Select the saved task and say so; a filter that hides it is cleared."""
+        if select_id(self.items_view, item_id):
+            tell(self, text)
+            return
+        self.focus.blockSignals(True)
+        self.focus.setCurrentIndex(0)
+        self.focus.blockSignals(False)
+        self.selected_group = None
+        self.refresh()
+        select_id(self.items_view, item_id)
+        tell(self, text + FILTER_CLEARED)
 
     def edit_selected(self) -> None:
         st = self.selected_item()
         if st is None:
             info(self, "年度计划", "请先在列表中选择一项任务。")
             return
-        ItemDialog(self.db, ps.load_item(self.db, st.id), self).exec()
+        dialog = ItemDialog(self.db, ps.load_item(self.db, st.id), self)
+        dialog.exec()
         self.refresh()
+        if dialog.saved_id is not None:
+            self._show_saved(dialog.saved_id, "已保存计划任务")
 
     def enter_progress(self) -> None:
         st = self.selected_item()
         if st is None:
             info(self, "年度计划", "请先在列表中选择一项任务。")
             return
-        ProgressDialog(self.db, st, self.month_value, self).exec()
+        accepted = ProgressDialog(self.db, st, self.month_value, self).exec() == QDialog.DialogCode.Accepted
         self.refresh()
+        if accepted:
+            self._show_saved(st.id, f"已保存进度：{st.title}")
 
     def delete_selected(self) -> None:
         st = self.selected_item()
