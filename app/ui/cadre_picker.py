@@ -105,7 +105,8 @@ class CadreNamesField(QWidget):
         super().__init__(parent)
         self.several = several
         self.edit = QLineEdit(text)
-        self.edit.setPlaceholderText("可直接填写，或从右侧选择干部" + ("（可选多人）" if several else ""))
+        self.edit.setPlaceholderText("直接填写，或从右侧选择干部（可多人）" if several else "填写或选择")
+        self.edit.setToolTip("可直接填写姓名，或从右侧选择干部")
         self.picker = cadre_picker(db, blank="选择干部")
         self.picker.setObjectName("pick_cadre")
         self._names = {c.id: c.label.split("（", 1)[0] for c in engine.ref_choices(db, "cadre")}
