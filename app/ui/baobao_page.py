@@ -26,7 +26,7 @@ from app.ui.ledger_widgets import RED, DateField, ErrorBanner, make_table, size_
 from app.ui.paged_model import PagedColumn, PagedModel
 from app.ui.rows_model import Column, RowsModel, display
 from app.ui.cadre_picker import CadrePicker, cadre_picker
-from app.ui.widgets import dialog_buttons, fill_combo, page_title, primary_button, select_data
+from app.ui.widgets import FIRST_STEPS, dialog_buttons, fill_combo, page_title, primary_button, select_data
 from app.ui.workers import Background
 
 
@@ -248,6 +248,7 @@ class BaobaoPage(QWidget):
         row = QHBoxLayout()
         self.count_label = QLabel("")
         self.count_label.setObjectName("CountLabel")
+        self.count_label.setWordWrap(True)
         row.addWidget(self.count_label, 1)
         self.history_button = QPushButton("包保记录")
         self.end_button = QPushButton("结束包保…")
@@ -399,7 +400,12 @@ class BaobaoPage(QWidget):
     def _show_households(self, ids: list[int]) -> None:
         selected = set(self.selected_households())
         self.household_model.set_ids(ids)
-        self.count_label.setText(f"共 {len(ids):,} 户")
+        if ids:
+            self.count_label.setText(f"共 {len(ids):,} 户")
+        elif hs.has_households(self.db):
+            self.count_label.setText("没有符合筛选条件的户：请修改搜索内容或筛选条件。")
+        else:
+            self.count_label.setText("还没有户档案，无户可包保。" + FIRST_STEPS)
         if selected:
             # One selection of row ranges (not a call per row: thousands may be selected).
             selection = QItemSelection()

@@ -277,6 +277,10 @@ class MatrixTab(QWidget):
         behind = m.due - m.done
         colour = "#c0392b" if behind else "#2e7d32"
         shown = f"　｜　列出 {len(rows):,} 户" if len(rows) != m.due else ""
+        if not m.due:
+            self.summary.setText("还没有一对一包保户：先在“包保”页为户安排一对一包保干部，这里就按月列出每户的走访。")
+            self.loaded.emit(len(rows))
+            return
         self.summary.setText(
             f"{m.month[:4]}年{int(m.month[5:])}月：一对一包保户应走访 <b>{m.due:,}</b> 户，已走访 <b>{m.done:,}</b> 户，"
             f"<span style='color:{colour}'><b>未走访 {behind:,} 户</b></span>{shown}")
