@@ -111,3 +111,6 @@ RULE_CROSS_TOWN = "跨镇重复"
 COUNTY_KEY_COLUMNS = ("三特户", "三无户", "低收入户", "困难户")
 COUNTY_RULES = ("包保-一对一", "问题-逾期", "档案-不完整", "档案-不一致", RULE_CROSS_TOWN)
 COUNTY_RANKING = "排名依据：包保覆盖率（高者在前），其次走访完成率（高者在前），再次逾期问题数（少者在前）"
+
+# Who receives the copy exported for the county (导出给县局) unless 基础信息 names another bureau.
+DEFAULT_COUNTY_BUREAU = "县农业农村局"

@@ -20,8 +20,8 @@ from app.io.grouping import Cell, RawHousehold, RawMember, SheetParse
 from app.io.headers import BY_KEY, Header
 from app.io.workbook import ShownFloat
 from app.rules import (
-    check_id, is_party_member, mask_id, normalize_name, normalize_phone, normalize_relation, normalize_sex, parse_decimal,
-    parse_relocation_date, parse_tags, to_halfwidth,
+    check_id, is_party_member, mask_id, normalize_group, normalize_name, normalize_phone, normalize_relation,
+    normalize_sex, parse_decimal, parse_relocation_date, parse_tags, to_halfwidth,
 )
 from app.rules.dates import read_birth_date, read_date
 from app.rules.members import BIRTH_VS_ID, SEX_VS_ID, head_issues, id_issues
@@ -330,7 +330,7 @@ class _Checker:
             h.point = place_name(c.value)[:80]
             h.places["安置点"] = self._where(c, "point")
         if (c := cell("group_name")) is not None:
-            data.group_name = text(c.value)[:40]
+            data.group_name = normalize_group(text(c.value))[:40]
             present.add("group_name")
         for key, attr in (("original_residence", "original_residence"), ("address", "address")):
             if (c := cell(key)) is not None:

@@ -445,10 +445,15 @@ def ref_choices(db: Database, ref: str, *, keep: Iterable[int | None] = (),
                              .join(Plan, Plan.id == PlanItem.plan_id).order_by(Plan.year.desc(), PlanItem.id))
             return [RefChoice(i, plan_item_label(y, a, t)) for i, y, a, t in rows]
         if ref == REF_CADRE:
-            rows = s.execute(select(Cadre.id, Cadre.name, Cadre.post, Cadre.rank)
+            # A cadre is named with the post and where they work: a village cadre by the village, others by
+            # the unit, so that the searchable picker finds them by any of these.
+            rows = s.execute(select(Cadre.id, Cadre.name, Cadre.post, Cadre.rank, Unit.name, Village.name)
+                             .outerjoin(Unit, Unit.id == Cadre.unit_id)
+                             .outerjoin(Village, Village.id == Unit.village_id)
                              .where(or_(Cadre.active, Cadre.id.in_(keep_ids)))
                              .order_by(Cadre.sort_order, Cadre.name))
-            return [RefChoice(i, f"{n}（{p or r}）") for i, n, p, r in rows]
+            return [RefChoice(i, f"{n}（{'·'.join(x for x in (p or r, v or u) if x)}）")
+                    for i, n, p, r, u, v in rows]
     raise ValueError(ref)
 
 

@@ -49,7 +49,9 @@ class Field:
     key: the model attribute; label: the Chinese name the clerk reads (in messages, headers, the form).
     table/form/export: where it appears. filter: offered as a filter above the table. search: matched by
     the search box (text fields, and the label of a reference). default: value or callable(today) for a new
-    record. width: characters, for the table and the Excel column.
+    record. width: characters, for the table and the Excel column. picks: a text field whose names the form
+    offers to pick from a reference (e.g. "cadre": 主持人 is typed or picked from the cadres); with a
+    LONGTEXT field each pick adds a name.
     """
 
     key: str
@@ -69,6 +71,7 @@ class Field:
     hint: str = ""
     minimum: Any = None
     maximum: Any = None
+    picks: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind is Kind.CHOICE and not self.choices:

@@ -365,8 +365,8 @@ MEETINGS = Ledger(
     fields=(
         Field("date", "会议日期", Kind.DATE, required=True, default=today_default, width=11),
         Field("title", "会议名称", Kind.TEXT, required=True, search=True, width=26),
-        Field("chair", "主持人", Kind.TEXT, required=True, search=True, width=8),
-        Field("attendees", "参会人员", Kind.LONGTEXT, search=True, width=24),
+        Field("chair", "主持人", Kind.TEXT, required=True, search=True, width=8, picks="cadre"),
+        Field("attendees", "参会人员", Kind.LONGTEXT, search=True, width=24, picks="cadre"),
         Field("minutes", "会议内容", Kind.LONGTEXT, search=True, width=30),
     ),
     virtuals=(Virtual("decision_count", "议定事项", _decision_count, width=8, export=False),

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
 from app.models._common import Timestamps, TownScoped
+from app.vocab import DEFAULT_COUNTY_BUREAU
 
 
 class TownProfile(Timestamps, Base):
@@ -18,6 +19,8 @@ class TownProfile(Timestamps, Base):
     town_name: Mapped[str] = mapped_column(String(60), default="")
     county_name: Mapped[str] = mapped_column(String(60), default="")
     station_name: Mapped[str] = mapped_column(String(60), default="")
+    county_bureau: Mapped[str] = mapped_column(String(60), default=DEFAULT_COUNTY_BUREAU,
+                                               server_default=DEFAULT_COUNTY_BUREAU)  # who receives 导出给县局
     leader: Mapped[str] = mapped_column(String(60), default="")  # 组长
     deputy_leaders: Mapped[str] = mapped_column(Text, default="")  # 副组长, one per line
     group_members: Mapped[str] = mapped_column(Text, default="")  # 成员

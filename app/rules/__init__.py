@@ -24,6 +24,7 @@ from app.rules.keygroups import (
 )
 from app.rules.normalize import (
     is_party_member,
+    normalize_group,
     normalize_name,
     normalize_phone,
     normalize_relation,
@@ -58,6 +59,7 @@ __all__ = [
     "names_close",
     "mask_id",
     "normalize_id",
+    "normalize_group",
     "normalize_name",
     "normalize_phone",
     "normalize_relation",

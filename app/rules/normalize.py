@@ -32,6 +32,41 @@ def _text(value: object) -> str:
     return str(value)
 
 
+# ---------------------------------------------------------------- 组 (the village group)
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_GROUP_SUFFIXES = ("村民小组", "村民组", "小组", "组")
+
+
+def _chinese_number(text: str) -> int | None:
+    """一 … 九十九 (十, 十二, 二十, 二十三) as a number; None for anything else."""
+    if not text or any(ch not in _CN_DIGITS and ch != "十" for ch in text):
+        return None
+    if "十" not in text:
+        return _CN_DIGITS[text] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def normalize_group(s: object) -> str:
+    """The 组 in one form: "3", "3组", "三组", "第三组", "03组", "3村民小组" are all "3组". Anything else (a
+    named group such as 坪上组) is kept as typed, without spaces."""
+    text = _no_space(to_halfwidth(_text(s)))
+    if not text:
+        return ""
+    core = text[1:] if text.startswith("第") else text
+    for suffix in _GROUP_SUFFIXES:
+        if core.endswith(suffix):
+            core = core[: -len(suffix)]
+            break
+    number = int(core) if core.isascii() and core.isdigit() else _chinese_number(core)
+    if number is None or number <= 0:
+        return text
+    return f"{number}组"
+
+
 # ---------------------------------------------------------------- names, relations, phones, sex
 
 # Dot-like characters people type for the middle dot of a minority name (阿依古丽·买买提).

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from app.vocab import POINT_KINDS, SETTLEMENT_TYPES
+
 
 def one_edit_apart(a: str, b: str) -> bool:
     """True when b is a with exactly one character inserted, deleted or replaced."""
@@ -36,3 +38,8 @@ def close_names(name: str, known: Iterable[str]) -> list[str]:
     if not name or name in known:
         return []
     return sorted((k for k in known if names_close(name, k)), key=lambda k: (abs(len(k) - len(name)), k))
+
+
+def settlement_type_for(point_kind: str | None) -> str:
+    """The household's 安置方式 that its 安置点 implies: a 集中 point means 集中安置, a 分散 one 分散安置."""
+    return SETTLEMENT_TYPES[POINT_KINDS.index(point_kind)] if point_kind in POINT_KINDS else ""

@@ -94,18 +94,37 @@ class Subject:
             return Decimal(0)
         return (sum(p.score * p.weight for p in applied) / weight).quantize(Decimal("0.1"))
 
+    @property
+    def scored(self) -> bool:
+        """False when nothing was there to score (no records behind any part: the 督查 part's 100 for "not
+        found wanting" alone is no score), so that an empty database shows 暂无数据, not 100 points."""
+        return any(p.score is not None and p.weight > 0 and (p.key != "inspections" or p.evidence)
+                   for p in self.parts)
+
+    @property
+    def total_text(self) -> str:
+        return f"{self.total:.1f}" if self.scored else NO_DATA
+
     def part(self, key: str) -> Part:
         return next(p for p in self.parts if p.key == key)
 
     def explain(self) -> str:
         """The whole score in words: each part, its weight and its basis."""
-        lines = [f"{self.name}（{self.kind}）总分 {self.total}"]
+        lines = [f"{self.name}（{self.kind}）总分 {self.total if self.scored else NO_DATA}"]
         for p in self.parts:
             if p.score is None:
                 lines.append(f"· {p.label}：不适用（{p.basis}）")
             else:
                 lines.append(f"· {p.label} {p.score:.1f} 分 × 权重 {p.weight}：{p.basis}")
         return "\n".join(lines)
+
+
+NO_DATA = "暂无数据"
+
+
+def ranking(subjects: list[Subject]) -> list[Subject]:
+    """Best first; subjects with nothing to score last."""
+    return sorted(subjects, key=lambda x: (not x.scored, -x.total, x.kind, x.name))
 
 
 def _pct(good: int, total: int) -> Decimal | None:

@@ -48,9 +48,10 @@ class Dashboard:
         return self.stats["visits"]["due"] - self.stats["visits"]["done"]
 
     @property
-    def archive_complete_pct(self) -> float:
+    def archive_complete_pct(self) -> float | None:
+        """None when there is no household: no rate over nothing."""
         total = sum(self.archive.values())
-        return 100.0 * self.archive.get(vocab.ARCHIVE_COMPLETE, 0) / total if total else 100.0
+        return 100.0 * self.archive.get(vocab.ARCHIVE_COMPLETE, 0) / total if total else None
 
 
 def load(db: Database, *, today: dt.date | None = None, month: str | None = None) -> Dashboard:

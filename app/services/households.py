@@ -26,7 +26,8 @@ from app.rules import (
 )
 from app.rules.members import HEADS, ID_DUPLICATE, ID_ELSEWHERE, ID_INVALID, head_issues, id_issues
 from app.rules.members import who as member_who
-from app.rules.normalize import normalize_name, normalize_phone
+from app.rules.places import settlement_type_for
+from app.rules.normalize import normalize_group, normalize_name, normalize_phone
 from app.services import history
 from app.services.derived import derive
 
@@ -366,7 +367,7 @@ def clean(data: HouseholdData) -> HouseholdData:
                     m = replace(m, sex=c.sex)
         members.append(m)
     return replace(
-        data, archive_no=data.archive_no.strip(), group_name=data.group_name.strip(),
+        data, archive_no=data.archive_no.strip(), group_name=normalize_group(data.group_name),
         address=data.address.strip(), original_residence=data.original_residence.strip(),
         relocation_date=data.relocation_date.strip(), phone=normalize_phone(data.phone),
         notes=data.notes.strip(), members=members,
@@ -427,6 +428,9 @@ def save_household(db: Database, data: HouseholdData, *, reason: str = "编辑")
     recording every changed field in the history. Raises SaveRefused (nothing written) on bad data."""
     data = clean(data)
     with db.write() as s:
+        if data.settlement_point_id is not None and not data.settlement_type:
+            kind = s.scalar(select(SettlementPoint.kind).where(SettlementPoint.id == data.settlement_point_id))
+            data = replace(data, settlement_type=settlement_type_for(kind))
         elsewhere = _ids_held_elsewhere(s, [m.id_number for m in data.members if m.id_number], data.id)
         errors = validate(data, elsewhere)
         if data.archive_no:
@@ -608,3 +612,9 @@ def find_households(db: Database, text: str, *, limit: int = 50) -> list[Househo
     ids = query_ids(db, HouseholdQuery(text=text))[:limit]
     return [HouseholdChoice(r.id, household_label(r.head_name, r.archive_no), r.village, r.point)
             for r in fetch_rows(db, ids)]
+
+
+def has_households(db: Database) -> bool:
+    """True when the archive holds any household (of any status): an empty list then means a filter."""
+    with db.read() as s:
+        return s.scalar(select(Household.id).limit(1)) is not None

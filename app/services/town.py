@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from sqlalchemy import func, select
 
@@ -17,6 +17,7 @@ class TownData:
     town_name: str = ""
     county_name: str = ""
     station_name: str = ""
+    county_bureau: str = vocab.DEFAULT_COUNTY_BUREAU
     leader: str = ""
     deputy_leaders: str = ""
     group_members: str = ""
@@ -31,6 +32,7 @@ class TownData:
 
 TOWN_LABELS: dict[str, str] = {
     "county_name": "县（区）", "town_name": "镇（乡）", "station_name": "站所名称",
+    "county_bureau": "县级主管部门",
     "leader": "领导小组组长", "deputy_leaders": "副组长", "group_members": "成员",
     "office_director": "办公室主任", "daily_contact": "日常联系人", "contact_phone": "联系电话",
 }
@@ -52,7 +54,8 @@ def load_town(db: Database) -> TownData:
         row = s.get(TownProfile, 1)
         if row is None:
             return TownData()
-        return TownData(**{f.name: getattr(row, f.name) or "" for f in fields(TownData)})
+        data = TownData(**{f.name: getattr(row, f.name) or "" for f in fields(TownData)})
+        return replace(data, county_bureau=data.county_bureau or vocab.DEFAULT_COUNTY_BUREAU)
 
 
 def save_town(db: Database, data: TownData) -> None:
@@ -97,6 +100,12 @@ def cadres(db: Database) -> list[Choice]:
     with db.read() as s:
         rows = s.execute(select(Cadre.id, Cadre.name, Cadre.post).where(Cadre.active).order_by(Cadre.name))
         return [Choice(i, f"{n}（{p}）" if p else n) for i, n, p in rows]
+
+
+def point_kinds(db: Database) -> dict[int, str]:
+    """Each settlement point's kind (集中 / 分散)."""
+    with db.read() as s:
+        return dict(s.execute(select(SettlementPoint.id, SettlementPoint.kind)).all())
 
 
 def point_household_counts(db: Database) -> dict[int, int]:

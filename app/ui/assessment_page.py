@@ -27,7 +27,7 @@ from app.ui import file_dialogs
 from app.ui.errors import info, warn
 from app.ui.ledger_widgets import make_table, size_columns
 from app.ui.rows_model import Column, RowsModel
-from app.ui.widgets import fill_combo, page_title, primary_button
+from app.ui.widgets import FIRST_STEPS, empty_hint, fill_combo, page_title, primary_button
 from app.ui.workers import Background
 
 
@@ -65,6 +65,9 @@ class AssessmentPage(QWidget):
         hint.setObjectName("Hint")
         hint.setWordWrap(True)
         layout.addWidget(hint)
+        self.empty_hint = empty_hint("暂无数据：还没有可考核的记录，各村、各部门的得分在有了户档案、计划、走访和问题记录后"
+                                     "自动计算。" + FIRST_STEPS)
+        layout.addWidget(self.empty_hint)
 
         weights_row = QHBoxLayout()
         weights_row.addWidget(QLabel("权重："))
@@ -82,11 +85,11 @@ class AssessmentPage(QWidget):
         weights_row.addStretch(1)
         layout.addLayout(weights_row)
 
-        columns = [Column("名次", lambda r: r[0], True), Column("考核对象", lambda r: r[1].name),
+        columns = [Column("名次", lambda r: r[0] if r[1].scored else "—", True), Column("考核对象", lambda r: r[1].name),
                    Column("类别", lambda r: r[1].kind)]
         short = {"plan": "计划", "visits": "走访", "problems": "问题办结", "archive": "档案", "inspections": "督查"}
         columns += [Column(short[key], _part_score(key), True) for key, _l in asm.PARTS]
-        columns.append(Column("总分", lambda r: f"{r[1].total:.1f}", True))
+        columns.append(Column("总分", lambda r: r[1].total_text, True))
         self.model = RowsModel(columns, self)
         self.view = make_table(self.model, "assessment")
         size_columns(self.view, [40, 100, 40, 56, 56, 70, 56, 56, 56])
@@ -142,7 +145,8 @@ class AssessmentPage(QWidget):
 
     def _show(self, subjects: list[asm.Subject]) -> None:
         chosen = self.selected_subject()
-        self.subjects = sorted(subjects, key=lambda s: (-s.total, s.kind, s.name))
+        self.subjects = asm.ranking(subjects)
+        self.empty_hint.setVisible(not any(s.scored for s in subjects))
         self.model.set_rows(list(enumerate(self.subjects, start=1)))
         if chosen is not None:
             self.select(chosen.kind, chosen.name)
@@ -165,7 +169,7 @@ class AssessmentPage(QWidget):
             self.explain_title.setText("请在左侧选择一个村或部门")
             self.parts_model.set_rows([])
         else:
-            self.explain_title.setText(f"{s.name}（{s.kind}）总分 {s.total:.1f} 的得分依据")
+            self.explain_title.setText(f"{s.name}（{s.kind}）总分 {s.total_text} 的得分依据")
             self.parts_model.set_rows(s.parts)
             self.parts_view.selectRow(0)
         self._show_evidence()

@@ -25,7 +25,8 @@ from app.ui.errors import info
 from app.ui.ledger_widgets import RED, DateField, ErrorBanner, make_table, size_columns
 from app.ui.paged_model import PagedColumn, PagedModel
 from app.ui.rows_model import Column, RowsModel, display
-from app.ui.widgets import dialog_buttons, fill_combo, page_title, primary_button, select_data
+from app.ui.cadre_picker import CadrePicker, cadre_picker
+from app.ui.widgets import FIRST_STEPS, dialog_buttons, fill_combo, page_title, primary_button, select_data
 from app.ui.workers import Background
 
 
@@ -88,15 +89,14 @@ def _date_or_none(field: DateField) -> dt.date | None:
 
 
 def cadre_combo(db: Database, loads: dict[int, bs.CadreLoad] | None = None) -> QComboBox:
-    """Active cadres, each with its current load so the clerk can spread the work."""
-    combo = QComboBox()
-    combo.setObjectName("cadre")
-    items = []
-    for c in engine.ref_choices(db, "cadre"):
+    """Active cadres (searchable), each with its current load so the clerk can spread the work."""
+
+    def label(c) -> str:
         load = loads.get(c.id) if loads else None
         extra = f"，已包保 {load.households} 户" if load and load.households else ""
-        items.append((c.label[:-1] + extra + "）" if extra else c.label, c.id))
-    fill_combo(combo, items, blank="（请选择干部）")
+        return c.label[:-1] + extra + "）" if extra else c.label
+
+    combo = cadre_picker(db, label=label)
     combo.setMinimumContentsLength(18)
     return combo
 
@@ -238,7 +238,7 @@ class BaobaoPage(QWidget):
         self.cover = QComboBox()
         self.cover.setObjectName("coverage_filter")
         fill_combo(self.cover, ((c, c) for c in bs.COVERAGE_FILTERS), blank="全部")
-        self.cadre_filter = QComboBox()
+        self.cadre_filter = CadrePicker()
         row.addWidget(self.search, 2)
         for label, combo in (("村", self.village), ("户类型", self.key_group), ("包保", self.cover),
                              ("包保干部", self.cadre_filter)):
@@ -248,6 +248,7 @@ class BaobaoPage(QWidget):
         row = QHBoxLayout()
         self.count_label = QLabel("")
         self.count_label.setObjectName("CountLabel")
+        self.count_label.setWordWrap(True)
         row.addWidget(self.count_label, 1)
         self.history_button = QPushButton("包保记录")
         self.end_button = QPushButton("结束包保…")
@@ -399,7 +400,12 @@ class BaobaoPage(QWidget):
     def _show_households(self, ids: list[int]) -> None:
         selected = set(self.selected_households())
         self.household_model.set_ids(ids)
-        self.count_label.setText(f"共 {len(ids):,} 户")
+        if ids:
+            self.count_label.setText(f"共 {len(ids):,} 户")
+        elif hs.has_households(self.db):
+            self.count_label.setText("没有符合筛选条件的户：请修改搜索内容或筛选条件。")
+        else:
+            self.count_label.setText("还没有户档案，无户可包保。" + FIRST_STEPS)
         if selected:
             # One selection of row ranges (not a call per row: thousands may be selected).
             selection = QItemSelection()

@@ -27,7 +27,7 @@ from app.ui.baobao_page import ColouredRowsModel
 from app.ui.duties_panel import FindingsDialog, RuleCountsModel, rule_rows
 from app.ui.ledger_widgets import make_table
 from app.ui.rows_model import Column
-from app.ui.widgets import page_title
+from app.ui.widgets import FIRST_STEPS, empty_hint, page_title, pct_text
 from app.ui.workers import Background
 
 RED, GREEN, BLUE, GREY = "#c0392b", "#2e7d32", "#1f5fa8", "#4a5a6a"
@@ -124,6 +124,8 @@ class DashboardPage(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         head.addWidget(self.refresh_button)
         layout.addLayout(head)
+        self.empty_hint = empty_hint("还没有户档案，下面的数字都是 0。" + FIRST_STEPS)
+        layout.addWidget(self.empty_hint)
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
@@ -283,7 +285,8 @@ class DashboardPage(QWidget):
         incomplete = d.archive.get(vocab.ARCHIVE_INCOMPLETE, 0)
         inconsistent = d.archive.get(vocab.ARCHIVE_INCONSISTENT, 0)
         self.cards["archive"].set_value(f"{incomplete:,}", RED if incomplete else GREEN,
-                                        f"完整率 {d.archive_complete_pct:.1f}%，不一致 {inconsistent} 户")
+                                        f"完整率 {pct_text(d.archive_complete_pct)}，不一致 {inconsistent} 户")
+        self.empty_hint.setVisible(s["households"] == 0)
         unc = bb["key_households_uncovered"]
         self.cards["uncovered"].set_value(f"{unc:,}", RED if unc else GREEN,
                                           f"重点户 {bb['key_households']:,} 户，已落实 {bb['key_households'] - unc:,} 户")

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QProgressDialog, QPushButton, QSpinBox, QTableView, QVBoxLayout, QWidget,
 )
 
-from app import outputs
+from app import outputs, vocab
 from app.db import DAMAGED_READONLY_REASON, Database, DatabaseError, open_database
 from app.services import backup, privacy, snapshot, town
 from app.ui import file_dialogs
@@ -62,13 +62,14 @@ def _busy(parent: QWidget, text: str) -> QProgressDialog:
 class ExportDialog(QDialog):
     """导出给县局: where to write the copy and, optionally, a password for an AES-256 zip."""
 
-    def __init__(self, default_dir: Path, town_name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, default_dir: Path, town_name: str, parent: QWidget | None = None, *,
+                 bureau: str = vocab.DEFAULT_COUNTY_BUREAU) -> None:
         super().__init__(parent)
         self.setWindowTitle("导出给县局")
         self.town_name = town_name
         self.default_dir = default_dir
         layout = QVBoxLayout(self)
-        intro = QLabel("导出一份数据库副本交给县农业农村局。副本经过完整性校验，旁边附清单（户数、人数和校验值 SHA-256）；"
+        intro = QLabel(f"导出一份数据库副本交给{bureau}。副本经过完整性校验，旁边附清单（户数、人数和校验码）；"
                        "县局用本软件打开时只能查看。")
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -176,7 +177,8 @@ class DataSafetyPage(QWidget):
         box_layout = QVBoxLayout(box)
         self.folder_label = QLabel(
             f"备份保存在：{backup.backup_folder(db.path)}\n"
-            f"每次打开软件和每天自动备份一次；保留最近 {backup.KEEP_RECENT_AUTO} 份自动备份，"
+            f"打开软件时自动备份（一小时内已备份过的不再重复），软件一直开着时每天再备份一次；"
+            f"保留最近 {backup.KEEP_RECENT_AUTO} 份自动备份，"
             f"另外每月保留一份（{backup.KEEP_MONTHLY_AUTO} 个月）；手动备份不会自动删除。"
             "建议定期把备份复制到U盘另外保存。")
         self.folder_label.setObjectName("Hint")
@@ -378,7 +380,7 @@ class DataSafetyPage(QWidget):
         """导出给县局……: ask where (and a password), then write the copy in the background."""
         profile = town.load_town(self.db)
         docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        dialog = ExportDialog(Path(docs or Path.home()), profile.town_name, self)
+        dialog = ExportDialog(Path(docs or Path.home()), profile.town_name, self, bureau=profile.county_bureau)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         out, password = dialog.values()
@@ -397,7 +399,7 @@ class DataSafetyPage(QWidget):
             m = result.manifest
             lines = [f"已导出：{result.path}",
                      f"在册 {m['active']['households']} 户，{m['active']['members']} 人；完整性检查：通过。",
-                     f"清单：{result.manifest_path.name}（校验码以 {m['sha256'][:12]} 开头）"]
+                     f"旁边附有清单文件（户数、人数和校验码，校验码以 {m['sha256'][:12]} 开头），请一并交给县局。"]
             if m["encryption"]:
                 lines.append("已加密。请把密码另行告知县局（电话或当面），不要和U盘放在一起。")
             self._say(f"已导出给县局：{result.path.name}")

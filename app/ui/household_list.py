@@ -16,8 +16,9 @@ from app.rules import flags_to_tags
 from app.services import households as hs
 from app.services import town
 from app.ui import file_dialogs
+from app.ui.feedback import FILTER_CLEARED, select_row, tell
 from app.ui.paged_model import PagedColumn, PagedModel
-from app.ui.widgets import fill_combo, page_title, primary_button, select_data, setup_table
+from app.ui.widgets import FIRST_STEPS, fill_combo, page_title, primary_button, select_data, setup_table
 from app.ui.workers import Background
 
 STATE_COLOURS = {vocab.ARCHIVE_INCOMPLETE: QColor("#b9770e"), vocab.ARCHIVE_INCONSISTENT: QColor("#c0392b")}
@@ -62,6 +63,7 @@ class HouseholdListPage(QWidget):
     loaded = Signal(int)  # number of households listed, after each query
     visit_requested = Signal(int)  # 记录走访 for the selected household
     problem_requested = Signal(int)  # 登记问题 for the selected household
+    print_requested = Signal(int)  # 打印一户一档 from the household window
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +71,10 @@ class HouseholdListPage(QWidget):
         self.query = hs.HouseholdQuery()
         self.background = Background(self)
         self._editor = None
+        self._pending_select: int | None = None
+        self._saved_note = ""
+        self._saved_status: str | None = None
+        self._cleared_for_save = False
 
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
@@ -90,7 +96,8 @@ class HouseholdListPage(QWidget):
         filters = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("search")
-        self.search.setPlaceholderText("搜索姓名、身份证号（可输部分）、电话、档案编号、原户编号")
+        self.search.setPlaceholderText("搜索姓名、身份证号、电话、档案编号")
+        self.search.setToolTip("可搜索姓名、身份证号（可输部分）、电话、档案编号、原户编号")
         self.search.setClearButtonEnabled(True)
         self.village = QComboBox()
         self.point = QComboBox()
@@ -198,12 +205,34 @@ class HouseholdListPage(QWidget):
 
     def _show(self, result: tuple[list[int], int]) -> None:
         ids, people = result
-        selected = self.selected_id()
+        pending, self._pending_select = self._pending_select, None
+        if pending is not None and pending not in ids and self._filtered() and not self._cleared_for_save:
+            # The household just saved is hidden by the filters: clear them (keeping 在册 when it is 在册).
+            self._cleared_for_save = True
+            self._pending_select = pending
+            self.apply_filter(status=vocab.HOUSEHOLD_ACTIVE if self._saved_status == vocab.HOUSEHOLD_ACTIVE
+                              else None)
+            self._saved_note += FILTER_CLEARED
+            return
+        self._cleared_for_save = False
+        selected = pending if pending is not None else self.selected_id()
         self.model.set_ids(ids)
-        self.count_label.setText(f"共 {len(ids):,} 户，在册 {people:,} 人")
+        if ids:
+            self.count_label.setText(f"共 {len(ids):,} 户，在册 {people:,} 人")
+        elif self._filtered() and hs.has_households(self.db):
+            self.count_label.setText("没有符合筛选条件的户：请修改搜索内容或筛选条件。")
+        else:
+            self.count_label.setText("还没有户档案。" + FIRST_STEPS)
         if selected in ids:
-            self.view.selectRow(ids.index(selected))
+            select_row(self.view, ids.index(selected))
+        if pending is not None:
+            tell(self, self._saved_note)
         self.loaded.emit(len(ids))
+
+    def _filtered(self) -> bool:
+        q = self.current_query()
+        return bool(q.text.strip()) or any(v is not None for v in (q.village_id, q.point_id, q.key_group,
+                                                                    q.archive_state, q.status))
 
     # -------------------------------------------------------------------------------------- editing
 
@@ -229,12 +258,22 @@ class HouseholdListPage(QWidget):
         """Open the editor on a household (None: a new one); one editor is built once and reused."""
         from app.ui.household.editor import HouseholdEditor
 
+        self.editor_for(household_id).exec()
+
+    def editor_for(self, household_id: int | None):
+        """The (one, reused) household window loaded with a household; its 记录走访 / 登记问题 buttons go
+        through this page's requests, so the window and the list share one mechanism."""
+        from app.ui.household.editor import HouseholdEditor
+
         if self._editor is None:
             self._editor = HouseholdEditor(self.db, household_id, self)
             self._editor.saved.connect(self._after_save)
+            self._editor.visit_requested.connect(self.visit_requested)
+            self._editor.problem_requested.connect(self.problem_requested)
+            self._editor.print_requested.connect(self.print_requested)
         else:
             self._editor.load(household_id)
-        self._editor.exec()
+        return self._editor
 
     def import_registers(self) -> None:
         """The import wizard; after an import the filters and the list show the new data."""
@@ -303,6 +342,11 @@ class HouseholdListPage(QWidget):
         self.export_button.setText("导出Excel…")
 
     def _after_save(self, household_id: int) -> None:
+        rows = hs.fetch_rows(self.db, [household_id])
+        who = f"{rows[0].head_name or '未填户主'}（{rows[0].archive_no}）" if rows else ""
+        self._saved_note = f"已保存户档案：{who}"
+        self._saved_status = rows[0].status if rows else None
+        self._pending_select = household_id
         self.model.invalidate()
         self.refresh()
 

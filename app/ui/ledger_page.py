@@ -28,6 +28,8 @@ from app.ledgers.spec import REF_HOUSEHOLD, REF_MEMBER, Virtual
 from app.ui import file_dialogs
 from app.ui.errors import confirm, info, warn
 from app.ui.ledger_widgets import RED, DateField, ErrorBanner, HouseholdPicker, make_table
+from app.ui.cadre_picker import CadreNamesField, CadrePicker, cadre_picker
+from app.ui.feedback import FILTER_CLEARED, center_on, select_row, tell
 from app.ui.paged_model import PagedColumn, PagedModel
 from app.ui.widgets import dialog_buttons, fill_combo, page_title, primary_button, select_data, set_invalid
 from app.ui.workers import Background
@@ -42,6 +44,8 @@ def column_px(width: int) -> int:
 
 def field_widget(db: Database, f: Field, value: Any, label: str = "") -> QWidget:
     """The input widget of a ledger field, showing value."""
+    if f.picks == "cadre":
+        return CadreNamesField(db, value or "", several=f.kind is Kind.LONGTEXT)
     if f.kind is Kind.LONGTEXT:
         w = QPlainTextEdit(value or "")
         w.setTabChangesFocus(True)
@@ -63,6 +67,10 @@ def field_widget(db: Database, f: Field, value: Any, label: str = "") -> QWidget
     if f.kind is Kind.REF and f.ref == REF_HOUSEHOLD:
         w = HouseholdPicker(db, required=f.required)
         w.set_value(value, label)
+        return w
+    if f.kind is Kind.REF and f.ref == "cadre":
+        w = cadre_picker(db, blank="（请选择）" if f.required else "（不选）", keep=[value])
+        w.select(value)
         return w
     if f.kind is Kind.REF:
         w = QComboBox()
@@ -152,7 +160,8 @@ class FieldsGrid(QWidget):
 
     def mark(self, bad: set[str]) -> None:
         for key, w in self.widgets.items():
-            target = w.edit if isinstance(w, DateField) else w.label if isinstance(w, HouseholdPicker) else w
+            target = w.edit if isinstance(w, (DateField, CadreNamesField)) else \
+                w.label if isinstance(w, HouseholdPicker) else w
             set_invalid(target, key in bad)
 
 
@@ -221,6 +230,10 @@ class LedgerForm(QDialog):
             w = self.widgets.get(key or "")
             if isinstance(w, QComboBox) and value is not None:
                 select_data(w, value)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        center_on(self, self.parentWidget())
 
     def fit(self) -> None:
         """Size the dialog to its fields, within a 1366×768 screen (the fields scroll beyond that)."""
@@ -352,7 +365,11 @@ class LedgerPage(QWidget):
                 items = [("是", True), ("否", False)]
             else:
                 continue
-            combo = _combo("全部", items)
+            if f.kind is Kind.REF and f.ref == "cadre":
+                combo = CadrePicker()
+                combo.set_choices(items, blank="全部")
+            else:
+                combo = _combo("全部", items)
             combo.setObjectName(f"filter_{f.key}")
             self.filter_combos[f.key] = combo
             row2.addWidget(QLabel(f.label))
@@ -404,6 +421,8 @@ class LedgerPage(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
         self.export_button.clicked.connect(self.export_dialog)
         self._pending_select: int | None = None
+        self._cleared_for_save = False
+        self._saved_note = ""
 
     # -------------------------------------------------------------------------------- hooks
 
@@ -464,17 +483,34 @@ class LedgerPage(QWidget):
         self.background.submit(lambda: engine.query(db, ledger, q), self._show)
 
     def _show(self, result: engine.QueryResult) -> None:
-        selected = self._pending_select if self._pending_select is not None else self.selected_id()
+        pending = self._pending_select
+        if pending is not None and pending not in result.ids and not self._cleared_for_save:
+            # The record just saved is hidden by a filter: clear the filters once and show it.
+            self._cleared_for_save = True
+            self.clear_filters()
+            return
+        selected = pending if pending is not None else self.selected_id()
+        if pending is not None and self._cleared_for_save and pending in result.ids:
+            tell(self, self._saved_note + FILTER_CLEARED)
         self._pending_select = None
+        self._cleared_for_save = False
         self.result = result
         self.model.set_ids(result.ids)
         self.count_label.setText(self.counts_text(result))
         if selected in result.ids:
-            self.view.selectRow(result.ids.index(selected))
+            select_row(self.view, result.ids.index(selected))
         self.selection_changed()
         self.loaded.emit(len(result.ids))
 
+    def filtered(self) -> bool:
+        q = self.current_query()
+        return bool(q.text.strip() or q.filters or q.village_id is not None or q.date_from or q.date_to or q.preset)
+
     def counts_text(self, result: engine.QueryResult) -> str:
+        if not result.ids:
+            if self.filtered():
+                return f"没有符合筛选条件的{html.escape(self.ledger.title)}记录：可点“清除筛选”查看全部。"
+            return f"还没有{html.escape(self.ledger.title)}记录：点右上方“新增”登记第一条。"
         parts = [f"共 <b>{len(result.ids):,}</b> {self.ledger.noun}"]
         if result.counts:
             parts.append("　".join(f"{html.escape(k)} {n:,}" for k, n in result.counts.items()))
@@ -579,6 +615,8 @@ class LedgerPage(QWidget):
         self._after_save(record_id)
 
     def _after_save(self, record_id: int) -> None:
+        self._saved_note = f"已保存：{self.ledger.title}记录"
+        tell(self, self._saved_note)
         self._pending_select = record_id
         self.model.invalidate()
         self.refresh()

@@ -40,7 +40,8 @@ def setup_application(app: QApplication) -> str:
             _keep.append(tr)
     qss = resources_dir() / "style.qss"
     if qss.exists():
-        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+        # @resources@ stands for the resources folder (images the style sheet draws, e.g. spin box arrows).
+        app.setStyleSheet(qss.read_text(encoding="utf-8").replace("@resources@", resources_dir().as_posix()))
     return family
 
 

@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         self.work.dashboard.household_requested.connect(self.households.open_household)
         self.households.visit_requested.connect(lambda hid: self.work.visits.record_visit(hid))
         self.households.problem_requested.connect(lambda hid: self.work.problems.register(household_id=hid))
+        self.households.print_requested.connect(self.print_card)
         self.nav.currentRowChanged.connect(self._show_row)
         self.nav.setCurrentRow(0)
 
@@ -167,6 +168,11 @@ class MainWindow(QMainWindow):
         """A 首页 figure was clicked: show the list behind it, filtered."""
         self.show_page(TARGET_PAGES[target.page])
         self.work.page_for(target, self.households).apply_filter(**target.filters)
+
+    def print_card(self, household_id: int) -> None:
+        """打印一户一档 from the household window: the 月报 page builds the card and shows it to print."""
+        self.show_page("月报")
+        self.report.build_cards_for([household_id], "本户")
 
     def focus_search(self) -> None:
         self.show_page("户档案")

@@ -13,6 +13,7 @@ from app.db import Database
 from app.services import town
 from app.ui.errors import info, warn
 from app.ui.rows_model import Column, RowsModel
+from app.ui.feedback import saved
 from app.ui.widgets import dialog_buttons, fill_combo, page_title, primary_button, select_data, setup_table
 
 _MULTILINE = {"deputy_leaders", "group_members"}
@@ -38,6 +39,7 @@ class TownForm(QWidget):
             form.addRow(("* " if key == "town_name" else "") + label + "：", widget)
         self.fields["town_name"].setPlaceholderText("必填，例如：清江镇")
         self.fields["station_name"].setPlaceholderText("例如：清江镇水利移民站")
+        self.fields["county_bureau"].setPlaceholderText(f"导出数据交给的县级部门，例如：{vocab.DEFAULT_COUNTY_BUREAU}")
 
     def set_data(self, data: town.TownData) -> None:
         for key, widget in self.fields.items():
@@ -233,11 +235,12 @@ class OrgPage(QWidget):
         dialog = VillageDialog(data, self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
-                town.save_village(self.db, dialog.result_data())
+                village_id = town.save_village(self.db, dialog.result_data())
             except ValueError as exc:
                 warn(dialog, "村", str(exc))
                 continue
             self.reload()
+            saved(self.village_view, village_id, f"已保存村：{dialog.result_data().name}")
             self.changed.emit()
             return
 
@@ -256,10 +259,11 @@ class OrgPage(QWidget):
         dialog = PointDialog(data, town.villages(self.db), self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
-                town.save_point(self.db, dialog.result_data())
+                point_id = town.save_point(self.db, dialog.result_data())
             except ValueError as exc:
                 warn(dialog, "安置点", str(exc))
                 continue
             self.reload()
+            saved(self.point_view, point_id, f"已保存安置点：{dialog.result_data().name}")
             self.changed.emit()
             return

@@ -18,6 +18,7 @@ from app.ui.baobao_page import ColouredRowsModel, _FormDialog
 from app.ui.errors import confirm, info
 from app.ui.ledger_widgets import make_table, size_columns
 from app.ui.rows_model import Column
+from app.ui.feedback import saved
 from app.ui.widgets import fill_combo, page_title, primary_button, select_data
 
 GREY = QColor("#8a8a8a")
@@ -153,6 +154,8 @@ class PeoplePage(QWidget):
                               ("联系电话：", phone), ("排序：", order)], save, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._done()
+            saved(self.cadre_view, dialog.result_value, f"已保存干部：{name.text().strip()}",
+                  unhide=lambda: self.show_inactive_cadres.setChecked(True))
             return dialog.result_value
         return None
 
@@ -208,6 +211,8 @@ class PeoplePage(QWidget):
                               ("联系电话：", phone)], save, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._done()
+            saved(self.unit_view, dialog.result_value, f"已保存责任单位：{name.text().strip()}",
+                  unhide=lambda: self.show_inactive_units.setChecked(True))
             return dialog.result_value
         return None
 

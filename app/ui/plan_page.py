@@ -33,6 +33,8 @@ from app.ui import file_dialogs
 from app.ui.errors import confirm, info
 from app.ui.ledger_widgets import DateField, ErrorBanner, make_table, size_columns
 from app.ui.rows_model import Column, RowsModel
+from app.ui.cadre_picker import CadrePicker
+from app.ui.feedback import FILTER_CLEARED, select_id, tell
 from app.ui.widgets import (
     dialog_buttons,
     fill_combo,
@@ -109,7 +111,7 @@ class ItemDialog(QDialog):
         fill_combo(self.unit, ((c.label, c.id) for c in engine.ref_choices(db, "unit", keep=[data.unit_id])),
                    blank="（请选择）")
         select_data(self.unit, data.unit_id)
-        self.cadre = QComboBox()
+        self.cadre = CadrePicker()
         fill_combo(self.cadre, ((c.label, c.id) for c in engine.ref_choices(db, "cadre",
                                                                              keep=[data.responsible_cadre_id])),
                    blank="（不选）")
@@ -326,13 +328,17 @@ class PlanPage(QWidget):
         n = len(self.statuses)
         complete = sum(s.completion >= 1 for s in self.statuses)
         behind = sum(s.behind for s in self.statuses)
-        avg = sum((s.completion for s in self.statuses), Decimal(0)) / n * 100 if n else Decimal(0)
         areas = ps.by_focus_area(self.statuses)
         area_text = "　".join(f"{a} {c * 100:.0f}%" for a, (k, c) in areas.items() if k)
-        self.summary.setText(
-            f"{year}年{self.kind.currentData()}：任务 <b>{n}</b> 项，已完成 {complete} 项，平均完成率 <b>{avg:.0f}%</b>，"
-            f"<span style='color:#c0392b'><b>至{int(self.month_value[5:])}月落后 {behind} 项</b></span>"
-            + (f"<br>{area_text}" if area_text else ""))
+        if not n:
+            self.summary.setText(f"{year}年{self.kind.currentData()}：暂无任务。点“新增任务”把年度计划的任务逐项录入，"
+                                 "每月填报进度后自动计算完成率。")
+        else:
+            avg = sum((s.completion for s in self.statuses), Decimal(0)) / n * 100
+            self.summary.setText(
+                f"{year}年{self.kind.currentData()}：任务 <b>{n}</b> 项，已完成 {complete} 项，平均完成率 <b>{avg:.0f}%</b>，"
+                f"<span style='color:#c0392b'><b>至{int(self.month_value[5:])}月落后 {behind} 项</b></span>"
+                + (f"<br>{area_text}" if area_text else ""))
         self._show_items()
         self.loaded.emit()
 
@@ -381,15 +387,33 @@ class PlanPage(QWidget):
         dialog = ItemDialog(self.db, ps.ItemData(self.plan_id()), self)
         dialog.exec()
         self.refresh()
+        if dialog.saved_id is not None:
+            self._show_saved(dialog.saved_id, "已保存计划任务")
         return dialog.saved_id
+
+    def _show_saved(self, item_id: int, text: str) -> None:
+        """Select the saved task and say so; a filter that hides it is cleared."""
+        if select_id(self.items_view, item_id):
+            tell(self, text)
+            return
+        self.focus.blockSignals(True)
+        self.focus.setCurrentIndex(0)
+        self.focus.blockSignals(False)
+        self.selected_group = None
+        self.refresh()
+        select_id(self.items_view, item_id)
+        tell(self, text + FILTER_CLEARED)
 
     def edit_selected(self) -> None:
         st = self.selected_item()
         if st is None:
             info(self, "年度计划", "请先在列表中选择一项任务。")
             return
-        ItemDialog(self.db, ps.load_item(self.db, st.id), self).exec()
+        dialog = ItemDialog(self.db, ps.load_item(self.db, st.id), self)
+        dialog.exec()
         self.refresh()
+        if dialog.saved_id is not None:
+            self._show_saved(dialog.saved_id, "已保存计划任务")
 
     def enter_progress(self) -> None:
         st = self.selected_item()
@@ -400,8 +424,10 @@ class PlanPage(QWidget):
             info(self, "年度计划", f"“{st.title}”的进度由“{st.source}”自动统计，不需要手填。"
                                    "如要手填，请先在“编辑”中把“进度来源”改为手填。")
             return
-        ProgressDialog(self.db, st, self.month_value, self).exec()
+        accepted = ProgressDialog(self.db, st, self.month_value, self).exec() == QDialog.DialogCode.Accepted
         self.refresh()
+        if accepted:
+            self._show_saved(st.id, f"已保存进度：{st.title}")
 
     def save_breakdown(self, target: str | None = None) -> Path | None:
         """年度计划责任分解表 as of the chosen month, to .xlsx (township layout) or .pdf (printable)."""

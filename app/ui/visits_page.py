@@ -5,6 +5,7 @@ month) and each cadre's visits. Figures use the definitions of `app.services.sta
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
@@ -15,15 +16,18 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
-from app.ledgers import PROBLEMS, VISITS, LedgerRefused
+from app.ledgers import LEDGERS, PROBLEMS, VISITS, LedgerRefused
 from app.ledgers import engine
 from app.services import problems as ps
 from app.services import stats
 from app.services import visits as vs
-from app.ui.errors import info
+from app.ui.errors import info, warn
 from app.ui.ledger_page import FieldsGrid, LedgerForm, LedgerPage
 from app.ui.ledger_widgets import AMBER, GREEN, RED, HouseholdPicker, make_table, size_columns
 from app.ui.rows_model import Column, RowsModel
+from app.ui.cadre_picker import CadrePicker
+from app.ui import file_dialogs, unvisited
+from app.ui.feedback import select_id, tell
 from app.ui.widgets import fill_combo, page_title, primary_button, select_data
 from app.ui.workers import Background
 
@@ -200,7 +204,7 @@ class MatrixTab(QWidget):
         row = QHBoxLayout()
         self.year = QComboBox()
         self.village = QComboBox()
-        self.cadre = QComboBox()
+        self.cadre = CadrePicker()
         self.search = QLineEdit()
         self.search.setPlaceholderText("搜索户主、档案编号")
         self.search.setClearButtonEnabled(True)
@@ -213,6 +217,13 @@ class MatrixTab(QWidget):
         row.addWidget(self.cadre, 1)
         row.addWidget(self.search, 1)
         row.addWidget(self.behind_only)
+        self.export_button = QPushButton("导出未走访…")
+        self.export_button.setToolTip("把本月未走访的户保存为Excel清单")
+        self.export_button.clicked.connect(self.export_unvisited)
+        self.print_button = QPushButton("打印未走访…")
+        self.print_button.clicked.connect(self.print_unvisited)
+        row.addWidget(self.export_button)
+        row.addWidget(self.print_button)
         layout.addLayout(row)
         self.summary = QLabel("")
         self.summary.setObjectName("CountLabel")
@@ -266,10 +277,37 @@ class MatrixTab(QWidget):
         behind = m.due - m.done
         colour = "#c0392b" if behind else "#2e7d32"
         shown = f"　｜　列出 {len(rows):,} 户" if len(rows) != m.due else ""
+        if not m.due:
+            self.summary.setText("还没有一对一包保户：先在“包保”页为户安排一对一包保干部，这里就按月列出每户的走访。")
+            self.loaded.emit(len(rows))
+            return
         self.summary.setText(
             f"{m.month[:4]}年{int(m.month[5:])}月：一对一包保户应走访 <b>{m.due:,}</b> 户，已走访 <b>{m.done:,}</b> 户，"
             f"<span style='color:{colour}'><b>未走访 {behind:,} 户</b></span>{shown}")
         self.loaded.emit(len(rows))
+
+
+    def export_unvisited(self, path: str | None = None) -> Path | None:
+        """Save the households not yet visited this month as a township-layout workbook."""
+        if self.matrix is None:
+            return None
+        if not path:
+            name = f"未走访户清单-{self.matrix.month}.xlsx"
+            path = file_dialogs.get_save_path(self, "导出未走访户清单", name, "Excel 工作簿 (*.xlsx)")
+            if not path:
+                return None
+        target = Path(path if str(path).lower().endswith(".xlsx") else f"{path}.xlsx")
+        try:
+            count = unvisited.export(self.db, self.matrix, target)
+        except OSError as exc:
+            warn(self, "导出未走访户清单", f"无法写入文件：{target}（{exc.strerror or exc}）。文件可能正在被 Excel 打开。")
+            return None
+        tell(self, f"已导出未走访户清单：{count} 户，{target}")
+        return target
+
+    def print_unvisited(self) -> None:
+        if self.matrix is not None:
+            unvisited.print_list(self, self.db, self.matrix)
 
 
 # ------------------------------------------------------------------------------------------ per cadre
@@ -358,6 +396,11 @@ class FusionTab(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         row.addSpacing(12)
         row.addWidget(self.summary, 1)
+        self.new_button = primary_button("新增活动…")
+        self.new_button.setToolTip("登记一次居民融合共建活动（选中一个安置点时为该安置点）")
+        self.new_button.setEnabled(not db.readonly)
+        self.new_button.clicked.connect(self.add_activity)
+        row.addWidget(self.new_button)
         layout.addLayout(row)
         self.model = FusionModel()
         self.view = make_table(self.model, "fusion")
@@ -367,6 +410,20 @@ class FusionTab(QWidget):
         hint.setObjectName("Hint")
         layout.addWidget(hint)
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
+
+    def add_activity(self) -> int | None:
+        """The 活动 form for a 居民融合共建活动 at the selected point; the list counts it once saved."""
+        rows = self.view.selectionModel().selectedRows()
+        point_id = self.model.row_at(rows[0].row()).point_id if rows else None
+        ledger = LEDGERS["activities"]
+        form = LedgerForm(self.db, ledger, engine.new_record(ledger, kind=stats.FUSION_ACTIVITY, settlement_point_id=point_id),
+                          self, title="新增居民融合共建活动")
+        form.exec()
+        if form.saved_id is not None:
+            self.refresh()
+            tell(self, "已保存：居民融合共建活动")
+            select_id(self.view, point_id, attr="point_id")
+        return form.saved_id
 
     def refresh(self) -> None:
         self.year.blockSignals(True)

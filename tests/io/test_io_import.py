@@ -206,3 +206,12 @@ def test_sex_and_birth_from_the_id_do_not_overwrite_what_the_clerk_recorded(db, 
     _, result = run_import(db, [path], Options(new_places=True))
     assert result.households_unchanged == 1
     assert hs.load_household(db, hid).members[0].birth_date == dt.date(1960, 1, 1)
+
+
+@pytest.mark.parametrize("typed", ["三组", "3", "第3组"])
+def test_the_group_is_imported_in_one_form(db, tmp_path, typed):
+    """组 written 三组, 3 or 第3组 in a register is stored as 3组, as the household window saves it."""
+    header = ["村", "户编号", "姓名", "与户主关系", "性别", "身份证号", "安置点", "承包地面积", "组"]
+    rows = [row + [typed if i == 0 else None] for i, row in enumerate(family_rows("H1", 1))]
+    run_import(db, [simple(tmp_path / "g.xlsx", rows, header=header)], Options(new_places=True))
+    assert only(db).group_name == "3组"

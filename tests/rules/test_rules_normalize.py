@@ -320,3 +320,19 @@ def test_parse_decimal_default_label() -> None:
     """Without a label the error speaks of 数值."""
     _, error = parse_decimal("很多")
     assert error is not None and error.startswith("数值")
+
+
+# ---------------------------------------------------------------- 组
+
+from app.rules import normalize_group  # noqa: E402
+
+
+@pytest.mark.parametrize("typed", ["3", "3组", "三组", "第三组", "03组", "３组", " 3 组", "3村民小组", "三小组"])
+def test_every_way_of_writing_group_three_is_one_form(typed):
+    assert normalize_group(typed) == "3组"
+
+
+@pytest.mark.parametrize("typed, form", [("十组", "10组"), ("十二组", "12组"), ("二十三组", "23组"), (12, "12组"),
+                                          ("坪上组", "坪上组"), ("", ""), (None, ""), ("0", "0")])
+def test_groups_beyond_nine_and_named_groups(typed, form):
+    assert normalize_group(typed) == form

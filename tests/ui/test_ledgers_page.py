@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
 from app.ledgers import LEDGERS, Kind, Ledger
 from app.ledgers import engine
 from app.ui import file_dialogs
+from app.ui.cadre_picker import CadreNamesField
 from app.ui.ledger_page import LedgerForm, LedgerPage
 from app.ui.ledger_widgets import DateField, HouseholdPicker
 from app.ui.ledger_work import PAGES as WORK_PAGES
@@ -49,6 +50,9 @@ def fill_form(form: LedgerForm, values: dict) -> None:
         elif isinstance(w, QLineEdit):
             w.clear()
             type_into(w, str(value or ""))
+        elif isinstance(w, CadreNamesField):
+            w.edit.clear()
+            type_into(w.edit, str(value or ""))
 
 
 def shown_page(qtbot, db, ledger: Ledger) -> LedgerPage:

@@ -167,3 +167,48 @@ def test_the_fusion_tab_lists_points_without_an_activity(qtbot, db, place, cover
     page.tabs.setCurrentWidget(page.fusion)
     assert [p.point_id for p in page.fusion.model.rows] == [place[1]]
     assert "尚未开展 1 个" in page.fusion.summary.text()
+
+
+def test_an_activity_added_on_the_fusion_tab_counts_for_its_point(qtbot, db, place, covered):
+    """新增活动 on 融合共建 opens the 活动 form for the selected point; once saved the point is no longer behind."""
+    page = shown_visits(qtbot, db)
+    page.tabs.setCurrentWidget(page.fusion)
+    page.fusion.refresh()
+    assert page.fusion.model.rows and all(p.behind for p in page.fusion.model.rows)
+    page.fusion.view.selectRow(0)
+    point_id = page.fusion.model.rows[0].point_id
+    seen = []
+
+    def fill(form: LedgerForm) -> None:
+        seen.append((form.widgets["kind"].currentData(), form.widgets["settlement_point_id"].currentData()))
+        type_into(form.widgets["title"], "邻里节")
+
+    answer(LedgerForm, fill)
+    assert page.fusion.add_activity() is not None
+    assert seen == [("居民融合共建活动", point_id)]
+    row = next(p for p in page.fusion.model.rows if p.point_id == point_id)
+    assert not row.behind and row.activities == 1
+
+
+def test_the_unvisited_list_is_exported_and_printed(qtbot, db, covered, tmp_path):
+    """导出未走访 writes the households behind this month in the township layout; 打印 prints the same list."""
+    import openpyxl
+    from PySide6.QtPrintSupport import QPrinter
+
+    from app.services import visits as vs
+    from app.ui import unvisited
+
+    homes, c = covered
+    vs.record_visit(db, {"date": TODAY, "cadre_id": c, "household_id": homes["低收入"], "way": "电话"})
+    page = shown_visits(qtbot, db)
+    target = page.matrix.export_unvisited(str(tmp_path / "未走访.xlsx"))
+    sheet = openpyxl.load_workbook(target).active
+    cells = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    assert any("未走访户清单" in v for v in cells)
+    assert "孙无房" in cells and "钱低收" not in cells
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "未走访.pdf"))
+    assert unvisited.print_list(page, db, page.matrix.matrix, printer)
+    assert (tmp_path / "未走访.pdf").stat().st_size > 1000
+    assert "孙无房" in unvisited.document(db, page.matrix.matrix).toPlainText()

@@ -5,7 +5,7 @@ that were unique in the town (档案编号, 村, 责任单位, 计划) become un
 county database (which id range of each table a merged town occupies).
 
 Revision ID: 0008_towns
-Revises: 0005_monthly_reports
+Revises: 0007_town_bureau
 Create Date: 2026-12-02
 
 The new columns are added in place (ALTER TABLE ADD COLUMN). The unique constraints need the four tables
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_towns"
-down_revision = "0005_monthly_reports"
+down_revision = "0007_town_bureau"
 branch_labels = None
 depends_on = None
 

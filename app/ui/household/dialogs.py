@@ -34,7 +34,9 @@ from app.rules.members import (
     id_issues,
 )
 from app.services.households import MEMBER_LABELS, MemberData
-from app.ui.household.texts import BTN_CANCEL, BTN_OK, EDITOR_CSS, EDUCATION_LEVELS, ETHNIC_GROUPS
+from app.ui.household.texts import (
+    BTN_CANCEL, BTN_OK, DEFAULT_ETHNIC_GROUP, EDITOR_CSS, EDUCATION_LEVELS, ETHNIC_GROUPS,
+)
 from app.ui.household.widgets import FieldBox, FormGrid, free_combo, message_label, vocab_combo
 
 # ---------------------------------------------------------------------------------------- member dialogs
@@ -108,7 +110,8 @@ class MemberDialog(QDialog):
         self.birth_edit.setPlaceholderText("如 1980-05-03；可由身份证号自动填入")
         self.birth_box = FieldBox(self.birth_edit)
         self.ethnic_combo = free_combo(ETHNIC_GROUPS)
-        self.ethnic_combo.setCurrentText(m.ethnic_group)
+        # Most people here are 汉族: a new member starts with it (a stored member keeps what was entered).
+        self.ethnic_combo.setCurrentText(m.ethnic_group if member is not None else DEFAULT_ETHNIC_GROUP)
         self.education_combo = free_combo(EDUCATION_LEVELS)
         self.education_combo.setCurrentText(m.education)
         self.health_combo = vocab_combo(vocab.HEALTH)
@@ -137,7 +140,9 @@ class MemberDialog(QDialog):
         status_layout = QHBoxLayout(status_row)
         status_layout.setContentsMargins(0, 0, 0, 0)
         status_layout.addWidget(self.status_combo)
-        self.status_date_label = QLabel("日期：")
+        self.status_date_label = QLabel("状态日期：")
+        self.status_date_label.setToolTip("迁出或死亡的日期；在册成员不填")
+        self.status_date_edit.setToolTip("迁出或死亡的日期；在册成员不填")
         status_layout.addWidget(self.status_date_label)
         status_layout.addWidget(self.status_date_edit, 1)
 

@@ -20,7 +20,8 @@ from app import vocab
 from app.db import Database, DatabaseError
 from app.rules import normalize_id
 from app.rules.completeness import SEVERITY_INCONSISTENT
-from app.rules.normalize import parse_decimal, parse_relocation_date
+from app.rules.places import settlement_type_for
+from app.rules.normalize import normalize_group, parse_decimal, parse_relocation_date
 from app.services import history as history_service
 from app.services import town as town_service
 from app.services.households import (
@@ -65,6 +66,11 @@ class HouseholdEditor(EditorTabs, QDialog):
     """Edit one household archive (household_id=None creates one). Emits saved(id) after a successful save."""
 
     saved = Signal(int)
+    # The household's id; whoever opened the window opens the shared form (the household list's mechanism)
+    # and returns when it is closed, after which the window reads the household's records again.
+    visit_requested = Signal(int)
+    problem_requested = Signal(int)
+    print_requested = Signal(int)
 
     def __init__(self, db: Database, household_id: int | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +106,7 @@ class HouseholdEditor(EditorTabs, QDialog):
             self._data = HouseholdData()
         self._villages = town_service.villages(self.db)
         self._points = town_service.settlement_points(self.db)
+        self._point_kinds = town_service.point_kinds(self.db)
         self._attachments: list[AttachmentInfo] = list(self._data.attachments)
 
     def load(self, household_id: int | None) -> None:
@@ -143,7 +150,17 @@ class HouseholdEditor(EditorTabs, QDialog):
         self.members_model.set_members(d.members)
         self._show_attachments()
         self._show_history()
+        self._show_dossier()
         self._validate_fields()
+
+    def _show_dossier(self) -> None:
+        self.dossier_tabs.show(self._data.id)
+        for page, title in self.dossier_tabs.tab_titles().items():
+            self.tabs.setTabText(self.tabs.indexOf(page), title)
+        saved = self._data.id is not None
+        for button in (self.visit_button, self.problem_button):
+            button.setEnabled(saved and not self.db.readonly)
+        self.print_button.setEnabled(saved)
 
     def _show_attachments(self) -> None:
         rows = []
@@ -151,7 +168,8 @@ class HouseholdEditor(EditorTabs, QDialog):
             added = a.added_at.strftime("%Y-%m-%d %H:%M") if a.added_at else "待保存"
             rows.append((a.filename, format_size(a.size), added, str(a.source_path) if a.source_path else a.filename))
         self.attachments_model.set_rows(rows)
-        self.tabs.setTabText(2, f"附件（{len(self._attachments)}）" if self._attachments else "附件")
+        self.tabs.setTabText(self.tabs.indexOf(self.attachments_page),
+                             f"附件（{len(self._attachments)}）" if self._attachments else "附件")
 
     def _show_history(self) -> None:
         rows = []
@@ -177,6 +195,9 @@ class HouseholdEditor(EditorTabs, QDialog):
 
     def _on_point_changed(self) -> None:
         point_id = self.point_combo.value()
+        implied = settlement_type_for(self._point_kinds.get(point_id))
+        if implied:
+            self.settlement_combo.set_value(implied)  # 安置方式 follows the 安置点
         if point_id is not None and self.village_combo.value() is None:
             parent = next((p.parent_id for p in self._points if p.id == point_id), None)
             if parent is not None:
@@ -265,6 +286,9 @@ class HouseholdEditor(EditorTabs, QDialog):
     def _connect_changes(self) -> None:
         for edit in (self.archive_no_edit, self.group_edit, self.phone_edit, self.address_edit, self.original_edit):
             edit.textChanged.connect(self._changed)
+        # 3 / 三组 / 第三组 are shown as 3组 as soon as the clerk leaves the field (the same rule saves it).
+        self.group_edit.editingFinished.connect(
+            lambda: self.group_edit.setText(normalize_group(self.group_edit.text())))
         for edit in (self.relocation_edit, self.land_edit, self.income_edit, self.size_edit):
             edit.textChanged.connect(self._on_typed_field)
         for combo in (self.status_combo, self.settlement_combo, self.housing_combo, self.leaks_combo,
@@ -343,6 +367,9 @@ class HouseholdEditor(EditorTabs, QDialog):
                 )
             self.findings_label.setText("".join(items))
 
+        self.dossier_tabs.header_label.setText(self.dossier_tabs.header_html(
+            self.archive_no_edit.text().strip() or self._data.archive_no,
+            [(tr.tag, tr.reason) for tr in ev.key_groups], len(ev.findings)))
         active = sum(1 for m in members if m.status == vocab.MEMBER_ACTIVE)
         left = len(members) - active
         self.members_summary.setText(f"在册 {active} 人" + (f"，迁出或死亡 {left} 人" if left else ""))
@@ -513,6 +540,41 @@ class HouseholdEditor(EditorTabs, QDialog):
             del self._attachments[row]
             self._show_attachments()
             self._changed()
+
+    # ------------------------------------------------------------------ 记录走访 / 登记问题 / 打印一户一档
+    def record_visit(self) -> None:
+        if self._data.id is not None:
+            self.visit_requested.emit(self._data.id)
+            self._after_action(self.dossier_tabs.visits_page)
+
+    def register_problem(self) -> None:
+        if self._data.id is not None:
+            self.problem_requested.emit(self._data.id)
+            self._after_action(self.dossier_tabs.problems_page)
+
+    def _after_action(self, page: QWidget) -> None:
+        """A visit or problem may have been saved: show the household's records as they are now."""
+        before = self.dossier_tabs.dossier
+        counts = (len(before.visits), len(before.problems)) if before else (0, 0)
+        self._show_dossier()
+        after = self.dossier_tabs.dossier
+        if after is not None and (len(after.visits), len(after.problems)) != counts:
+            self.tabs.setCurrentWidget(page)
+
+    def print_card(self) -> None:
+        """Close the window (asking about unsaved changes) and show the household's 一户一档 to print."""
+        household_id = self._data.id
+        if household_id is None:
+            return
+        if self.is_dirty() and not self.db.readonly:
+            answer = ask_unsaved(self)
+            if answer == "cancel":
+                return
+            if answer == "save" and not self.save():
+                return
+        if self.isVisible():
+            QDialog.reject(self)
+        self.print_requested.emit(household_id)
 
     # ------------------------------------------------------------------ save / close
     def save(self) -> bool:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app import vocab
 from app.services.households import HOUSEHOLD_LABELS
+from app.ui.household.dossier import DossierTabs
 from app.ui.household.models import MemberTableModel, table_view
 from app.ui.household.texts import BTN_CANCEL, BTN_SAVE, DIRTY_HINT, UNKNOWN
 from app.ui.household.widgets import (
@@ -50,7 +51,11 @@ class EditorTabs:
         self.tabs.setDocumentMode(False)
         self.tabs.addTab(self._build_household_tab(), "户基本信息")
         self.tabs.addTab(self._build_members_tab(), "家庭成员")
-        self.tabs.addTab(self._build_attachments_tab(), "附件")
+        self.dossier_tabs = DossierTabs(self.db)
+        for page, title in self.dossier_tabs.tabs():
+            self.tabs.addTab(page, title)
+        self.attachments_page = self._build_attachments_tab()
+        self.tabs.addTab(self.attachments_page, "附件")
         self.tabs.addTab(self._build_history_tab(), "变更记录")
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -71,10 +76,24 @@ class EditorTabs:
         no_auto_default(self.save_button, self.cancel_button)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, activated=self.save)
 
+        self.visit_button = QPushButton("记录走访…")
+        self.visit_button.setToolTip("为该户记录一次走访（已保存的户）")
+        self.visit_button.clicked.connect(self.record_visit)
+        self.problem_button = QPushButton("登记问题…")
+        self.problem_button.setToolTip("为该户登记一个问题到问题台账（已保存的户）")
+        self.problem_button.clicked.connect(self.register_problem)
+        self.print_button = QPushButton("打印一户一档…")
+        self.print_button.setToolTip("生成该户的一户一档，预览后打印或保存为PDF")
+        self.print_button.clicked.connect(self.print_card)
+        no_auto_default(self.visit_button, self.problem_button, self.print_button)
+
         self.dirty_label = QLabel(DIRTY_HINT)
         self.dirty_label.setProperty("role", "dirty")
         self.dirty_label.setVisible(False)
         buttons = QHBoxLayout()
+        for b in (self.visit_button, self.problem_button, self.print_button):
+            buttons.addWidget(b)
+        buttons.addSpacing(12)
         buttons.addWidget(self.dirty_label)
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
@@ -89,6 +108,7 @@ class EditorTabs:
             layout.addWidget(banner)
             self.save_button.setEnabled(False)
             self.save_button.setToolTip(banner.text())
+        layout.addWidget(self.dossier_tabs.header_label)
         layout.addWidget(self.splitter, 1)
         layout.addLayout(buttons)
 
@@ -191,7 +211,8 @@ class EditorTabs:
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # On a narrow screen the form scrolls sideways rather than cutting 受地质灾害… and the check boxes.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         scroll.setWidget(page)
         return scroll
 
