@@ -100,3 +100,12 @@ PARTY_KINDS: tuple[str, ...] = ("党员", "致富带头人", "人才储备库", 
 PLAN_KINDS: tuple[str, ...] = ("年度计划", "发展规划")
 
 POINT_LEADER_THRESHOLD = 50  # households at which a 集中安置点 needs a 镇级主要领导 (SPEC §4.3)
+
+# §11 后扶人口 and 直补.
+SUBSIDY_CURRENT = "现状人口"  # relocated on or before 2006-06-30; supported from 2006-07-01
+SUBSIDY_ORIGINAL = "原迁人口"  # relocated later; supported from the relocation date
+SUBSIDY_CATEGORIES: tuple[str, ...] = (SUBSIDY_CURRENT, SUBSIDY_ORIGINAL)
+SUBSIDY_ON = "在册"
+SUBSIDY_REDUCED = "核减"
+SUBSIDY_STATES: tuple[str, ...] = (SUBSIDY_ON, SUBSIDY_REDUCED)
+REDUCE_REASONS: tuple[str, ...] = ("死亡", "迁出", "转为非农业户口", "其他")

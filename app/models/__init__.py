@@ -8,11 +8,12 @@ from app.models.ledgers import (
 )
 from app.models.org import Cadre, SettlementPoint, Setting, TownProfile, Unit, Village
 from app.models.plans import Plan, PlanItem, PlanProgress
+from app.models.subsidy import SubsidyEntry, SubsidyFacts, SubsidyHalf
 
 __all__ = [
     "Activity", "Attachment", "Cadre", "ChangeLog", "EmploymentRecord", "FundRecord", "Household",
     "HouseholdAssignment", "HouseholdTag", "HousingRecord", "Inspection", "Meeting", "MeetingDecision",
     "Member", "PartyRecord", "Plan", "PlanItem", "PlanProgress", "PointAssignment", "Problem",
-    "ProblemProgress", "Project", "Setting", "SettlementPoint", "SupportRecord", "TownProfile", "Unit",
+    "ProblemProgress", "Project", "Setting", "SettlementPoint", "SubsidyEntry", "SubsidyFacts", "SubsidyHalf", "SupportRecord", "TownProfile", "Unit",
     "UnitAssignment", "Village", "Visit",
 ]
