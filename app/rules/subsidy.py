@@ -146,13 +146,14 @@ def normalize_account(raw: object) -> tuple[str, str | None]:
     """An 一卡通 account as digits, and an error when it is not 16 to 19 digits after removing spaces."""
     if raw is None:
         return "", None
-    if isinstance(raw, float) and raw.is_integer():
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        # Excel keeps 15 significant digits of a number: a 16-19 digit account typed as a number is damaged.
+        if isinstance(raw, float) and not raw.is_integer() or len(str(int(raw))) > 15:
+            return str(raw), "账号被Excel当作数字保存，末几位已丢失；请把该列设为文本后重新填写"
         raw = int(raw)
     text = _SPACES.sub("", str(raw))
     if not text:
         return "", None
-    if isinstance(raw, float) or "e" in text.lower() or "." in text:
-        return text, "账号被Excel显示为科学计数法或小数，末几位已丢失，请把该列设为文本后重新填写"
     if not text.isdigit() or not 16 <= len(text) <= 19:
         return text, f"账号应为16到19位数字（去掉空格后），现为“{text}”"
     return text, None
