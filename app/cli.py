@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from app import APP_NAME, __version__, config
+from app import APP_NAME, __version__, cli_subsidy, config
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -97,12 +97,13 @@ def build_parser() -> Parser:
     p.add_argument("file", type=Path, metavar="FILE", help="用来恢复的备份文件")
     _add_io_commands(command, db_help)
     _add_report_commands(command, db_help)
+    cli_subsidy.add_commands(command)
     return parser
 
 
 def _add_io_commands(command, db_help: str) -> None:
     """The Excel commands of SPEC §7: import households, export households, export template."""
-    p = command("import", "从 Excel 导入（目前支持：households 户籍花名册）")
+    p = command("import", "从 Excel 导入（households 户籍花名册；subsidy 后扶人口名册）")
     what = p.add_subparsers(dest="what", metavar="内容", parser_class=Parser, required=True)
     q = what.add_parser("households", help="导入各村报送的搬迁群众花名册（.xlsx）",
                         description="导入各村报送的搬迁群众花名册（.xlsx），默认全部正确才导入")
@@ -120,6 +121,8 @@ def _add_io_commands(command, db_help: str) -> None:
                    help="确认新建文件中出现的、数据库中还没有的村和安置点")
     q.add_argument("--allow-rename", action="store_true",
                    help="确认改名：同一身份证号在文件中换了姓名时，按文件改名（否则作为错误）")
+
+    cli_subsidy.add_import(what, db_help, Parser)
 
     p = command("export", "导出为 Excel（households 户籍花名册；template 空白导入模板）")
     what = p.add_subparsers(dest="what", metavar="内容", parser_class=Parser, required=True)
@@ -411,6 +414,8 @@ def _import_summary(prepared, result) -> str:
 
 
 def cmd_import(args) -> int:
+    if args.what == "subsidy":
+        return cli_subsidy.cmd_import_subsidy(args, _open, UsageError)
     from app.io.importer import run_import
     from app.io.changes import changes_text
     from app.io.report import report_paths, write_error_report
@@ -550,10 +555,14 @@ def _add_report_commands(command, db_help: str) -> None:
     which.add_argument("--point", metavar="NAME", help="安置点名称：该点全部在册户")
     q.add_argument("--out", required=True, type=Path, metavar="OUT.pdf", help="要写入的 PDF 文件")
     q.add_argument("--full-ids", action="store_true", help="打印完整身份证号（默认只显示前6位和后4位）")
+    cli_subsidy.add_publicity(what, db_help)
 
 
 def cmd_report(args) -> int:
     from app.services import report_data as report_service
+
+    if args.what == "publicity":
+        return cli_subsidy.cmd_publicity(args, _open, UsageError)
 
     db = _open(args, write=False)
     try:
@@ -581,6 +590,7 @@ COMMANDS = {"init": cmd_init, "demo": cmd_demo, "stats": cmd_stats, "check": cmd
             "snapshot": cmd_snapshot, "backup": cmd_backup, "restore": cmd_restore}
 COMMANDS.update({"import": cmd_import, "export": cmd_export})
 COMMANDS["report"] = cmd_report
+COMMANDS["subsidy"] = lambda args: cli_subsidy.cmd_subsidy(args, _open, UsageError)
 
 
 def main(argv: list[str] | None = None) -> int:
