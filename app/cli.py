@@ -522,13 +522,14 @@ def _add_ledger_export(what, db_help: str) -> None:
 
 
 def cmd_export_ledger(args) -> int:
-    from app.ledgers import engine, ledger_by_name
+    from app.io.ledger_export import export_ledger
+    from app.ledgers import ledger_by_name
 
     ledger = ledger_by_name(args.name)
     out = _xlsx_out(args.out)
     db = _open(args, write=False)
     try:
-        result = engine.export(db, ledger, out)
+        result = export_ledger(db, ledger, out)
     except OSError as exc:
         print(f"无法写入文件：{out}（{exc.strerror or exc}）", file=sys.stderr)
         return EXIT_USAGE

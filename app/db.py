@@ -1,4 +1,4 @@
-"""The database file (SPEC §8): engine and pragmas, sessions, the declarative Base, opening and upgrading.
+"""The database file (SPEC §8): engine and pragmas, sessions, opening and upgrading (Base is app.models.base).
 
 Opening a file checks that it is SQLite and ours (application_id), takes a backup before running any
 pending Alembic migration, and opens a file written by a newer version read-only, never for writing.
@@ -11,16 +11,16 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Integer, MetaData, create_engine, event, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Session, sessionmaker
 
 from app import config, dblock
+from app.errors import DatabaseError, StorageError, storage_error_message
+from app.models.base import Base
 
 # "HouF" in ASCII: PRAGMA application_id marks a file as ours.
 APPLICATION_ID = 0x486F7546
@@ -36,47 +36,6 @@ BUSY_TIMEOUT_S = 30.0
 # Execution option naming how a transaction begins: writers take the write lock at BEGIN IMMEDIATE, where
 # SQLite honours the busy timeout; a deferred transaction that reads and then writes would fail at once.
 BEGIN_OPTION = "houfu_begin"
-
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    """Declarative base of every table; constraint names are fixed so batch migrations can find them."""
-
-    metadata = MetaData(naming_convention=NAMING)
-
-
-class ScaledDecimal(TypeDecorator):
-    """An exact decimal stored as an integer count of 10**-scale units (money in 分, land in 0.01 亩)."""
-
-    impl = Integer
-    cache_ok = True
-
-    def __init__(self, scale: int = 2) -> None:
-        super().__init__()
-        self.scale = scale
-        self.factor = Decimal(10) ** scale
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        return int((Decimal(value) * self.factor).to_integral_value())
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return (Decimal(value) / self.factor).quantize(Decimal(1) / self.factor)
-
-
-class DatabaseError(Exception):
-    """A database file that cannot be used as asked; the message is for the clerk, in Chinese."""
-
 
 def _pragmas(readonly: bool, busy_timeout: float):
     def on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
@@ -165,6 +124,26 @@ def _application_id_through_wal(path: Path) -> int:
         return 0
 
 
+OURS, NOT_SQLITE, OTHER_SQLITE = "ours", "not_sqlite", "other_sqlite"
+
+
+def file_kind(path: Path) -> str:
+    """What the file at path is by its header (and a header change still in its write-ahead log): OURS,
+    NOT_SQLITE or OTHER_SQLITE (an SQLite file of another program). OSError when it cannot be read. Not for a
+    file this process has open through SQLite (see _read_head)."""
+    with open(path, "rb") as f:
+        return _kind_of(path, f.read(100))
+
+
+def _kind_of(path: Path, head: bytes) -> str:
+    is_sqlite, app_id = parse_header(head)
+    if not is_sqlite:
+        return NOT_SQLITE
+    if app_id != APPLICATION_ID and Path(f"{path}-wal").exists():
+        app_id = _application_id_through_wal(path)
+    return OURS if app_id == APPLICATION_ID else OTHER_SQLITE
+
+
 def _alembic_config(connection=None):
     from alembic.config import Config
 
@@ -231,34 +210,6 @@ def backup_file(engine: Engine, db_path: Path, label: str) -> Path:
     return target
 
 
-_STORAGE_MESSAGES = (
-    (("SQLITE_FULL",), ("database or disk is full",),
-     "磁盘空间不足，本次修改没有保存。请清理磁盘或把数据库移到空间更大的位置后再试。"),
-    (("SQLITE_READONLY",), ("readonly database",),
-     "数据库文件是只读的，本次修改没有保存。"),
-    (("SQLITE_CORRUPT", "SQLITE_NOTADB"), ("malformed", "file is not a database"),
-     "数据库文件已损坏，本次操作没有完成。请从备份恢复（“数据安全”页，或命令 restore）。"),
-    (("SQLITE_BUSY", "SQLITE_LOCKED"), ("database is locked", "database table is locked"),
-     "数据库正被其他程序占用，本次修改没有保存。请稍后再试。"),
-    (("SQLITE_IOERR", "SQLITE_CANTOPEN"), ("disk i/o error", "unable to open database file"),
-     "读写数据库文件时出错（磁盘或U盘可能已拔出或损坏），本次操作没有完成。"),
-)
-
-
-def storage_error_message(exc: BaseException) -> str | None:
-    """The clerk's sentence for an SQLite storage failure (disk full, read-only, damaged, locked, I/O);
-    None for anything else (constraint violations and program errors are not storage failures)."""
-    orig = getattr(exc, "orig", exc)
-    if not isinstance(orig, sqlite3.Error) or isinstance(orig, sqlite3.IntegrityError):
-        return None
-    name = getattr(orig, "sqlite_errorname", "") or ""
-    text_lower = str(orig).lower()
-    for names, fragments, message in _STORAGE_MESSAGES:
-        if any(name.startswith(n) for n in names) or any(f in text_lower for f in fragments):
-            return message
-    return None
-
-
 @contextlib.contextmanager
 def _storage_errors() -> Iterator[None]:
     try:
@@ -267,7 +218,7 @@ def _storage_errors() -> Iterator[None]:
         message = storage_error_message(exc)
         if message is None:
             raise
-        raise DatabaseError(message) from exc
+        raise StorageError(message) from exc
 
 
 @dataclass
@@ -358,12 +309,10 @@ def _check_header(path: Path, head: bytes | None) -> None:
     """Refuse a file that is not SQLite or not ours, from its header alone (nothing has connected yet)."""
     if head is None:
         return
-    is_sqlite, app_id = parse_header(head)
-    if not is_sqlite:
+    kind = _kind_of(path, head)
+    if kind == NOT_SQLITE:
         raise DatabaseError(f"不是有效的数据库文件（文件已损坏或不是本软件的数据库）：{path}")
-    if app_id != APPLICATION_ID and Path(f"{path}-wal").exists():
-        app_id = _application_id_through_wal(path)
-    if app_id != APPLICATION_ID:
+    if kind != OURS:
         raise DatabaseError(f"该文件不是本软件的数据库：{path}")
 
 

@@ -1,13 +1,94 @@
-"""Unexpected errors: written in full to the log file in the data directory, shown to the clerk in one line."""
+"""The errors every layer shares: a refusal with its field errors, a database file problem, the one map from
+SQLite failures to the clerk's Chinese sentences, and unexpected errors (logged in full, shown in one line).
+Every message is for the clerk, in Chinese.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from app import __version__, config
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """Why a value cannot be saved: the field's key and a Chinese message that names the field."""
+
+    field: str
+    message: str
+
+
+class Refused(Exception):
+    """What was asked cannot be done as it is; nothing was written. `errors` holds the field problems (each
+    with a .message), empty when the refusal is one sentence about the whole request."""
+
+    def __init__(self, errors: Sequence[Any] | str) -> None:
+        if isinstance(errors, str):
+            super().__init__(errors)
+            self.errors: list[Any] = []
+        else:
+            super().__init__("；".join(e.message for e in errors))
+            self.errors = list(errors)
+
+
+class DatabaseError(Exception):
+    """A database file that cannot be used as asked; the message is for the clerk, in Chinese."""
+
+
+class StorageError(DatabaseError):
+    """SQLite could not read or write the file (disk full, read-only, damaged, locked, I/O); nothing was saved."""
+
+
+# (SQLite error names, message fragments, the sentence when a change fails, the short reason inside a sentence)
+_STORAGE = (
+    (("SQLITE_FULL",), ("database or disk is full", "disk is full"),
+     "磁盘空间不足，本次修改没有保存。请清理磁盘或把数据库移到空间更大的位置后再试。", "磁盘空间不足"),
+    (("SQLITE_READONLY",), ("readonly database", "read-only", "readonly"),
+     "数据库文件是只读的，本次修改没有保存。", "文件或文件夹是只读的"),
+    (("SQLITE_CORRUPT", "SQLITE_NOTADB"), ("malformed", "not a database"),
+     "数据库文件已损坏，本次操作没有完成。请从备份恢复（“数据安全”页，或命令 restore）。", "文件已损坏"),
+    (("SQLITE_BUSY", "SQLITE_LOCKED"), ("database is locked", "database table is locked", "locked", "busy"),
+     "数据库正被其他程序占用，本次修改没有保存。请稍后再试。", "文件正被其他程序占用"),
+    (("SQLITE_IOERR", "SQLITE_CANTOPEN"), ("disk i/o error", "unable to open database file"),
+     "读写数据库文件时出错（磁盘或U盘可能已拔出或损坏），本次操作没有完成。", "读写文件时出错"),
+)
+
+
+def _storage_entry(exc: BaseException) -> tuple | None:
+    orig = getattr(exc, "orig", exc)
+    name = getattr(orig, "sqlite_errorname", "") or ""
+    text = str(orig).lower()
+    for entry in _STORAGE:
+        names, fragments = entry[0], entry[1]
+        if any(name.startswith(n) for n in names) or any(f in text for f in fragments):
+            return entry
+    return None
+
+
+def storage_error_message(exc: BaseException) -> str | None:
+    """The clerk's sentence for an SQLite storage failure (disk full, read-only, damaged, locked, I/O);
+    None for anything else (constraint violations and program errors are not storage failures)."""
+    orig = getattr(exc, "orig", exc)
+    if not isinstance(orig, sqlite3.Error) or isinstance(orig, sqlite3.IntegrityError):
+        return None
+    entry = _storage_entry(orig)
+    return entry[2] if entry else None
+
+
+def storage_reason(exc: BaseException) -> str:
+    """A few words for why copying or writing a database file failed, to put inside a longer sentence."""
+    entry = _storage_entry(exc)
+    return entry[3] if entry else "读写文件时出错"
+
+
+# ------------------------------------------------------------------------------------------ unexpected
 
 _logger: logging.Logger | None = None
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from app import vocab
 from app.io.validate import ERROR, WARNING, HouseholdIn, Issue, Known, Options, Validation, collect, id_issue
 from app.rules import close_names, mask_id
+from app.rules.members import ID_ELSEWHERE, id_issues
 
 VILLAGE, POINT = "村", "安置点"
 
@@ -106,9 +107,9 @@ def _match(households: list[HouseholdIn], known: Known) -> None:
             person = known.people.get(m.data.id_number) if m.data.id_number else None
             if person is not None and person.household_id != h.match_id and not (
                     m is head and any(i.row == m.row and "不是该户的户主" in i.message for i in h.db_issues)):
-                h.db_issues.append(id_issue(
-                    h, m, f"{m.data.name or '该成员'}的身份证号已属于数据库中档案编号 {person.archive_no} 的"
-                          f"{person.name}，同一身份证号不能登记在两户，请核对"))
+                holder = {m.data.id_number: f"数据库中档案编号 {person.archive_no} 的{person.name}"}
+                h.db_issues.extend(id_issue(h, m, issue.message) for issue in id_issues(
+                    [m.data], holder, names=[m.data.name or "该成员"]) if issue.code == ID_ELSEWHERE)
         if h.match_id is None:
             if h.archive_no:
                 if h.archive_no in known.archive_nos or h.archive_no in archive_claims:

@@ -10,7 +10,6 @@ every household of that sheet.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -24,7 +23,8 @@ from app.rules import (
     check_id, is_party_member, normalize_name, normalize_phone, normalize_relation, normalize_sex, parse_decimal,
     parse_relocation_date, parse_tags, to_halfwidth,
 )
-from app.rules.dates import read_date
+from app.rules.dates import read_birth_date, read_date
+from app.rules.members import BIRTH_VS_ID, SEX_VS_ID, head_issues, id_issues
 from app.services.households import HouseholdData, MemberData
 
 ERROR, WARNING = "error", "warning"
@@ -193,6 +193,13 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
+def _date_value(value: object) -> object:
+    """A cell as rules.dates reads it: date cells as they are, numbers (20190503) as the text they show."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return text(value)
+    return value
+
+
 def _compact(value: object) -> str:
     return "".join(to_halfwidth(text(value)).split())
 
@@ -234,28 +241,6 @@ _EMPLOYMENT = {"务农": "在家务农", "在家": "在家务农", "学生": "�
 _MEMBER_STATUS = {"正常": "在册", "已迁出": "迁出", "迁走": "迁出", "去世": "死亡", "已故": "死亡", "已死亡": "死亡"}
 _HOUSEHOLD_STATUS = {"正常": "在册", "迁出": "整户迁出"}
 _NO_TAGS = frozenset({"无", "否", "一般户", "普通户", "一般", "/", "-", "—"})
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
-_DATE8 = re.compile(r"(\d{4})(\d{2})(\d{2})")
-
-
-def parse_date(value: object) -> dt.date | None:
-    """A day as a date cell or as text 2019-05-03, 2019/5/3, 2019.5.3, 2019年5月3日 or 20190503; None if not."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = text(value)
-    if not isinstance(value, str):
-        return None
-    raw = to_halfwidth(value).strip().split(" ")[0]
-    match = _DATE.fullmatch(raw) or _DATE8.fullmatch(raw)
-    if not match:
-        return None
-    try:
-        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        return None
 
 
 def parse_count(value: object) -> int | None:
@@ -516,32 +501,27 @@ class _Checker:
                 present.add("id_number")
             else:
                 err(self.issue(ERROR, row, "id_number", f"{who}的{check.error}", raw_id, id_cols))
-        if check is not None and check.ok:
-            if m.sex and m.sex != check.sex:
-                warn(self.issue(WARNING, row, "sex",
-                                f"{who}的性别填写为{m.sex}，但身份证号第17位显示为{check.sex}，请核对其中一项",
-                                raw_sex, col("sex")))
-            if not m.sex:
-                m.sex = check.sex or ""
-                derived.add("sex")
+        if check is not None and check.ok and not m.sex:
+            m.sex = check.sex or ""
+            derived.add("sex")
 
         raw_birth = v.get("birth_date")
         if raw_birth is not None:
-            birth = parse_date(raw_birth)
-            if birth is None:
-                err(self.issue(ERROR, row, "birth_date",
-                               f"{who}的出生日期“{text(raw_birth)}”无法识别，请写成 1968-01-05 这样的日期",
-                               raw_birth, col("birth_date")))
-            else:
+            birth, problem = read_birth_date(_date_value(raw_birth), self.options.today)
+            if problem:
+                err(self.issue(ERROR, row, "birth_date", f"{who}的{problem}", raw_birth, col("birth_date")))
+            elif birth is not None:
                 m.birth_date = birth
                 present.add("birth_date")
-                if check is not None and check.ok and check.birth_date != birth:
-                    warn(self.issue(WARNING, row, "birth_date",
-                                    f"{who}的出生日期填写为{birth.isoformat()}，但身份证号显示为{check.birth_date.isoformat()}，"
-                                    "请核对其中一项", raw_birth, col("birth_date")))
         elif check is not None and check.ok:
             m.birth_date = check.birth_date
             derived.add("birth_date")
+        if check is not None and check.ok:
+            for issue in id_issues([m], names=[who], today=self.options.today):
+                if issue.code == SEX_VS_ID:
+                    warn(self.issue(WARNING, row, "sex", issue.message, raw_sex, col("sex")))
+                elif issue.code == BIRTH_VS_ID:
+                    warn(self.issue(WARNING, row, "birth_date", issue.message, raw_birth, col("birth_date")))
 
         for key, attr in (("ethnic_group", "ethnic_group"), ("education", "education")):
             if key in v:
@@ -572,12 +552,10 @@ class _Checker:
             m.notes = text(v["member_notes"])
             present.add("notes")
         if "status_date" in v:
-            when = parse_date(v["status_date"])
-            if when is None:
-                err(self.issue(ERROR, row, "status_date",
-                               f"{who}的变动日期“{text(v['status_date'])}”无法识别，请写成 2023-05-01 这样的日期",
-                               v["status_date"], col("status_date")))
-            else:
+            when, problem = read_date(_date_value(v["status_date"]), "变动日期")
+            if problem:
+                err(self.issue(ERROR, row, "status_date", f"{who}的{problem}", v["status_date"], col("status_date")))
+            elif when is not None:
                 m.status_date = when
                 present.add("status_date")
         if m.status != vocab.MEMBER_ACTIVE and m.status_date is None and "member_status" in v:
@@ -588,20 +566,17 @@ class _Checker:
     def household_checks(self, raw: RawHousehold, h: HouseholdIn) -> None:
         heads = [m for m in h.members if m.data.relation == vocab.HEAD and m.data.status == vocab.MEMBER_ACTIVE]
         relation_col = self.header.columns.get("relation")
-        if not heads:
-            if h.members and not any("relation" not in m.present for m in h.members):
-                message = "该户没有户主：请把其中一人的“与户主关系”填为户主"
-            elif h.members:
-                message = "该户没有户主（有成员未填或填错与户主关系），请指定一人为户主"
-            else:
-                message = "这一行有户的信息，但下面没有任何家庭成员，请补填成员或删除这一行"
-            h.errors.append(self.issue(ERROR, raw.first_row, "relation", message, None, relation_col))
-        elif len(heads) > 1:
-            names = "、".join(m.data.name or f"第{m.row}行" for m in heads)
-            for m in heads:
-                h.errors.append(self.issue(ERROR, m.row, "relation",
-                                           f"该户有{len(heads)}位户主（{names}），一户只能有一位户主，"
-                                           "请把其他人的与户主关系改为实际关系", "户主", relation_col))
+        if not h.members:
+            h.errors.append(self.issue(ERROR, raw.first_row, "relation",
+                                       "这一行有户的信息，但下面没有任何家庭成员，请补填成员或删除这一行", None,
+                                       relation_col))
+        else:
+            for issue in head_issues([m.data for m in h.members]):
+                if issue.index is None:
+                    h.errors.append(self.issue(ERROR, raw.first_row, "relation", issue.message, None, relation_col))
+                else:
+                    h.errors.append(self.issue(ERROR, h.members[issue.index].row, "relation", issue.message, "户主",
+                                               relation_col))
         active = sum(1 for m in h.members if m.data.status == vocab.MEMBER_ACTIVE)
         if h.data.household_size is not None and h.data.household_size != active and h.members:
             c = raw.values["household_size"]

@@ -25,9 +25,9 @@ from app.ledgers.spec import (
     Preset,
     Virtual,
 )
+from app.ledgers import conditions
 from app.ledgers.work import WORK_LEDGERS
 from app.models import Cadre, Household, Problem, ProblemProgress, Village, Visit
-from app.services import stats
 
 
 # ------------------------------------------------------------------------------------------ 问题台账
@@ -123,11 +123,11 @@ PROBLEMS = Ledger(
         Virtual("progress", "进展情况", _all_progress, width=30, table=False),
     ),
     presets=(
-        Preset("未办结", lambda _t: stats.problem_open()),
-        Preset("逾期", stats.problem_overdue),
+        Preset("未办结", lambda _t: conditions.problem_open()),
+        Preset("逾期", conditions.problem_overdue),
         Preset("已办结", lambda _t: Problem.status.in_(PROBLEM_CLOSED)),
     ),
-    alert=Preset("逾期", stats.problem_overdue),
+    alert=Preset("逾期", conditions.problem_overdue),
     columns=("found_date", "focus_area", "description", "household_id", "unit_id", "responsible", "deadline",
              "deadline_note", "status", "village_id", "settlement_point_id", "source", "resolved_date",
              "latest_progress"),

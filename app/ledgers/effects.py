@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app.ledgers import hooks
+from app.ledgers.hooks import ArchiveChange
 from app.ledgers.spec import LedgerError, LedgerRefused
 from app.models import Household, Member
-from app.services import history
 
 
 def _refresh(s, household: Household) -> None:
-    from app.services.households import refresh_derived
-
-    refresh_derived(s, household)
+    hooks.refresh_derived(s, household)
 
 
 def _bool_text(value) -> str:
@@ -31,22 +30,22 @@ def housing_changed(s, row, _today: dt.date) -> None:
     h = s.get(Household, row.household_id)
     if h is None:
         return
-    changes: list[history.Change] = []
+    changes: list[ArchiveChange] = []
     reason = ""
     if row.kind == "无房户安置" and row.placement and h.housing_status != row.placement:
-        changes.append(history.Change("户", "住房情况", h.housing_status or "", row.placement))
+        changes.append(ArchiveChange("户", "住房情况", h.housing_status or "", row.placement))
         h.housing_status = row.placement
         reason = f"住房台账：{row.placement}安置"
     elif row.kind == "漏水维修" and row.completed and h.house_leaks:
-        changes.append(history.Change("户", "房屋漏水", _bool_text(h.house_leaks), "否"))
+        changes.append(ArchiveChange("户", "房屋漏水", _bool_text(h.house_leaks), "否"))
         h.house_leaks = False
         reason = "住房台账：漏水维修完成"
     elif row.kind == "地灾过渡安置" and row.completed and h.geohazard_unmoved:
-        changes.append(history.Change("户", "受地质灾害威胁未搬迁", _bool_text(h.geohazard_unmoved), "否"))
+        changes.append(ArchiveChange("户", "受地质灾害威胁未搬迁", _bool_text(h.geohazard_unmoved), "否"))
         h.geohazard_unmoved = False
         reason = "住房台账：地灾过渡安置"
     if changes:
-        history.record(s, h.id, changes, reason)
+        hooks.record_history(s, h.id, changes, reason)
         s.flush()
         _refresh(s, h)
 
@@ -60,8 +59,9 @@ def employment_placed(s, row, _today: dt.date) -> None:
         raise LedgerRefused([LedgerError("member_id", "所选“家庭成员”不属于所选的户，请重新选择")])
     if row.kind != "就业安置" or not row.employment or m.employment == row.employment:
         return
-    history.record(s, m.household_id, [history.Change(m.name, "就业情况", m.employment or "", row.employment, m.id)],
-                   f"就业创业台账：就业安置（{row.detail}）" if row.detail else "就业创业台账：就业安置")
+    change = ArchiveChange(m.name, "就业情况", m.employment or "", row.employment, m.id)
+    hooks.record_history(s, m.household_id, [change],
+                         f"就业创业台账：就业安置（{row.detail}）" if row.detail else "就业创业台账：就业安置")
     m.employment = row.employment
     s.flush()
     h = s.get(Household, m.household_id)

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import case, false, func, or_, select
@@ -434,62 +433,10 @@ def ref_choices(db: Database, ref: str, *, keep: Iterable[int | None] = (),
     raise ValueError(ref)
 
 
-@dataclass(frozen=True, slots=True)
-class HouseholdChoice:
-    id: int
-    label: str
-    village: str
-    point: str
-
-
-def find_households(db: Database, text: str, *, limit: int = 50) -> list[HouseholdChoice]:
-    """Households 在册 whose names, IDs, phones or 档案编号 match text, for picking one in a form."""
-    from app.services import households as hs
-
-    ids = hs.query_ids(db, hs.HouseholdQuery(text=text))[:limit]
-    return [HouseholdChoice(r.id, household_label(r.head_name, r.archive_no), r.village, r.point)
-            for r in hs.fetch_rows(db, ids)]
-
-
 # ------------------------------------------------------------------------------------------ export
-
-
-@dataclass(frozen=True, slots=True)
-class ExportResult:
-    rows: int
-    path: Path
 
 
 def export_columns(ledger: Ledger) -> list[tuple[str, str, Kind | None, int]]:
     """(key, header, kind, width) of every exported column, virtual ones included, in order."""
     return [(c.key, c.label, c.kind if isinstance(c, Field) else None, c.width)
             for c in ledger.ordered(ledger.export_order or None) if c.export]
-
-
-def export(db: Database, ledger: Ledger, path: Path, q: LedgerQuery | None = None, *,
-           today: dt.date | None = None, progress: Callable[[float], None] | None = None) -> ExportResult:
-    """Write the ledger (the rows q selects, in its order; all by default) to path in the township layout."""
-    from app.io.xlsx_layout import DATE, LedgerColumn, LedgerSheet, write_ledger
-    from app.services import town
-
-    today = today or dt.date.today()
-    profile = town.load_town(db)
-    ids = query(db, ledger, q, today=today).ids
-    cols = export_columns(ledger)
-    keys = [c[0] for c in cols]
-
-    def rows() -> Iterator[list[Any]]:
-        for start in range(0, len(ids), CHUNK):
-            for r in fetch_rows(db, ledger, ids[start:start + CHUNK], today=today, keys=keys):
-                yield [r.labels.get(key) or None if (kind is None or kind is Kind.REF)
-                       else vals.export_value(kind, r.values.get(key)) for key, _, kind, _ in cols]
-            if progress is not None:
-                progress(min((start + CHUNK) / max(len(ids), 1), 1.0))
-
-    formats = {Kind.DATE: DATE, Kind.MONEY: "#,##0.00", Kind.TEXT: "@"}
-    columns = [LedgerColumn(header, width, formats.get(kind) if kind else None) for _, header, kind, width in cols]
-    title = f"{profile.town_name}{ledger.title}" if profile.town_name else ledger.title
-    unit = profile.station_name or profile.town_name
-    (count,) = write_ledger(Path(path), [LedgerSheet(ledger.title, title, columns, rows(), unit=unit, date=today)])
-    return ExportResult(count, Path(path))
-

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from app.errors import FieldProblem, Refused
+
 
 class Kind(str, Enum):
     """The type of a ledger field: decides its widget, its parsing and its Excel format."""
@@ -182,20 +184,9 @@ class Ledger:
         return bool(self.village_field or self.household_field or self.point_field)
 
 
-@dataclass(frozen=True)
-class LedgerError:
-    """Why a value cannot be saved: the field key and a Chinese message that names the field."""
-
-    field: str
-    message: str
-
-
-class LedgerRefused(Exception):
-    """The record cannot be saved as it is; nothing was written."""
-
-    def __init__(self, errors: list[LedgerError]) -> None:
-        super().__init__("；".join(e.message for e in errors))
-        self.errors = errors
+# A ledger's field problem and refusal are the shared ones of app.errors (kept under the ledgers' names).
+LedgerError = FieldProblem
+LedgerRefused = Refused
 
 
 @dataclass

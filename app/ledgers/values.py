@@ -5,33 +5,12 @@ Every error message names the field by its Chinese label, so the clerk knows whe
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.ledgers.spec import Field, Kind, LedgerError
+from app.rules.dates import DateRefused, parse_date
 from app.rules.normalize import to_halfwidth
-
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
-DATE_HINT = "例如 2026-05-03"
-
-
-def parse_date(text: str) -> dt.date | None:
-    """A date from 2026-05-03, 2026/5/3, 2026.5.3, 2026年5月3日 or 20260503; None when blank.
-    ValueError when it is not a real date."""
-    text = to_halfwidth(text or "").strip().replace(" ", "")
-    if not text:
-        return None
-    for pattern in _DATE_PATTERNS:
-        m = pattern.match(text)
-        if m:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    raise ValueError(text)
-
 
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
@@ -50,14 +29,10 @@ def coerce(f: Field, raw: Any) -> tuple[Any, LedgerError | None]:
     if is_blank(raw):
         return None, None
     if f.kind is Kind.DATE:
-        if isinstance(raw, dt.datetime):
-            return raw.date(), None
-        if isinstance(raw, dt.date):
-            return raw, None
         try:
-            return parse_date(str(raw)), None
-        except ValueError:
-            return None, LedgerError(f.key, f"“{f.label}”不是有效日期：{raw}，请按 年-月-日 填写，{DATE_HINT}")
+            return parse_date(raw, f.label), None
+        except DateRefused as exc:
+            return None, LedgerError(f.key, str(exc))
     if f.kind is Kind.MONEY:
         try:
             value = Decimal(to_halfwidth(str(raw)).replace(",", "").replace("，", "").replace("元", "").strip())

@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 
 import app.models  # noqa: F401  (registers every table)
-from app.db import Base, include_object
+from app.db import include_object
+from app.models.base import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import DateTime, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import ScaledDecimal
+from app.models.base import ScaledDecimal
 
 Money = ScaledDecimal(2)  # 元, stored exactly as integer 分
 Area = ScaledDecimal(2)  # 亩, stored exactly as integer 0.01 亩

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from app.db import Base
+from app.models.base import Base
 from app.models._common import Area, Money, Timestamps, now
 from app.models.org import SettlementPoint, Village
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, ScaledDecimal
+from app.models.base import Base, ScaledDecimal
 from app.models._common import Timestamps
 
 Quantity = ScaledDecimal(2)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from app.rules.idnumber import normalize_id
+from app.rules.normalize import to_halfwidth
 
 DATE_HELP = "请按 年-月-日 填写，例如 2024-05-03"
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
@@ -52,7 +52,7 @@ def parse_date(
         raw = _shown(value)
         if not raw:
             return None
-        text = normalize_id(_TIME_SUFFIX.sub("", raw))  # half-width, no spaces
+        text = "".join(_TIME_SUFFIX.sub("", to_halfwidth(raw)).split())
         match = _SEPARATED.fullmatch(text) or _COMPACT.fullmatch(text)
         if not match:
             raise DateRefused(f"{label}“{raw}”无法识别，{DATE_HELP}")

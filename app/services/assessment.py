@@ -13,7 +13,6 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -48,11 +47,11 @@ def load_weights(db: Database) -> dict[str, int]:
 
 def save_weights(db: Database, weights: dict[str, int]) -> dict[str, int]:
     """Keep the weights (whole numbers ≥ 0, not all 0) in the settings table."""
-    from app.ledgers.spec import LedgerError, LedgerRefused
+    from app.errors import FieldProblem, Refused
 
     clean = {k: int(weights.get(k, 0)) for k in DEFAULT_WEIGHTS}
     if any(v < 0 for v in clean.values()) or not any(clean.values()):
-        raise LedgerRefused([LedgerError("weights", "权重应为不小于 0 的整数，且不能全为 0")])
+        raise Refused([FieldProblem("weights", "权重应为不小于 0 的整数，且不能全为 0")])
     with db.write() as s:
         row = s.get(Setting, SETTING_KEY) or Setting(key=SETTING_KEY)
         row.value = json.dumps(clean, ensure_ascii=False)
@@ -243,28 +242,3 @@ def assess(db: Database, year: int, *, today: dt.date | None = None,
             inspection_part(key),
         ]))
     return out
-
-
-def export(db: Database, year: int, path: Path, *, today: dt.date | None = None) -> int:
-    """The assessment as a township-layout workbook: one row per village/department, the parts and the total."""
-    from app.io.xlsx_layout import LedgerColumn, LedgerSheet, write_ledger
-    from app.services import town
-
-    today = today or dt.date.today()
-    subjects = sorted(assess(db, year, today=today), key=lambda x: (-x.total, x.kind, x.name))
-    profile = town.load_town(db)
-    columns = [LedgerColumn("考核对象", 16), LedgerColumn("类别", 6)]
-    columns += [LedgerColumn(f"{label}（权重{subjects[0].part(key).weight if subjects else ''}）", 12, "0.0")
-                for key, label in PARTS]
-    columns += [LedgerColumn("总分", 8, "0.0"), LedgerColumn("名次", 6), LedgerColumn("得分说明", 60)]
-
-    def rows():
-        for rank, sub in enumerate(subjects, start=1):
-            yield ([sub.name, sub.kind] + [float(sub.part(k).score) if sub.part(k).score is not None else "不适用"
-                                           for k, _l in PARTS]
-                   + [float(sub.total), rank, "；".join(f"{p.label}：{p.basis}" for p in sub.parts)])
-
-    title = f"{profile.town_name}{year}年度搬迁群众后续扶持目标考核"
-    (count,) = write_ledger(Path(path), [LedgerSheet("年度考核", title, columns, rows(),
-                                                     unit=profile.station_name or profile.town_name, date=today)])
-    return count

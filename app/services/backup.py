@@ -19,9 +19,10 @@ from pathlib import Path
 
 from app import config, dblock, vocab
 from app.db import (
-    APPLICATION_ID, SNAPSHOT_SETTING, Database, DatabaseError, backup_file, known_revisions, make_engine,
-    read_header, snapshot_marker,
+    NOT_SQLITE, OURS, SNAPSHOT_SETTING, Database, DatabaseError, backup_file, file_kind, known_revisions,
+    make_engine, snapshot_marker,
 )
+from app.errors import Refused, storage_reason
 
 KIND_AUTO = "自动"
 KIND_MANUAL = "手动"
@@ -39,7 +40,7 @@ AUTO_INTERVAL = dt.timedelta(hours=24)
 _NAME = re.compile(r"-(\d{8}-\d{6})-([^-/\\]+?)(?:-(\d+))?\.db$")
 
 
-class RestoreRefused(DatabaseError):
+class RestoreRefused(Refused, DatabaseError):
     """The chosen file cannot be used to restore; the message says why, in Chinese. Nothing was changed."""
 
 
@@ -189,16 +190,7 @@ class RestoreResult:
 
 
 def _sqlite_reason(exc: BaseException) -> str:
-    text = str(exc).lower()
-    if "full" in text:
-        return "磁盘空间不足"
-    if "malformed" in text or "not a database" in text:
-        return "文件已损坏"
-    if "readonly" in text or "read-only" in text:
-        return "文件或文件夹是只读的"
-    if "locked" in text or "busy" in text:
-        return "文件正被其他程序占用"
-    return "读写文件时出错"
+    return storage_reason(exc)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -217,12 +209,12 @@ def inspect_file(source: Path, current: Path | None = None) -> RestoreCandidate:
     if current is not None and _same_file(source, Path(current)):
         raise RestoreRefused("所选文件就是正在使用的数据库，不能用它恢复。")
     try:
-        is_sqlite, app_id = read_header(source)
+        kind = file_kind(source)
     except OSError as exc:
         raise RestoreRefused(f"无法读取所选文件：{source}（{exc.strerror or exc}）") from exc
-    if not is_sqlite:
+    if kind == NOT_SQLITE:
         raise RestoreRefused(f"所选文件不是有效的数据库文件（已损坏或不是本软件的数据库）：{source.name}")
-    if app_id != APPLICATION_ID:
+    if kind != OURS:
         raise RestoreRefused(f"所选文件不是本软件的数据库：{source.name}")
     from app.db import integrity_check
 

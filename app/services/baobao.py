@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, select
 
 from app import vocab
 from app.db import Database
-from app.ledgers import LedgerError, LedgerRefused
+from app.errors import FieldProblem, Refused
 from app.ledgers.engine import household_label
 from app.models import (
     Cadre, Household, HouseholdAssignment, PointAssignment, SettlementPoint, Unit, UnitAssignment, Village,
@@ -33,8 +33,8 @@ COVERAGE_ALL, COVERAGE_UNCOVERED, COVERAGE_COVERED = "全部", "未落实包保"
 COVERAGE_FILTERS: tuple[str, ...] = (COVERAGE_UNCOVERED, COVERAGE_COVERED)
 
 
-def _refuse(field_name: str, message: str) -> LedgerRefused:
-    return LedgerRefused([LedgerError(field_name, message)])
+def _refuse(field_name: str, message: str) -> Refused:
+    return Refused([FieldProblem(field_name, message)])
 
 
 def _check_day(day: dt.date | None, label: str, today: dt.date) -> dt.date:

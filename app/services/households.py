@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from app import vocab
 from app.db import Database
+from app.errors import Refused
+from app.ledgers.engine import household_label
 from app.models import Attachment, Household, HouseholdTag, Member, SettlementPoint, Village
 from app.rules import (
     Finding, HouseholdFacts, MemberFacts, TagReason, check_archive, check_id, derive_key_groups, normalize_id,
@@ -332,12 +334,10 @@ class FieldError:
     message: str
 
 
-class SaveRefused(Exception):
-    """The data cannot be saved as it is; nothing was written."""
+class SaveRefused(Refused):
+    """The household cannot be saved as it is (errors: FieldError with the member); nothing was written."""
 
-    def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("；".join(e.message for e in errors))
-        self.errors = errors
+    errors: list[FieldError]
 
 
 @dataclass(frozen=True, slots=True)
@@ -588,3 +588,20 @@ def attachment_from_file(path: Path) -> AttachmentInfo:
     if size > MAX_ATTACHMENT_BYTES:
         raise ValueError(f"文件过大（{size // (1024 * 1024)} MB），单个附件不能超过 50 MB：{path.name}")
     return AttachmentInfo(None, path.name, size, None, path)
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdChoice:
+    """One household offered in a ledger form's picker."""
+
+    id: int
+    label: str
+    village: str
+    point: str
+
+
+def find_households(db: Database, text: str, *, limit: int = 50) -> list[HouseholdChoice]:
+    """Households 在册 whose names, IDs, phones or 档案编号 match text, for picking one in a form."""
+    ids = query_ids(db, HouseholdQuery(text=text))[:limit]
+    return [HouseholdChoice(r.id, household_label(r.head_name, r.archive_no), r.village, r.point)
+            for r in fetch_rows(db, ids)]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app import vocab
 from app.db import Database
-from app.ledgers.spec import LedgerError, LedgerRefused
+from app.errors import FieldProblem, Refused
 from app.models import Meeting, MeetingDecision, Plan, PlanItem, Problem, Unit
 
 
@@ -47,10 +47,10 @@ def save_decision(db: Database, meeting_id: int, text: str, unit_id: int | None 
     """Add (or edit) one decision of a meeting."""
     text = text.strip()
     if not text:
-        raise LedgerRefused([LedgerError("text", "请填写“议定事项”")])
+        raise Refused([FieldProblem("text", "请填写“议定事项”")])
     with db.write() as s:
         if s.get(Meeting, meeting_id) is None:
-            raise LedgerRefused([LedgerError("meeting", "该次调度会已不存在")])
+            raise Refused([FieldProblem("meeting", "该次调度会已不存在")])
         d = s.get(MeetingDecision, decision_id) if decision_id else MeetingDecision(meeting_id=meeting_id)
         if decision_id is None:
             s.add(d)
@@ -69,9 +69,9 @@ def delete_decision(db: Database, decision_id: int) -> None:
 def _open(s, decision_id: int) -> tuple[MeetingDecision, Meeting]:
     d = s.get(MeetingDecision, decision_id)
     if d is None:
-        raise LedgerRefused([LedgerError("decision", "该议定事项已不存在")])
+        raise Refused([FieldProblem("decision", "该议定事项已不存在")])
     if d.plan_item_id or d.problem_id:
-        raise LedgerRefused([LedgerError("decision", "该议定事项已转过，不能重复转")])
+        raise Refused([FieldProblem("decision", "该议定事项已转过，不能重复转")])
     return d, s.get(Meeting, d.meeting_id)
 
 
@@ -79,14 +79,14 @@ def to_plan_item(db: Database, decision_id: int, *, focus_area: str, target_valu
                  target_unit: str = "项", kind: str = "年度计划") -> int:
     """Make the decision a plan item of its meeting's year (the plan is created if missing), in one step."""
     if focus_area not in vocab.FOCUS_AREAS:
-        raise LedgerRefused([LedgerError("focus_area", "请选择“所属领域”（八个紧盯之一）")])
+        raise Refused([FieldProblem("focus_area", "请选择“所属领域”（八个紧盯之一）")])
     target = Decimal(str(target_value))
     if target <= 0:
-        raise LedgerRefused([LedgerError("target_value", "“目标值”应大于 0")])
+        raise Refused([FieldProblem("target_value", "“目标值”应大于 0")])
     with db.write() as s:
         d, meeting = _open(s, decision_id)
         if d.unit_id is None:
-            raise LedgerRefused([LedgerError("unit_id", "请先为该议定事项指定“责任单位”")])
+            raise Refused([FieldProblem("unit_id", "请先为该议定事项指定“责任单位”")])
         year = (d.deadline or meeting.date).year
         plan = s.scalar(select(Plan).where(Plan.year == year, Plan.kind == kind))
         if plan is None:
@@ -105,7 +105,7 @@ def to_plan_item(db: Database, decision_id: int, *, focus_area: str, target_valu
 def to_problem(db: Database, decision_id: int, *, focus_area: str, source: str = "调查摸底") -> int:
     """Make the decision a problem of the 问题台账 (待办, owned by its unit, due by its deadline)."""
     if focus_area not in vocab.FOCUS_AREAS:
-        raise LedgerRefused([LedgerError("focus_area", "请选择“所属领域”（八个紧盯之一）")])
+        raise Refused([FieldProblem("focus_area", "请选择“所属领域”（八个紧盯之一）")])
     with db.write() as s:
         d, meeting = _open(s, decision_id)
         problem = Problem(found_date=meeting.date, source=source, focus_area=focus_area, description=d.text,

@@ -10,14 +10,14 @@ from sqlalchemy import func, select
 
 from app import vocab
 from app.db import Database
-from app.ledgers import LedgerError, LedgerRefused
+from app.errors import FieldProblem, Refused
 from app.models import Cadre, HouseholdAssignment, PointAssignment, Problem, Unit, UnitAssignment, Village
 from app.rules import normalize_name, normalize_phone
 from app.services import stats
 
 
-def _refuse(field_name: str, message: str) -> LedgerRefused:
-    return LedgerRefused([LedgerError(field_name, message)])
+def _refuse(field_name: str, message: str) -> Refused:
+    return Refused([FieldProblem(field_name, message)])
 
 
 # ------------------------------------------------------------------------------------------ cadres
@@ -77,11 +77,11 @@ def save_cadre(db: Database, data: CadreData) -> int:
     name = normalize_name(data.name)
     errors = []
     if not name:
-        errors.append(LedgerError("name", "请填写“姓名”"))
+        errors.append(FieldProblem("name", "请填写“姓名”"))
     if data.rank not in vocab.CADRE_RANKS:
-        errors.append(LedgerError("rank", "请选择“职级”（" + "、".join(vocab.CADRE_RANKS) + "）"))
+        errors.append(FieldProblem("rank", "请选择“职级”（" + "、".join(vocab.CADRE_RANKS) + "）"))
     if errors:
-        raise LedgerRefused(errors)
+        raise Refused(errors)
     with db.write() as s:
         if data.unit_id is not None and s.get(Unit, data.unit_id) is None:
             raise _refuse("unit_id", "所选的“所在单位”已不存在，请重新选择")

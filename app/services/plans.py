@@ -18,14 +18,14 @@ from sqlalchemy import func, select
 
 from app import vocab
 from app.db import Database
-from app.ledgers.spec import LedgerError, LedgerRefused
+from app.errors import FieldProblem, Refused
 from app.models import Cadre, Plan, PlanItem, PlanProgress, Unit
 
 ZERO = Decimal(0)
 
 
-def _refuse(key: str, message: str) -> LedgerRefused:
-    return LedgerRefused([LedgerError(key, message)])
+def _refuse(key: str, message: str) -> Refused:
+    return Refused([FieldProblem(key, message)])
 
 
 def month_text(year: int, month: int) -> str:
@@ -83,31 +83,31 @@ def _decimal(value, key: str, label: str) -> Decimal:
     return number
 
 
-def validate_item(data: ItemData) -> list[LedgerError]:
-    errors: list[LedgerError] = []
+def validate_item(data: ItemData) -> list[FieldProblem]:
+    errors: list[FieldProblem] = []
     if data.focus_area not in vocab.FOCUS_AREAS:
-        errors.append(LedgerError("focus_area", "请选择“所属领域”（八个紧盯之一）"))
+        errors.append(FieldProblem("focus_area", "请选择“所属领域”（八个紧盯之一）"))
     if not data.title.strip():
-        errors.append(LedgerError("title", "请填写“任务内容”"))
+        errors.append(FieldProblem("title", "请填写“任务内容”"))
     if data.target_value in (None, ""):
-        errors.append(LedgerError("target_value", "请填写“目标值”，例如 培训 200 人次 填 200"))
+        errors.append(FieldProblem("target_value", "请填写“目标值”，例如 培训 200 人次 填 200"))
     else:
         try:
             value = _decimal(data.target_value, "target_value", "目标值")
             if value <= 0:
-                errors.append(LedgerError("target_value", "“目标值”应大于 0"))
-        except LedgerRefused as exc:
+                errors.append(FieldProblem("target_value", "“目标值”应大于 0"))
+        except Refused as exc:
             errors.extend(exc.errors)
     if data.unit_id is None:
-        errors.append(LedgerError("unit_id", "请选择“责任单位”"))
+        errors.append(FieldProblem("unit_id", "请选择“责任单位”"))
     return errors
 
 
 def save_item(db: Database, data: ItemData) -> int:
-    """Validate and save one plan item (one transaction). Raises LedgerRefused naming each field."""
+    """Validate and save one plan item (one transaction). Raises Refused naming each field."""
     errors = validate_item(data)
     if errors:
-        raise LedgerRefused(errors)
+        raise Refused(errors)
     with db.write() as s:
         item = s.get(PlanItem, data.id) if data.id is not None else PlanItem(plan_id=data.plan_id)
         if item is None:

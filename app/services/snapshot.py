@@ -38,9 +38,9 @@ from sqlalchemy import text
 
 from app import __version__, vocab
 from app.db import (
-    APPLICATION_ID, SNAPSHOT_SETTING, Database, DatabaseError, integrity_check, make_engine, read_header,
-    snapshot_marker,
+    OURS, SNAPSHOT_SETTING, Database, DatabaseError, file_kind, integrity_check, make_engine, snapshot_marker,
 )
+from app.errors import storage_reason
 from app.services.privacy import MIN_PASSWORD_LENGTH, PASSWORD_SETTING
 
 MANIFEST_SUFFIX = ".manifest.json"
@@ -98,10 +98,10 @@ def _check_destination(db: Database, out: Path, password: str | None) -> None:
         raise SnapshotError("导出的文件不能是正在使用的数据库本身，请换一个文件名。")
     if out.exists():
         try:
-            is_sqlite, app_id = read_header(out)
+            ours = file_kind(out) == OURS
         except OSError:
-            is_sqlite, app_id = False, 0
-        if is_sqlite and app_id == APPLICATION_ID:
+            ours = False
+        if ours:
             engine = make_engine(out, readonly=True)
             try:
                 is_copy = snapshot_marker(engine) is not None
@@ -294,14 +294,7 @@ def _reason(exc: BaseException) -> str:
     text = str(exc)
     if isinstance(exc, DatabaseError):
         return text.rstrip("。")
-    lower = text.lower()
-    if "full" in lower:
-        return "磁盘空间不足"
-    if "malformed" in lower or "not a database" in lower:
-        return "数据库文件已损坏"
-    if "readonly" in lower or "unable to open" in lower:
-        return "目标位置不能写入"
-    return "读写文件时出错"
+    return storage_reason(exc)
 
 
 def verify_snapshot(path: Path, manifest_path: Path | None = None) -> list[str]:

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from app import vocab
 from app.db import Database
+from app.ledgers.conditions import problem_open, problem_overdue
 from app.models import (
-    Activity, Cadre, Household, HouseholdAssignment, Member, PointAssignment, Problem, SettlementPoint, Village, Visit,
+    Activity, Cadre, Household, HouseholdAssignment, Member, PointAssignment, SettlementPoint, Village, Visit,
 )
 
 ACTIVE_HOUSEHOLD = Household.status == vocab.HOUSEHOLD_ACTIVE
@@ -57,16 +58,6 @@ def key_double_covered(s: Session) -> list[int]:
                      .where(HouseholdAssignment.end_date.is_(None), ACTIVE_HOUSEHOLD, is_key())
                      .group_by(HouseholdAssignment.household_id).having(func.count() > 1))
     return list(rows)
-
-
-def problem_open():
-    """Condition on Problem: not yet closed (待办 or 办理中)."""
-    return Problem.status.in_(vocab.PROBLEM_OPEN)
-
-
-def problem_overdue(today: dt.date):
-    """Condition on Problem: open and past its deadline (a problem without a deadline is never overdue)."""
-    return and_(problem_open(), Problem.deadline.is_not(None), Problem.deadline < today)
 
 
 def point_sizes(s: Session) -> dict[int, int]:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
+from app.io.ledger_export import export_assessment
 from app.ledgers import LedgerRefused
 from app.services import assessment as asm
 from app.ui import file_dialogs
@@ -41,6 +42,7 @@ class AssessmentPage(QWidget):
     """The ranking on the left, the selected subject's explanation on the right. `loaded` after each refresh."""
 
     loaded = Signal()
+    exported = Signal(object)  # the workbook written (Path)
 
     def __init__(self, db: Database, parent: QWidget | None = None, *, today: dt.date | None = None) -> None:
         super().__init__(parent)
@@ -115,6 +117,7 @@ class AssessmentPage(QWidget):
 
         self.subjects: list[asm.Subject] = []
         self.background = Background(self)
+        self.export_job = Background(self)
         self._load_weights()
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         self.save_weights.clicked.connect(self.store_weights)
@@ -188,13 +191,26 @@ class AssessmentPage(QWidget):
             self.export_to(Path(path))
 
     def export_to(self, path: Path) -> None:
+        """Write the workbook on the database worker; tell the clerk (and emit exported) when it is done."""
         year = self.year.currentData() or self.today.year
-        try:
-            n = asm.export(self.db, year, path, today=self.today)
-        except OSError as exc:
+        db, today = self.db, self.today
+        self.export_button.setEnabled(False)
+
+        def done(n: int) -> None:
+            self.export_button.setEnabled(True)
+            info(self, "导出年度考核", f"已导出 {n} 个考核对象到：\n{path}")
+            self.exported.emit(path)
+
+        def failed(exc: BaseException) -> None:
+            self.export_button.setEnabled(True)
+            if not isinstance(exc, OSError):
+                from app.ui.errors import show_unexpected
+
+                show_unexpected(exc, self)
+                return
             warn(self, "导出年度考核", f"无法写入文件：{path}（{exc.strerror or exc}）。文件可能正在被 Excel 打开。")
-            return
-        info(self, "导出年度考核", f"已导出 {n} 个考核对象到：\n{path}")
+
+        self.export_job.submit(lambda: export_assessment(db, year, path, today=today), done, failed)
 
     def apply_filter(self, **_kw) -> None:
         self.refresh()

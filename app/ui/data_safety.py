@@ -25,6 +25,7 @@ from app.ui.errors import confirm, info, show_unexpected, warn
 from app.ui.password import SetPasswordDialog
 from app.ui.rows_model import Column, RowsModel
 from app.ui.widgets import dialog_buttons, page_title, primary_button, setup_table
+from app.ui.taskman import Task, run_blocking
 from app.ui.workers import Background
 
 AUTO_CHECK_MS = 60 * 60 * 1000  # look once an hour whether the daily automatic backup is due
@@ -397,7 +398,13 @@ class DataSafetyPage(QWidget):
             self.export_button.setEnabled(True)
             self._failed("导出失败", exc)
 
-        self.background.submit(lambda: snapshot.take_snapshot(self.db, out, password=password), done, failed)
+        db = self.db
+        job = Task(lambda progress, _cancelled: snapshot.take_snapshot(
+            db, out, password=password, progress=lambda text: progress(-1, text)), self)
+        job.progressed.connect(lambda _f, text: self._progress.setLabelText(text) if self._progress else None)
+        job.done.connect(done)
+        job.failed.connect(failed)
+        self.snapshot_job = job.start()
 
     # ---------------------------------------------------------------------------------------- password
 
@@ -443,19 +450,15 @@ def restore_and_reopen(db_path: Path, source: Path, parent: QWidget | None = Non
     clerk what happened. Returns the open database — the restored one, or the untouched old one when the restore
     was refused — or None when it cannot be opened at all."""
     result = None
-    progress = _busy(parent, "正在恢复……") if parent is not None else None
     failure = ""
     try:
-        result = backup.restore(db_path, source)
+        result = run_blocking(lambda _p, _c: backup.restore(db_path, source), "正在恢复……", parent)
     except DatabaseError as exc:
         failure = str(exc)
-    finally:
-        if progress is not None:
-            progress.close()
     if failure:
         warn(parent, "恢复失败", f"{failure}\n原来的数据库没有被改动。")
     try:
-        db = open_database(db_path)
+        db = run_blocking(lambda _p, _c: open_database(db_path), "正在打开数据库……", parent)
     except DatabaseError as exc:
         warn(parent, "无法打开数据库", str(exc))
         return None

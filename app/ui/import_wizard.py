@@ -1,19 +1,18 @@
 """导入花名册: choose the village registers, see what was found with every error and warning and every change
 to households already held, confirm renames and new places one by one, name the batch's registration date,
 import all or only the valid households (a backup is taken first), write an error report for the village.
-Reading, checking and writing run on a worker thread with a progress bar and 取消; the dialog only shows
+Reading, checking and writing run on the database worker (ui.taskman) with a progress bar and 取消; the dialog only shows
 results (app.io does the work)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QThread, Qt, Signal
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox, QDateEdit, QDialog, QHBoxLayout, QLabel, QListWidget, QProgressBar, QPushButton,
@@ -30,33 +29,13 @@ from app.services import town
 from app.ui import file_dialogs
 from app.ui.import_review import ChangesModel, ConfirmList, changes_view, place_items, rename_items
 from app.ui.rows_model import Column, RowsModel
+from app.ui.taskman import Task
 from app.ui.widgets import primary_button, setup_table
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)"
 VILLAGE_FROM_FILE = "（按文件中的“村”列）"
 RENAME_HINT = "如确实是改名，请在“需要确认”页勾选这一项"
 PLACE_HINT = "如确实是新的，请在“需要确认”页勾选新建"
-
-
-class _Job(QThread):
-    """Runs fn(progress, cancel) on its own thread; results come back on the GUI thread through signals."""
-
-    progressed = Signal(float, str)
-    done = Signal(object)
-    failed = Signal(object)
-
-    def __init__(self, fn: Callable[[Callable[[float, str], None], Callable[[], bool]], Any], parent=None) -> None:
-        super().__init__(parent)
-        self.fn = fn
-        self.stop = threading.Event()
-
-    def run(self) -> None:  # worker thread: no widgets here
-        try:
-            result = self.fn(lambda f, text: self.progressed.emit(float(f), text), self.stop.is_set)
-        except BaseException as exc:  # delivered to the GUI thread
-            self.failed.emit(exc)
-        else:
-            self.done.emit(result)
 
 
 class IssuesModel(RowsModel):
@@ -95,7 +74,7 @@ class ImportWizard(QDialog):
         self.files: list[Path] = []
         self.prepared: importer.Prepared | None = None
         self.result: importer.ImportResult | None = None
-        self.job: _Job | None = None
+        self.job: Task | None = None
         self.setWindowTitle("导入花名册")
         self.resize(1000, 680)
 
@@ -260,7 +239,7 @@ class ImportWizard(QDialog):
         return self.job is not None
 
     def _run(self, fn, on_done: Callable[[Any], None], start_text: str) -> None:
-        self.job = _Job(fn, self)
+        self.job = Task(fn, self)
         self.job.progressed.connect(self._on_progress)
         self.job.done.connect(lambda result: self._finish(on_done, result))
         self.job.failed.connect(self._on_failed)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database, DatabaseError
+from app.io.ledger_export import export_ledger
 from app.ledgers import Field, Kind, Ledger, LedgerQuery, LedgerRefused
 from app.ledgers import engine
 from app.ledgers.spec import REF_HOUSEHOLD, REF_MEMBER, Virtual
@@ -614,7 +615,7 @@ class LedgerPage(QWidget):
 
                 show_unexpected(exc, self)
 
-        Background(self).submit(lambda: engine.export(db, ledger, path, q), done, failed)
+        Background(self).submit(lambda: export_ledger(db, ledger, path, q), done, failed)
 
     def _export_finished(self) -> None:
         self.export_button.setEnabled(True)

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
-from app.ledgers import engine
-from app.ledgers.values import parse_date
+from app.rules.dates import parse_date
+from app.services import households as hs
 from app.ui.rows_model import Column, RowsModel
 from app.ui.widgets import dialog_buttons, setup_table
 
@@ -130,12 +130,12 @@ class HouseholdSearchDialog(QDialog):
         self.timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _t: self.timer.start())
         self.view.doubleClicked.connect(lambda _i: self._accept())
-        self.chosen: engine.HouseholdChoice | None = None
+        self.chosen: hs.HouseholdChoice | None = None
         self.resize(560, 440)
         self.refresh()
 
     def refresh(self) -> None:
-        rows = engine.find_households(self.db, self.search.text(), limit=100)
+        rows = hs.find_households(self.db, self.search.text(), limit=100)
         self.model.set_rows(rows)
         self.hint.setText("最多显示 100 户，请输入更多文字缩小范围。" if len(rows) == 100 else f"找到 {len(rows)} 户")
         if rows:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -27,11 +28,21 @@ def display(value: Any) -> str:
     return str(value)
 
 
+def text_columns(headers: Sequence[str]) -> list[Column]:
+    """One column per header over rows that are tuples of text, in order."""
+    return [Column(header, itemgetter(i)) for i, header in enumerate(headers)]
+
+
 class RowsModel(QAbstractTableModel):
-    def __init__(self, columns: Sequence[Column], parent=None) -> None:
+    """Read-only rows under columns. Tooltips: `tip(row)` when given, else (with cell_tips) the cell's text."""
+
+    def __init__(self, columns: Sequence[Column], parent=None, *, tip: Callable[[Any], str | None] | None = None,
+                 cell_tips: bool = False) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self.rows: list[Any] = []
+        self.tip = tip
+        self.cell_tips = cell_tips
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
@@ -55,6 +66,10 @@ class RowsModel(QAbstractTableModel):
             return display(column.value(self.rows[index.row()]))
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            row = self.rows[index.row()]
+            tip = self.tip(row) if self.tip is not None else None
+            return tip or (display(column.value(row)) if self.cell_tips else "") or None
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QLabel, QProgressDialog, QPushButton, QVBoxLayout, QWidget,
+    QDialog, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
 from app.db import Database, DatabaseError, create_database, open_database
@@ -14,6 +13,7 @@ from app.services import town
 from app.ui import file_dialogs
 from app.ui.errors import info, warn
 from app.ui.org_page import TownSetupDialog
+from app.ui.taskman import run_blocking
 from app.ui.widgets import primary_button
 
 DEMO_HOUSEHOLDS = 2000
@@ -52,19 +52,21 @@ class WelcomeDialog(QDialog):
 def _make_demo(path: Path) -> Database:
     from app import demo
 
-    db = create_database(path)
-    town.seed_reference_data(db)
-    progress = QProgressDialog("正在生成演示数据……", "", 0, 0)
-    progress.setWindowTitle("请稍候")
-    progress.setCancelButton(None)
-    progress.setWindowModality(Qt.WindowModality.ApplicationModal)
-    progress.show()
-    QApplication.processEvents()
-    try:
-        demo.generate(db, DEMO_HOUSEHOLDS)
-    finally:
-        progress.close()
-    return db
+    def work(progress, _cancelled) -> Database:
+        db = create_database(path)
+        town.seed_reference_data(db)
+        def step(done: int, total: int) -> None:
+            progress(done / max(total, 1), f"正在生成演示数据（{done}/{total} 户）……")
+
+        demo.generate(db, DEMO_HOUSEHOLDS, progress=step)
+        return db
+
+    return run_blocking(work, "正在生成演示数据……", show_after_ms=0)
+
+
+def _open(path: Path) -> Database:
+    """open_database on the database worker: an upgrade (backup + migrations) can take a while."""
+    return run_blocking(lambda _progress, _cancelled: open_database(path), "正在打开数据库……")
 
 
 def open_for_gui(path: Path) -> Database | None:
@@ -93,7 +95,7 @@ def open_for_gui(path: Path) -> Database | None:
                 return None
         else:
             try:
-                db = open_database(path)
+                db = _open(path)
             except DatabaseError as exc:
                 from app.ui.data_safety import offer_restore_after_failure
 

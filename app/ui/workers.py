@@ -1,11 +1,15 @@
-"""Running database work off the GUI thread: results come back on the GUI thread through a signal."""
+"""Running database work off the GUI thread: results come back on the GUI thread through a signal.
+
+Every job queues on the one database worker (ui.taskman), so database work never overlaps."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Signal
+
+from app.ui import taskman
 
 
 class _Relay(QObject):
@@ -38,7 +42,7 @@ class Background(QObject):
         super().__init__(parent)
         self._generation = 0
         self._relays: set[_Relay] = set()
-        self.pool = QThreadPool.globalInstance()
+        self.pool = taskman.worker()
 
     def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
                on_error: Callable[[BaseException], None] | None = None) -> None:

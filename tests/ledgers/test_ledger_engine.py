@@ -8,10 +8,11 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from app.io.ledger_export import export_ledger
 from app.ledgers import LEDGERS, Field, Kind, LedgerQuery, LedgerRefused
 from app.ledgers import engine
 from app.ledgers.spec import Ledger
-from app.ledgers.values import coerce, parse_date
+from app.ledgers.values import coerce
 from tests.ledgers.helpers import all_refs, sample_values
 
 TODAY = dt.date.today()
@@ -116,7 +117,7 @@ def test_a_bad_date_is_refused_naming_the_field(db, refs, ledger: Ledger):
     with pytest.raises(LedgerRefused) as refused:
         engine.save(db, ledger, None, values)
     label = ledger.field(ledger.date_field).label
-    assert any(f"“{label}”不是有效日期" in e.message for e in refused.value.errors)
+    assert any(f"{label}“2026-13-45”不是真实的日期" in e.message for e in refused.value.errors)
 
 
 @pytest.mark.parametrize("ledger", ALL, ids=IDS)
@@ -125,7 +126,7 @@ def test_export_writes_the_township_layout(db, refs, ledger: Ledger, tmp_path):
     for variant in (0, 1):
         engine.save(db, ledger, None, sample_values(db, ledger, refs, TODAY, variant))
     out = tmp_path / f"{ledger.name}.xlsx"
-    result = engine.export(db, ledger, out)
+    result = export_ledger(db, ledger, out)
     assert result.rows == 2
     ws = openpyxl.load_workbook(out).active
     assert ws["A1"].value == f"清江镇{ledger.title}"
@@ -157,16 +158,6 @@ def test_the_table_stays_fast_enough_to_page_by_id(db, refs):
     ids = [engine.save(db, ledger, None, sample_values(db, ledger, refs, TODAY, v % 5)).id for v in range(12)]
     wanted = list(reversed(ids))[:7]
     assert [r.id for r in engine.fetch_rows(db, ledger, wanted)] == wanted
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("2026-05-03", dt.date(2026, 5, 3)), ("2026/5/3", dt.date(2026, 5, 3)), ("2026.5.3", dt.date(2026, 5, 3)),
-    ("2026年5月3日", dt.date(2026, 5, 3)), ("20260503", dt.date(2026, 5, 3)), ("２０２６－０５－０３", dt.date(2026, 5, 3)),
-    ("", None),
-])
-def test_dates_are_read_the_ways_clerks_write_them(text, expected):
-    """Dates typed with dashes, slashes, dots, 年月日, full-width digits or none are read."""
-    assert parse_date(text) == expected
 
 
 def test_money_is_exact_and_named_when_wrong():

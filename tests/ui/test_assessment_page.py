@@ -46,7 +46,8 @@ def test_a_villages_score_is_traced_to_its_records_and_weights_change_it(qtbot, 
     out = tmp_path / "考核.xlsx"
     monkeypatch.setattr(file_dialogs, "get_save_path", lambda *a, **k: str(out))
     shown = silence_messages(monkeypatch, "app.ui.assessment_page")
-    page.export_button.click()
+    with qtbot.waitSignal(page.exported, timeout=10000):
+        page.export_button.click()
     assert shown and "已导出" in shown[0]
     ws = openpyxl.load_workbook(out).active
     assert ws["A1"].value == "清江镇2026年度搬迁群众后续扶持目标考核"

@@ -98,3 +98,34 @@ def test_pages_are_built_when_first_shown(qtbot, db):
     assert "baobao" in window.work.__dict__ and window.current_page() is window.work.baobao
     window.show_page("基础信息")
     assert window.current_page() is window.org
+
+
+def test_first_run_demo_is_generated_on_the_worker_and_opens(qtbot, tmp_path, monkeypatch):
+    """Choosing 生成演示数据 on first run fills a new database off the GUI thread; reopening it later works."""
+    import threading
+
+    from sqlalchemy import func, select
+
+    from app import demo
+    from app.models import Household
+    from app.ui import startup
+
+    monkeypatch.setattr(startup, "DEMO_HOUSEHOLDS", 40)
+    threads = []
+    real = demo.generate
+    monkeypatch.setattr(demo, "generate", lambda *a, **k: threads.append(threading.get_ident()) or real(*a, **k))
+
+    def choose_demo(self):
+        self.choice = startup.WelcomeDialog.DEMO
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(startup.WelcomeDialog, "exec", choose_demo)
+    path = tmp_path / "demo.db"
+    db = startup.open_for_gui(path)
+    assert db is not None and threads and threads[0] != threading.get_ident()
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Household)) == 40
+    db.close()
+    again = startup.open_for_gui(path)
+    assert again is not None and not again.readonly
+    again.close()

@@ -147,12 +147,10 @@ class HouseholdEditor(EditorTabs, QDialog):
 
     def _show_attachments(self) -> None:
         rows = []
-        tips = []
         for a in self._attachments:
             added = a.added_at.strftime("%Y-%m-%d %H:%M") if a.added_at else "待保存"
-            rows.append((a.filename, format_size(a.size), added))
-            tips.append(str(a.source_path) if a.source_path else a.filename)
-        self.attachments_model.set_rows(rows, tips)
+            rows.append((a.filename, format_size(a.size), added, str(a.source_path) if a.source_path else a.filename))
+        self.attachments_model.set_rows(rows)
         self.tabs.setTabText(2, f"附件（{len(self._attachments)}）" if self._attachments else "附件")
 
     def _show_history(self) -> None:

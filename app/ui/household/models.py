@@ -92,44 +92,6 @@ class MemberTableModel(QAbstractTableModel):
         return row
 
 
-class TextTableModel(QAbstractTableModel):
-    """A read-only table of text rows under fixed headers (attachments, history)."""
-
-    def __init__(self, headers: Sequence[str], parent=None) -> None:
-        super().__init__(parent)
-        self._headers = list(headers)
-        self._rows: list[tuple[str, ...]] = []
-        self._tips: list[str] = []
-
-    def set_rows(self, rows: Sequence[Sequence[str]], tips: Sequence[str] | None = None) -> None:
-        self.beginResetModel()
-        self._rows = [tuple(r) for r in rows]
-        self._tips = list(tips) if tips is not None else []
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._headers[section] if 0 <= section < len(self._headers) else None
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if self._tips and self._tips[index.row()]:
-                return self._tips[index.row()]
-            return self._rows[index.row()][index.column()] or None
-        return None
-
-
 def table_view(model: QAbstractTableModel) -> QTableView:
     view = QTableView()
     view.setModel(model)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app import vocab
 from app.services.households import HOUSEHOLD_LABELS
-from app.ui.household.models import MemberTableModel, TextTableModel, table_view
+from app.ui.household.models import MemberTableModel, table_view
 from app.ui.household.texts import BTN_CANCEL, BTN_SAVE, DIRTY_HINT, UNKNOWN
 from app.ui.household.widgets import (
     ChoiceCombo,
@@ -36,6 +38,7 @@ from app.ui.household.widgets import (
     vocab_combo,
     yes_no_combo,
 )
+from app.ui.rows_model import RowsModel, text_columns
 
 
 class EditorTabs:
@@ -243,7 +246,7 @@ class EditorTabs:
         return page
 
     def _build_attachments_tab(self) -> QWidget:
-        self.attachments_model = TextTableModel(("文件名", "大小", "添加时间"), parent=self)
+        self.attachments_model = RowsModel(text_columns(("文件名", "大小", "添加时间")), self, tip=itemgetter(3))
         self.attachments_view = table_view(self.attachments_model)
         self.attachments_view.doubleClicked.connect(lambda _i: self.open_attachment())
         header = self.attachments_view.horizontalHeader()
@@ -274,7 +277,8 @@ class EditorTabs:
         return page
 
     def _build_history_tab(self) -> QWidget:
-        self.history_model = TextTableModel(("时间", "对象", "字段", "原值", "新值", "原因"), parent=self)
+        self.history_model = RowsModel(text_columns(("时间", "对象", "字段", "原值", "新值", "原因")), self,
+                                       cell_tips=True)
         self.history_view = table_view(self.history_model)
         header = self.history_view.horizontalHeader()
         for col in (0, 1, 2, 5):

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from app import vocab
+from app.io.ledger_export import export_assessment
 from app.ledgers import LEDGERS, LedgerQuery, LedgerRefused, engine
 from app.services import assessment, funds, history, households, meetings, plans
 from tests.ledgers.helpers import unit_id
@@ -195,7 +196,7 @@ def test_the_assessment_is_explained_by_its_records(db, place, add_household, tm
     assert qj.total == Decimal("47.5")  # (0×50 + 100×25 + 90×25) / 100
     assert "问题按期办结 0.0 分 × 权重 50" in qj.explain()
     out = tmp_path / "考核.xlsx"
-    assert assessment.export(db, 2026, out, today=dt.date(2026, 6, 30)) == len(subjects)
+    assert export_assessment(db, 2026, out, today=dt.date(2026, 6, 30)) == len(subjects)
     ws = openpyxl.load_workbook(out).active
     assert ws["A1"].value == "清江镇2026年度搬迁群众后续扶持目标考核"
     with pytest.raises(LedgerRefused):
