@@ -12,9 +12,10 @@ from pathlib import Path
 
 from app.io.headers import header_key
 from app.io.subsidy_import import find_columns
-from app.io.validate import parse_date, text
+from app.io.validate import text
 from app.io.workbook import WorkbookError, read_workbook
 from app.rules import normalize_id
+from app.rules.dates import read_date
 from app.services.subsidy_reconcile import BankRow
 
 _HEADERS = {
@@ -63,7 +64,7 @@ def read_bank_return(path: Path) -> list[BankRow]:
             ok = status not in _FAILED and (status != "" or (amount or 0) > 0)
             rows.append(BankRow(sheet=sheet.name, row=r, name=text(cell(r, "name")),
                                 id_number=normalize_id(raw_id), amount=amount, success=ok,
-                                failure=text(cell(r, "failure")), paid_on=parse_date(cell(r, "paid_on")),
+                                failure=text(cell(r, "failure")), paid_on=read_date(cell(r, "paid_on"), "发放日期")[0],
                                 account=text(cell(r, "account"))))
     if not found:
         raise WorkbookError(f"“{Path(path).name}”中没有找到发放结果表（需要“身份证号码”和“发放金额”列）")

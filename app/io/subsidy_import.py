@@ -19,10 +19,11 @@ from sqlalchemy import select
 from app import vocab
 from app.db import Database
 from app.io.headers import HEADER_ROWS, header_key
-from app.io.validate import ERROR, WARNING, Issue, parse_date, text
+from app.io.validate import ERROR, WARNING, Issue, text
 from app.io.workbook import Sheet, WorkbookError, read_workbook
 from app.models import Household, Member, SubsidyFacts, Village
 from app.rules import mask_id, normalize_id
+from app.rules.dates import read_date
 from app.services import backup, history
 from app.rules.subsidy import normalize_account
 from app.services.subsidy import FactsData, LABELS, apply_facts, check_facts, facts_of
@@ -178,13 +179,9 @@ class _Rows:
         return self.header.titles.get(col, "") if col else ""
 
     def day(self, row: int, key: str, v: dict, issues: list[Issue]):
-        raw = v[key]
-        if text(raw) == "":
-            return None
-        day = parse_date(raw)
-        if day is None:
-            issues.append(self.issue(ERROR, row, key, f"无法识别{COLUMNS[key][0]}“{text(raw)}”，请写成 2006-07-01 这样的日期",
-                                     raw))
+        day, problem = read_date(v[key], COLUMNS[key][0])
+        if problem:
+            issues.append(self.issue(ERROR, row, key, problem, v[key]))
         return day
 
 
