@@ -198,33 +198,33 @@ def cmd_subsidy(args, open_db, usage_error) -> int:
     finally:
         db.close()
     try:
-        if args.what == "roster":
-            if args.out:
-                subsidy_xlsx.roster_workbook(args.out, rows, summary, unit=unit, town=town_name,
-                                             full_ids=args.full_ids)
-            if args.json:
-                print(json.dumps(summary.as_json(), ensure_ascii=False))
-            else:
-                print(f"{half_label(args.year, args.half)}直补发放名册：{summary.people} 人，"
-                      f"{subsidy_xlsx.amount_text(summary.amount)} 元")
-                for village, (n, amount) in summary.by_village.items():
-                    print(f"  {village}：{n} 人，{subsidy_xlsx.amount_text(amount)} 元")
-                if summary.excluded:
-                    print("名册中本期不发放：" + "，".join(f"{k} {v} 人" for k, v in summary.excluded.items()))
-        else:
-            if args.out:
-                subsidy_xlsx.review_workbook(args.out, review, unit=unit, town=town_name, full_ids=args.full_ids)
-            if args.json:
-                print(json.dumps(review_json(review, args.full_ids), ensure_ascii=False))
-            else:
-                print(f"{args.year}年度核定：年初 {review.start} 人，核减 {len(review.removed)} 人，"
-                      f"期满 {len(review.ended)} 人，新纳入 {len(review.added)} 人，年末 {review.end} 人")
-                for title, entries in (("核减", review.removed), ("期满", review.ended), ("新纳入", review.added)):
-                    for e in entries[:100]:
-                        print(f"  {title}：{e.village} {e.name} {e.reason} {e.date or ''}".rstrip())
+        if args.out and args.what == "roster":
+            subsidy_xlsx.roster_workbook(args.out, rows, summary, unit=unit, town=town_name, full_ids=args.full_ids)
+        elif args.out:
+            subsidy_xlsx.review_workbook(args.out, review, unit=unit, town=town_name, full_ids=args.full_ids)
     except OSError as exc:
         print(f"无法写入文件：{args.out}（{exc.strerror or exc}）", file=sys.stderr)
         return EXIT_USAGE
+    if args.what == "roster":
+        if args.json:
+            print(json.dumps(summary.as_json(), ensure_ascii=False))
+        else:
+            print(f"{half_label(args.year, args.half)}直补发放名册：{summary.people} 人，"
+                  f"{subsidy_xlsx.amount_text(summary.amount)} 元")
+            for village, (n, amount) in summary.by_village.items():
+                print(f"  {village}：{n} 人，{subsidy_xlsx.amount_text(amount)} 元")
+            if summary.excluded:
+                print("名册中本期不发放：" + "，".join(f"{k} {v} 人" for k, v in summary.excluded.items()))
+    elif args.json:
+        print(json.dumps(review_json(review, args.full_ids), ensure_ascii=False))
+    else:
+        print(f"{args.year}年度核定：年初 {review.start} 人，核减 {len(review.removed)} 人，"
+              f"期满 {len(review.ended)} 人，新纳入 {len(review.added)} 人，年末 {review.end} 人")
+        for title, entries in (("核减", review.removed), ("期满", review.ended), ("新纳入", review.added)):
+            for e in entries[:100]:
+                print(f"  {title}：{e.village} {e.name} {e.reason} {e.date or ''}".rstrip())
+            if len(entries) > 100:
+                print(f"  ……{title}另有 {len(entries) - 100} 人，使用 --out 或 --json 查看全部")
     if args.out and not args.json:
         print(f"已写入：{args.out}")
     return EXIT_OK
