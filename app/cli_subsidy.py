@@ -98,20 +98,9 @@ def _xlsx(path: Path | None, usage_error) -> None:
         raise usage_error(f"用法错误：{path} 是一个文件夹，请给出 .xlsx 文件名")
 
 
-def _where(i) -> str:
-    parts = [Path(i.file).name]
-    if i.sheet:
-        parts.append(f"「{i.sheet}」")
-    if i.row:
-        parts.append(f"第{i.row}行")
-    if i.column:
-        parts.append(f"{i.column}列" + (f"（{i.header}）" if i.header else ""))
-    return " ".join(parts)
-
-
 def cmd_import_subsidy(args, open_db, usage_error) -> int:
     from app.io.report import report_paths, write_error_report
-    from app.io.subsidy_import import run_subsidy_import
+    from app.io.subsidy_import import run_subsidy_import, summary_text
     from app.io.workbook import WorkbookError
 
     _xlsx(args.error_report, usage_error)
@@ -126,30 +115,7 @@ def cmd_import_subsidy(args, open_db, usage_error) -> int:
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False))
     else:
-        verb = "将" if result.dry_run or result.refused else ""
-        lines = []
-        if result.dry_run:
-            lines.append("试运行（--dry-run）：只检查，没有写入数据库。")
-        if result.refused:
-            lines.append(f"发现 {len(result.errors)} 个错误，全部未导入（数据库没有任何改动）。"
-                         "请按下面的说明改正文件后重新导入，或使用 --skip-invalid 只导入没有错误的行。")
-        lines.append(f"共读取 {result.read} 人：{verb}新增 {result.people_imported} 人，{verb}更新 "
-                     f"{result.people_updated} 人，无变化 {result.people_unchanged} 人，跳过 {result.people_skipped} 人。")
-        if not result.header_rows:
-            lines.append("文件中没有找到后扶人口名册的表头（需要“姓名”和“身份证号”列）。")
-        for title, issues in (("错误", result.errors), ("提醒", result.warnings)):
-            if issues:
-                lines.append(f"{title} {len(issues)} 个：")
-                lines += [f"  {_where(i)}：{i.message}" for i in issues[:200]]
-                if len(issues) > 200:
-                    lines.append(f"  ……另有 {len(issues) - 200} 个，使用 --json 或 --error-report 查看全部")
-        if result.changes:
-            lines.append(f"对已登记人员的改动 {len(result.changes)} 处：")
-            lines += [f"  {c['member']}（{c['household']}）{c['field']}：{c['old'] or '（空）'} → {c['new'] or '（空）'}"
-                      for c in result.changes[:50]]
-        if result.backup is not None:
-            lines.append(f"导入前已备份数据库：{result.backup}")
-        print("\n".join(lines))
+        print(summary_text(result))
     if args.error_report is not None:
         by_file: dict[str, list] = {}
         for issue in result.errors + result.warnings:

@@ -317,3 +317,43 @@ def _shown(label: str, value: str) -> str:
     if label == LABELS["account"] and value:
         return "*" * max(len(value) - 4, 0) + value[-4:]
     return value
+
+
+def where(i: Issue) -> str:
+    """Where an issue is, as the clerk reads it: file, sheet, row, column (header)."""
+    parts = [Path(i.file).name]
+    if i.sheet:
+        parts.append(f"「{i.sheet}」")
+    if i.row:
+        parts.append(f"第{i.row}行")
+    if i.column:
+        parts.append(f"{i.column}列" + (f"（{i.header}）" if i.header else ""))
+    return " ".join(parts)
+
+
+def summary_text(result: SubsidyImport, *, cli: bool = True) -> str:
+    """The outcome in the clerk's words (the command line; with cli=False the page's check before importing)."""
+    verb = "将" if result.dry_run or result.refused else ""
+    lines = []
+    if result.dry_run:
+        lines.append("试运行（--dry-run）：只检查，没有写入数据库。" if cli else "检查结果（尚未导入）：")
+    if result.refused:
+        lines.append(f"发现 {len(result.errors)} 个错误，全部未导入（数据库没有任何改动）。请按下面的说明改正文件后重新导入，"
+                     + ("或使用 --skip-invalid 只导入没有错误的行。" if cli else "或点“只导入没有错误的行”。"))
+    lines.append(f"共读取 {result.read} 人：{verb}新增 {result.people_imported} 人，{verb}更新 "
+                 f"{result.people_updated} 人，无变化 {result.people_unchanged} 人，跳过 {result.people_skipped} 人。")
+    if not result.header_rows:
+        lines.append("文件中没有找到后扶人口名册的表头（需要“姓名”和“身份证号”列）。")
+    for title, issues in (("错误", result.errors), ("提醒", result.warnings)):
+        if issues:
+            lines.append(f"{title} {len(issues)} 个：")
+            lines += [f"  {where(i)}：{i.message}" for i in issues[:200]]
+            if len(issues) > 200:
+                lines.append(f"  ……另有 {len(issues) - 200} 个" + ("，使用 --json 或 --error-report 查看全部" if cli else ""))
+    if result.changes:
+        lines.append(f"对已登记人员的改动 {len(result.changes)} 处：")
+        lines += [f"  {c['member']}（{c['household']}）{c['field']}：{c['old'] or '（空）'} → {c['new'] or '（空）'}"
+                  for c in result.changes[:50]]
+    if result.backup is not None:
+        lines.append(f"导入前已备份数据库：{result.backup}")
+    return "\n".join(lines)

@@ -101,17 +101,34 @@ class RosterRow:
     amount: Decimal
 
 
-def roster_rows_in(s: Session, year: int, half: int, *, village: str | None = None) -> list[RosterRow]:
-    """Everyone paid for the half, by village, group and archive, with the half's amount."""
+def _roster_query(s: Session, year: int, half: int, village: str | None, search: str):
     county = county_settings(s)
     query = _joined(select(Member.id, _village(), Household.group_name, Household.head_name, Member.name,
                            Member.id_number, SubsidyFacts.category, SubsidyFacts.account, SubsidyFacts.bank))
     query = query.where(SubsidyFacts.on_roster == True, reason_at(half_start(year, half), county).is_(None))  # noqa: E712
     if village is not None:
         query = query.where(_village() == village)
+    search = search.strip()
+    if search:
+        like = f"%{search}%"
+        query = query.where(Member.name.like(like) | Member.id_number.like(like) | Household.head_name.like(like))
+    return query, county
+
+
+def roster_rows_in(s: Session, year: int, half: int, *, village: str | None = None, search: str = "",
+                   limit: int | None = None) -> list[RosterRow]:
+    """Everyone paid for the half (in a village; matching a name or ID), by village, group and archive."""
+    query, county = _roster_query(s, year, half, village, search)
     query = query.order_by(_village(), Household.group_name, Household.archive_no, Member.sort_order, Member.id)
+    if limit is not None:
+        query = query.limit(limit)
     amount = county.half_amount
     return [RosterRow(*row, amount) for row in s.execute(query)]
+
+
+def roster_count_in(s: Session, year: int, half: int, *, village: str | None = None, search: str = "") -> int:
+    query, _county = _roster_query(s, year, half, village, search)
+    return s.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def due_by_id(s: Session, year: int, half: int) -> dict[str, RosterRow]:

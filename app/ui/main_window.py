@@ -19,6 +19,7 @@ from app.ui.household_list import HouseholdListPage
 from app.ui.ledger_pages import WorkPages
 from app.ui.org_page import OrgPage
 from app.ui.report_page import ReportPage
+from app.ui.subsidy_page import SubsidyPage
 
 # The navigation entry behind each kind of 首页 figure.
 TARGET_PAGES = {HOUSEHOLDS: "户档案", BAOBAO: "包保", VISITS: "走访", PROBLEMS: "问题台账"}
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
             if name == "干部与单位":
                 self.add_page("月报", lambda: self.report)
             self.add_page(name, factory)
+        self.add_page("后扶直补", lambda: SubsidyPage(db))
         self.add_page("基础信息", lambda: self.org)
         self.safety = DataSafetyPage(db)
         self.add_page("数据安全", self.safety)
