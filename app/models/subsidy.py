@@ -22,7 +22,7 @@ class SubsidyFacts(Timestamps, Base):
     __tablename__ = "subsidy_facts"
 
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
-    on_roster: Mapped[bool] = mapped_column(Boolean, default=True, index=True)  # 纳入后扶名册
+    on_roster: Mapped[bool] = mapped_column(Boolean, default=True)  # 纳入后扶名册
     category: Mapped[str] = mapped_column(String(10), default="")  # 扶持类别: vocab.SUBSIDY_CATEGORIES
     start_on: Mapped[dt.date | None] = mapped_column(Date)  # 纳入扶持时间
     account: Mapped[str] = mapped_column(String(30), default="")  # 一卡通账号 (digits only)

@@ -36,8 +36,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["member_id"], ["members.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("member_id"),
     )
-    with op.batch_alter_table("subsidy_facts", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_subsidy_facts_on_roster"), ["on_roster"], unique=False)
     op.create_table(
         "subsidy_halves",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -77,6 +75,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_subsidy_entries_half_id"))
     op.drop_table("subsidy_entries")
     op.drop_table("subsidy_halves")
-    with op.batch_alter_table("subsidy_facts", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_subsidy_facts_on_roster"))
     op.drop_table("subsidy_facts")
