@@ -3,23 +3,26 @@ main window. Nothing here runs at import time."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from app import APP_NAME, config
 from app.resources import bundled_font, resources_dir
 
 _keep: list[object] = []  # translators must outlive the call that installs them
+SMOKE_ENV = "HOUFU_SMOKE_SECONDS"  # for checking a built bundle: quit this many seconds after the window shows
 
 
 def setup_application(app: QApplication) -> str:
     """Font, translations and style for an application object; returns the UI font family."""
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("Houfu")
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "houfu-256.png")))
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     family = ""
     font_id = QFontDatabase.addApplicationFont(str(bundled_font()))
@@ -96,6 +99,9 @@ def run_gui(db_path: Path | None = None) -> int:
             window.safety.restore_requested.connect(
                 lambda source, w=window: (pending.append(source), w.close()))
             window.show()
+            if os.environ.get(SMOKE_ENV):
+                print("已显示主窗口", file=sys.stderr, flush=True)
+                QTimer.singleShot(int(float(os.environ[SMOKE_ENV]) * 1000), lambda: app.exit(0))
             status = app.exec()
             lock.stop()
             db.close()
