@@ -108,7 +108,7 @@ def main() -> None:
         print(f"roster workbook (.xlsx, {len(roster)} rows): {time.perf_counter() - t:.2f} s")
         bank = bank_return(roster, folder / "发放结果.xlsx")
         t_read, lines = timed(lambda: read_bank_return(bank), 1)
-        print(f"read bank return ({len(lines)} lines): {t_read:.2f} s")
+        print(f"read bank return ({len(lines)} lines, the importer's reader): {t_read:.2f} s (cpu {CPU['last']:.2f} s)")
         t_rec, result = timed(lambda: subsidy_reconcile.reconcile(db, lines, args.year, args.half,
                                                                   source=bank.name), args.repeat)
         print(f"reconcile (kept with the half): {t_rec:.2f} s (cpu {CPU['last']:.2f} s) — paid_ok {result.paid_ok}, "

@@ -1,6 +1,6 @@
 """Demo step: the 后扶人口 roster (SPEC §11) for the generated members.
 
-Everyone born by the household's relocation is on the roster (births after it are not added): 现状人口
+Everyone with an ID born by the household's relocation is on the roster (births after it are not added): 现状人口
 when the household was a reservoir 移民 on or before 2006-06-30 (most of the older households, whatever
 their later move), else 原迁人口 from the relocation day. Most have a
 一卡通 account; a few do not (直补-无账号). Of the members the archive shows 死亡 or 迁出, most are 核减 with
@@ -26,11 +26,11 @@ class SubsidySteps(DemoBase):
     def _subsidy(self) -> None:
         r, ri = self.rng.random, self.ri
         rows = []
-        query = (select(Member.id, Member.birth_date, Member.status, Member.status_date, Household.relocation_date)
-                 .join(Household, Household.id == Member.household_id))
-        for mid, birth, status, status_date, relocation in self.s.execute(query):
+        query = (select(Member.id, Member.id_number, Member.birth_date, Member.status, Member.status_date,
+                        Household.relocation_date).join(Household, Household.id == Member.household_id))
+        for mid, id_number, birth, status, status_date, relocation in self.s.execute(query):
             moved = relocated_day(relocation)
-            if moved is None or (birth is not None and birth > moved):
+            if not id_number or moved is None or (birth is not None and birth > moved):
                 continue
             if r() < 0.04:  # not every relocated person was registered by the county
                 continue

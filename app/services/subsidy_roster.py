@@ -162,8 +162,26 @@ def roster_count_in(s: Session, year: int, half: int, *, village: str | None = N
     return s.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
-def due_by_id(s: Session, year: int, half: int) -> dict[str, RosterRow]:
-    return {r.id_number: r for r in roster_rows_in(s, year, half) if r.id_number}
+class Due(NamedTuple):
+    member_id: int
+    name: str
+    village: str
+    amount: Decimal
+
+
+def due_by_id(s: Session, year: int, half: int) -> dict[str, Due]:
+    """Who is due for the half, by ID (the reconciliation's side of the roster): one plain query."""
+    county = county_settings(s)
+    reason = reason_at(half_start(year, half), county)
+    stmt = (select(Member.id_number, Member.id, Member.name, Household.village_id)
+            .select_from(SubsidyFacts).join(Member, Member.id == SubsidyFacts.member_id)
+            .join(Household, Household.id == Member.household_id)
+            .where(SubsidyFacts.on_roster == True, reason.is_(None), Member.id_number != ""))  # noqa: E712
+    raw = s.connection().connection.driver_connection
+    sql = str(stmt.compile(dialect=s.get_bind().dialect, compile_kwargs={"literal_binds": True}))
+    names = dict(s.execute(select(Village.id, Village.name)).all())
+    amount = county.half_amount
+    return {idn: Due(mid, name, names.get(vid, NO_VILLAGE), amount) for idn, mid, name, vid in raw.execute(sql)}
 
 
 def supported_count(s: Session, day: dt.date) -> int:

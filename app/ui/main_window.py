@@ -83,9 +83,9 @@ class MainWindow(QMainWindow):
         self.add_page("户档案", self.households)
         for name, factory in self.work.nav_entries():
             if name == "干部与单位":
+                self.add_page("后扶直补", lambda: SubsidyPage(db))
                 self.add_page("月报", lambda: self.report)
             self.add_page(name, factory)
-        self.add_page("后扶直补", lambda: SubsidyPage(db))
         self.add_page("基础信息", lambda: self.org)
         self.safety = DataSafetyPage(db)
         self.add_page("数据安全", self.safety)

@@ -95,3 +95,27 @@ def test_page_imports_shows_reconciles_and_reduces(qtbot, db, add_household, tmp
     monkeypatch.setattr(file_dialogs, "get_save_path", lambda *a, **k: str(out))
     qtbot.mouseClick(page.publicity_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: out.exists() and "已生成公示" in page.status.text(), timeout=15000)
+
+
+def test_county_settings_on_the_org_page_change_the_roster(qtbot, db, add_household, monkeypatch):
+    from app.rules.subsidy import half_start  # noqa: F401 - the rule the settings feed
+    from app.services.subsidy_roster import roster_summary
+    from app.ui import subsidy_settings
+    from app.ui.org_page import OrgPage
+
+    add_household()
+    with db.read() as s:
+        member_id = s.scalars(select(Member.id)).first()
+    subsidy.save_facts(db, member_id, subsidy.FactsData(category="现状人口", account="6228480000000000555"))
+    assert roster_summary(db, 2026, 2).people == 0
+    page = OrgPage(db)
+    qtbot.addWidget(page)
+    tab = page.subsidy_settings
+    monkeypatch.setattr(subsidy_settings, "info", lambda *a, **k: None)
+    tab.years.setValue(25)
+    tab.standard.setValue(800)
+    tab.hotline.setText("0851-7654321")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    summary = roster_summary(db, 2026, 2)
+    assert (summary.people, summary.amount) == (1, 400)
+    assert subsidy.load_settings(db).hotline == "0851-7654321"
