@@ -25,7 +25,7 @@ from app.models import Household, Member, SubsidyFacts, Village
 from app.rules import mask_id, normalize_id
 from app.rules.dates import read_date
 from app.services import backup, history
-from app.rules.subsidy import normalize_account
+from app.rules.subsidy import default_start, normalize_account, relocated_day
 from app.services.subsidy import FactsData, LABELS, apply_facts, check_facts, facts_of
 
 ProgressText = Callable[[float, str], None]
@@ -304,8 +304,6 @@ def run_subsidy_import(db: Database, paths: Sequence[Path], *, skip_invalid: boo
 
 def _planned(member: Member, data: FactsData) -> FactsData:
     """The facts as apply_facts would store them (the default start filled in), to compare with what is held."""
-    from app.rules.subsidy import default_start, relocated_day
-
     data = check_facts(data)
     if data.start_on is None:
         data = replace(data, start_on=default_start(data.category, relocated_day(member.household.relocation_date)))
