@@ -1,11 +1,11 @@
-"""The 直补 eligibility rule of SPEC §11, in one place: a pure function of (person facts, day) and the same
-rule as a SQL expression for the roster of a whole town.
+"""The 直补 eligibility rule of SPEC §11, in one place: a pure function of (person facts, day).
 
 A person is paid for a half when, on its first day (1 January / 1 July), they are on the roster, not 核减
 on or before that day, the archive does not show them 死亡 or 迁出 on or before that day (a departure
 without a date counts as before), and the day lies inside [纳入扶持时间, 纳入扶持时间 + years).
-`exclusion` names the first reason a person is not paid, or None when they are; `exclusion_sql` is the
-same decision for columns of a query, and tests hold the two to the same table of cases.
+`exclusion` names the first reason a person is not paid, or None when they are. Its query form (the same
+decision as a SQL CASE, for a town's roster at once) is app.services.subsidy_roster.exclusion_sql, built
+from the constants here; tests hold the two to the same table of cases.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-
-from sqlalchemy import and_, case, func, literal, or_
 
 from app import vocab
 
@@ -119,24 +117,6 @@ def exclusion(person: PersonFacts, day: dt.date, years: int = DEFAULT_YEARS) -> 
 
 def is_paid(person: PersonFacts, day: dt.date, years: int = DEFAULT_YEARS) -> bool:
     return exclusion(person, day, years) is None
-
-
-def exclusion_sql(*, on_roster, state, reduced_on, start_on, member_status, status_date, day: dt.date,
-                  years: int = DEFAULT_YEARS):
-    """`exclusion` as a SQL CASE over the given columns (NULL when paid); dates are ISO text in SQLite."""
-    iso = literal(day.isoformat())
-    end = func.date(start_on, f"+{int(years)} years")
-    gone = or_(status_date.is_(None), status_date <= iso)
-    return case(
-        (or_(on_roster.is_(None), on_roster == False), literal(NOT_ON_ROSTER)),  # noqa: E712
-        (and_(state == vocab.SUBSIDY_REDUCED, or_(reduced_on.is_(None), reduced_on <= iso)), literal(REDUCED)),
-        (and_(member_status == "死亡", gone), literal(DEAD)),
-        (and_(member_status == "迁出", gone), literal(MOVED)),
-        (start_on.is_(None), literal(NO_START)),
-        (iso < start_on, literal(NOT_STARTED)),
-        (iso >= end, literal(ENDED)),
-        else_=None,
-    )
 
 
 _SPACES = re.compile(r"[\s\u3000\-]")

@@ -1,5 +1,5 @@
 """The payment roster of a half and the year's 核定 (SPEC §11), computed by queries: the eligibility rule's
-SQL form (app.rules.subsidy.exclusion_sql) over members, so a town of 400,000 people is never loaded into
+SQL form (exclusion_sql below, the query form of app.rules.subsidy.exclusion) over members, so a town of 400,000 people is never loaded into
 Python to decide who is paid. Also the findings' queries (直补-应核减, 直补-无账号) and the roster's size.
 """
 
@@ -11,18 +11,39 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from decimal import Decimal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from app import vocab
 from app.db import Database
 from app.models import Household, Member, SubsidyFacts, Village
 from app.rules.subsidy import (
-    DEAD, ENDED, MOVED, REDUCED, CountySettings, exclusion_sql, half_start, support_end,
+    DEAD, DEFAULT_YEARS, ENDED, MOVED, NO_START, NOT_ON_ROSTER, NOT_STARTED, REDUCED, CountySettings, half_start,
+    support_end,
 )
 from app.services.subsidy import county_settings
 
 NO_VILLAGE = "（未分村）"
+
+
+def exclusion_sql(*, on_roster, state, reduced_on, start_on, member_status, status_date, day: dt.date,
+                  years: int = DEFAULT_YEARS):
+    """app.rules.subsidy.exclusion as a SQL CASE over the given columns (NULL when paid), test for test in
+    the same order; dates are ISO text in SQLite, and SQLite's date(+N years) moves 29 February as
+    rules.subsidy.support_end does."""
+    iso = literal(day.isoformat())
+    end = func.date(start_on, f"+{int(years)} years")
+    gone = or_(status_date.is_(None), status_date <= iso)
+    return case(
+        (or_(on_roster.is_(None), on_roster == False), literal(NOT_ON_ROSTER)),  # noqa: E712
+        (and_(state == vocab.SUBSIDY_REDUCED, or_(reduced_on.is_(None), reduced_on <= iso)), literal(REDUCED)),
+        (and_(member_status == "死亡", gone), literal(DEAD)),
+        (and_(member_status == "迁出", gone), literal(MOVED)),
+        (start_on.is_(None), literal(NO_START)),
+        (iso < start_on, literal(NOT_STARTED)),
+        (iso >= end, literal(ENDED)),
+        else_=None,
+    )
 
 
 def reason_at(day: dt.date, county: CountySettings):
