@@ -90,6 +90,12 @@ def build_parser() -> Parser:
                         "或取自环境变量 HOUFU_SNAPSHOT_PASSWORD")
     p.add_argument("--json", action="store_true", help="以 JSON 输出清单")
 
+    p = command("verify", "核验收到的县局副本：与清单核对校验码、完整性、各表条数和变更记录")
+    p.add_argument("snapshot", type=Path, metavar="SNAPSHOT", help="副本文件（.db，或加密的 .zip；清单放在旁边）")
+    p.add_argument("--password", metavar="P",
+                   help="加密副本的密码（也可取自环境变量 HOUFU_SNAPSHOT_PASSWORD，或在提示时输入）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+
     p = command("backup", "立即备份数据库（备份放在数据库旁的“备份”文件夹）")
     p.add_argument("--list", action="store_true", help="只列出已有的备份")
 
@@ -324,6 +330,39 @@ def cmd_snapshot(args) -> int:
     return EXIT_OK
 
 
+def cmd_verify(args) -> int:
+    """`verify SNAPSHOT`: exit 0 the copy is as exported, 1 something disagrees, 2 it cannot be read."""
+    import zipfile
+
+    from app.services.verify import verify_copy
+
+    password = args.password or os.environ.get("HOUFU_SNAPSHOT_PASSWORD") or None
+    if password is None and args.snapshot.is_file() and zipfile.is_zipfile(args.snapshot):
+        if not sys.stdin or not sys.stdin.isatty():
+            raise UsageError("用法错误：这是加密的副本，请用 --password 给出密码，或设置环境变量 HOUFU_SNAPSHOT_PASSWORD。")
+        import getpass
+
+        password = getpass.getpass("副本的密码：")
+    report = verify_copy(args.snapshot, password=password)
+    if args.json:
+        print(json.dumps({"ok": report.ok, "unreadable": report.unreadable, "problems": report.problems,
+                          "town": report.town, "taken_at": report.taken_at, "households": report.households,
+                          "members": report.members, "checked": report.checked}, ensure_ascii=False))
+    elif report.unreadable:
+        print(report.unreadable, file=sys.stderr)
+    elif report.problems:
+        print(f"副本未通过核验：{args.snapshot}", file=sys.stderr)
+        for problem in report.problems:
+            print(f"  {problem}", file=sys.stderr)
+    else:
+        print(f"副本核验通过：{args.snapshot}")
+        print(f"  {report.town or '（未填镇名）'}，{report.taken_at} 导出，在册 {report.households} 户，"
+              f"{report.members} 人；已核对：{'、'.join(report.checked)}")
+    if report.unreadable:
+        return EXIT_USAGE
+    return EXIT_REFUSED if report.problems else EXIT_OK
+
+
 def cmd_backup(args) -> int:
     from app.services import backup
 
@@ -360,11 +399,15 @@ def cmd_restore(args) -> int:
     return EXIT_OK
 
 
-def _xlsx_out(path: Path) -> Path:
-    if path.suffix.lower() != ".xlsx":
-        raise UsageError(f"用法错误：输出文件应以 .xlsx 结尾：{path}")
+def _xlsx_out(path: Path, args=None, inputs=()) -> Path:
+    """An .xlsx target the output guard accepts (never the database, a backup or an input file)."""
+    from app.outputs import check_target
+
     if path.is_dir():
         raise UsageError(f"用法错误：{path} 是一个文件夹，请给出 .xlsx 文件名")
+    if path.suffix.lower() != ".xlsx":
+        raise UsageError(f"用法错误：输出文件应以 .xlsx 结尾：{path}")
+    check_target(path, inputs=inputs, databases=[_db_path(args)] if args is not None else ())
     return path
 
 
@@ -423,7 +466,10 @@ def cmd_import(args) -> int:
     from app.io.workbook import WorkbookError
 
     if args.error_report is not None:
-        _xlsx_out(args.error_report)
+        from app.io.report import report_paths
+
+        for target in report_paths(args.error_report, [str(f) for f in args.files]).values():
+            _xlsx_out(target, args, inputs=args.files)
     village = args.village.strip() if args.village else None
     if args.village is not None and not village:
         raise UsageError("用法错误：--village 后面要写村名")
@@ -458,12 +504,13 @@ def cmd_import(args) -> int:
             targets = report_paths(args.error_report, [str(f) for f in args.files])
             for file, issues in issues_by_file.items():
                 try:
-                    out = write_error_report(Path(file), issues, targets[file], headers.get(file))
+                    out = write_error_report(Path(file), issues, targets[file], headers.get(file),
+                                             inputs=args.files)
                 except WorkbookError as exc:
                     print(str(exc), file=sys.stderr)
                     return EXIT_USAGE
-                except OSError as exc:
-                    print(f"无法写入错误报告：{targets[file]}（{exc.strerror or exc}）", file=sys.stderr)
+                except OSError as exc:  # outputs.OutputError: one Chinese line already
+                    print(f"未写入错误报告：{exc.strerror or exc}", file=sys.stderr)
                     return EXIT_USAGE
                 if not args.json:
                     print(f"错误报告已写入：{out}")
@@ -474,10 +521,11 @@ def cmd_import(args) -> int:
 
 def cmd_export(args) -> int:
     from app.io.export import export_households, write_template
+    from app.outputs import OutputError
 
     if args.what == "ledger":
         return cmd_export_ledger(args)
-    out = _xlsx_out(args.out)
+    out = _xlsx_out(args.out, args)
     try:
         if args.what == "template":
             unit = ""
@@ -502,8 +550,9 @@ def cmd_export(args) -> int:
             summary = export_households(db, out, mask_ids=args.mask_ids)
         finally:
             db.close()
-    except OSError as exc:
-        print(f"无法写入文件：{out}（{exc.strerror or exc}）", file=sys.stderr)
+    except OSError as exc:  # outputs.OutputError says what happened and that the old file is unchanged
+        print(str(exc) if isinstance(exc, OutputError) else f"无法写入文件：{out}（{exc.strerror or exc}）",
+              file=sys.stderr)
         return EXIT_USAGE
     print(f"已导出 {summary.households} 户、{summary.members} 人：{out}")
     return EXIT_OK
@@ -524,14 +573,16 @@ def _add_ledger_export(what, db_help: str) -> None:
 def cmd_export_ledger(args) -> int:
     from app.io.ledger_export import export_ledger
     from app.ledgers import ledger_by_name
+    from app.outputs import OutputError
 
     ledger = ledger_by_name(args.name)
-    out = _xlsx_out(args.out)
+    out = _xlsx_out(args.out, args)
     db = _open(args, write=False)
     try:
         result = export_ledger(db, ledger, out)
-    except OSError as exc:
-        print(f"无法写入文件：{out}（{exc.strerror or exc}）", file=sys.stderr)
+    except OSError as exc:  # outputs.OutputError: one Chinese line, the old file unchanged
+        print(str(exc) if isinstance(exc, OutputError) else f"无法写入文件：{out}（{exc.strerror or exc}）",
+              file=sys.stderr)
         return EXIT_USAGE
     finally:
         db.close()
@@ -560,11 +611,12 @@ def _add_report_commands(command, db_help: str) -> None:
 
 
 def cmd_report(args) -> int:
+    from app.outputs import OutputError, check_target
     from app.services import report_data as report_service
 
+    check_target(args.out, databases=[_db_path(args)])  # refuse before the report is built
     if args.what == "publicity":
         return cli_subsidy.cmd_publicity(args, _open, UsageError)
-
     db = _open(args, write=False)
     try:
         if args.what == "monthly":
@@ -578,8 +630,9 @@ def cmd_report(args) -> int:
         db.close()
     try:
         result.save(args.out)
-    except OSError as exc:
-        print(f"无法写入 {args.out}：{exc.strerror or exc}", file=sys.stderr)
+    except OSError as exc:  # outputs.OutputError: one Chinese line, the old file unchanged
+        print(str(exc) if isinstance(exc, OutputError) else f"无法写入 {args.out}：{exc.strerror or exc}",
+              file=sys.stderr)
         return EXIT_USAGE
     for warning in result.warnings:
         print(f"注意：{warning}", file=sys.stderr)
@@ -588,7 +641,7 @@ def cmd_report(args) -> int:
 
 
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "stats": cmd_stats, "check": cmd_check,
-            "snapshot": cmd_snapshot, "backup": cmd_backup, "restore": cmd_restore}
+            "snapshot": cmd_snapshot, "verify": cmd_verify, "backup": cmd_backup, "restore": cmd_restore}
 COMMANDS.update({"import": cmd_import, "export": cmd_export})
 COMMANDS["report"] = cmd_report
 COMMANDS["subsidy"] = lambda args: cli_subsidy.cmd_subsidy(args, _open, UsageError)
@@ -596,10 +649,14 @@ COMMANDS["subsidy"] = lambda args: cli_subsidy.cmd_subsidy(args, _open, UsageErr
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command (or the GUI); returns the exit status."""
+    from app import outputs
     from app.db import DatabaseError
-    from app.errors import log_exception, unexpected_message
+    from app.errors import log_exception, log_unraisable, unexpected_message
 
     argv = sys.argv[1:] if argv is None else argv
+    outputs.restrict_new_files()  # the database, backups, copies, exports and logs: owner only
+    outputs.remove_stale_private_dirs()  # plain copies left by a process that was killed
+    log_unraisable()  # never "Exception ignored … I/O operation on closed file" after a Chinese message
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
@@ -610,7 +667,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
-    except (DatabaseError, ValueError) as exc:
+    except (DatabaseError, ValueError, outputs.OutputError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -38,6 +38,13 @@ def _day(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"“{text}”不是日期，请写成 2026-12-01 这样") from None
 
 
+def _write_failed(exc: OSError, path) -> str:
+    """One line for a file not written: the output guard's own sentence, else the system's reason."""
+    from app.outputs import OutputError
+
+    return str(exc) if isinstance(exc, OutputError) else f"无法写入文件：{path}（{exc.strerror or exc}）"
+
+
 def add_import(what, db_help: str, parser_class) -> None:
     q = what.add_parser("subsidy", help="导入县局或各村的后扶人口名册（.xlsx）",
                         description="导入后扶人口名册（.xlsx），按身份证号对应档案中的成员，默认全部正确才导入")
@@ -89,13 +96,19 @@ def add_publicity(what, db_help: str) -> None:
     q.add_argument("--days", type=int, default=7, metavar="N", help="公示天数（默认 7 天）")
 
 
-def _xlsx(path: Path | None, usage_error) -> None:
+def _xlsx(path: Path | None, usage_error, args=None, inputs=()) -> None:
+    """An .xlsx target the output guard accepts (never the database, a backup or an input file)."""
+    from app import config
+    from app.outputs import check_target
+
     if path is None:
         return
-    if path.suffix.lower() != ".xlsx":
-        raise usage_error(f"用法错误：输出文件应以 .xlsx 结尾：{path}")
     if path.is_dir():
         raise usage_error(f"用法错误：{path} 是一个文件夹，请给出 .xlsx 文件名")
+    if path.suffix.lower() != ".xlsx":
+        raise usage_error(f"用法错误：输出文件应以 .xlsx 结尾：{path}")
+    db = getattr(args, "db", None)
+    check_target(path, inputs=inputs, databases=[Path(db) if db else config.default_db_path()])
 
 
 def cmd_import_subsidy(args, open_db, usage_error) -> int:
@@ -103,7 +116,7 @@ def cmd_import_subsidy(args, open_db, usage_error) -> int:
     from app.io.subsidy_import import run_subsidy_import, summary_text
     from app.io.workbook import WorkbookError
 
-    _xlsx(args.error_report, usage_error)
+    _xlsx(args.error_report, usage_error, args, inputs=args.files)
     db = open_db(args, write=not args.dry_run)
     try:
         result = run_subsidy_import(db, args.files, skip_invalid=args.skip_invalid, dry_run=args.dry_run)
@@ -128,7 +141,7 @@ def cmd_import_subsidy(args, open_db, usage_error) -> int:
                 print(str(exc), file=sys.stderr)
                 return EXIT_USAGE
             except OSError as exc:
-                print(f"无法写入错误报告：{targets[file]}（{exc.strerror or exc}）", file=sys.stderr)
+                print(_write_failed(exc, targets[file]), file=sys.stderr)
                 return EXIT_USAGE
             if not args.json:
                 print(f"错误报告已写入：{out}")
@@ -145,7 +158,7 @@ def _unit(db) -> tuple[str, str]:
 
 
 def cmd_subsidy(args, open_db, usage_error) -> int:
-    _xlsx(args.out, usage_error)
+    _xlsx(args.out, usage_error, args, inputs=[args.file] if args.what == "reconcile" else ())
     if args.what == "reconcile":
         return _reconcile(args, open_db)
     from app.io import subsidy_xlsx
@@ -169,7 +182,7 @@ def cmd_subsidy(args, open_db, usage_error) -> int:
         elif args.out:
             subsidy_xlsx.review_workbook(args.out, review, unit=unit, town=town_name, full_ids=args.full_ids)
     except OSError as exc:
-        print(f"无法写入文件：{args.out}（{exc.strerror or exc}）", file=sys.stderr)
+        print(_write_failed(exc, args.out), file=sys.stderr)
         return EXIT_USAGE
     if args.what == "roster":
         if args.json:
@@ -229,7 +242,7 @@ def _reconcile(args, open_db) -> int:
         try:
             subsidy_xlsx.reconcile_workbook(args.out, result, unit=unit, town=town_name, full_ids=args.full_ids)
         except OSError as exc:
-            print(f"无法写入文件：{args.out}（{exc.strerror or exc}）", file=sys.stderr)
+            print(_write_failed(exc, args.out), file=sys.stderr)
             return EXIT_USAGE
     if args.json:
         print(json.dumps(result.as_json(args.full_ids), ensure_ascii=False))
@@ -264,7 +277,7 @@ def cmd_publicity(args, open_db, usage_error) -> int:
     try:
         result.save(args.out)
     except OSError as exc:
-        print(f"无法写入 {args.out}：{exc.strerror or exc}", file=sys.stderr)
+        print(_write_failed(exc, args.out), file=sys.stderr)
         return EXIT_USAGE
     print(f"已生成 {args.out}（{len(data.villages)} 个村，{result.pages} 页）")
     return EXIT_OK

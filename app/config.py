@@ -21,7 +21,7 @@ def data_dir() -> Path:
         path = Path.home() / "Library" / "Application Support" / "Houfu"
     else:
         path = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "houfu"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)  # owner only: it holds the database and the log
     return path
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import config, dblock
+from app import config, dblock, outputs
 from app.errors import DatabaseError, StorageError, storage_error_message
 from app.models.base import Base
 
@@ -190,13 +190,14 @@ def backup_file(engine: Engine, db_path: Path, label: str) -> Path:
     """A consistent copy of the database (SQLite backup API) into its backup folder; returns its path.
     The copy is one self-contained file (rollback journal, not WAL), so it opens from anywhere, read-only too."""
     folder = config.backup_dir(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=outputs.PRIVATE_DIR, parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = folder / f"{db_path.stem}-{stamp}-{label}.db"
     n = 1
     while target.exists():
         n += 1
         target = folder / f"{db_path.stem}-{stamp}-{label}-{n}.db"
+    outputs.create_private_file(target)
     raw = engine.raw_connection()
     try:
         dest = sqlite3.connect(target, isolation_level=None)
@@ -241,6 +242,7 @@ class Database:
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(writer(self.engine), expire_on_commit=False)
+        outputs.protect_database(self.path)  # no report or export may ever be written over it
 
     def session(self) -> Session:
         """A new session; the caller owns it (use as a context manager)."""
@@ -286,7 +288,8 @@ def create_database(path: Path) -> Database:
     path = Path(path)
     if path.exists() and path.stat().st_size > 0:
         raise DatabaseError(f"文件已存在，不会覆盖：{path}")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=outputs.PRIVATE_DIR, parents=True, exist_ok=True)
+    outputs.create_private_file(path)  # 0600: SQLite gives its -wal and -shm the same mode
     hold = _hold_open(path)
     try:
         engine = make_engine(path)
@@ -512,6 +515,7 @@ def _put_back(backup: Path, path: Path) -> None:
 
     tmp = path.with_name(f".{path.name}.restore-tmp")
     shutil.copyfile(backup, tmp)
+    os.chmod(tmp, outputs.PRIVATE_FILE)
     for suffix in ("-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     os.replace(tmp, path)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sqlite3
+import sys
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -100,7 +102,11 @@ def logger() -> logging.Logger:
         _logger = logging.getLogger("houfu")
         _logger.setLevel(logging.INFO)
         try:
-            handler: logging.Handler = logging.FileHandler(config.log_path(), encoding="utf-8")
+            path = config.log_path()
+            if os.name == "posix":  # the log may name files and places: owner only
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+                os.chmod(path, 0o600)
+            handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
         except OSError:
             handler = logging.NullHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
@@ -114,6 +120,20 @@ def log_exception(exc: BaseException, context: str = "") -> Path:
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     logger().error("版本 %s %s %s\n%s", __version__, dt.datetime.now().isoformat(), context, text)
     return config.log_path()
+
+
+def log_unraisable() -> None:
+    """Send Python's "Exception ignored in …" reports (an object that failed while being collected, e.g. a
+    half-written file after a full disk) to the log instead of the clerk's terminal."""
+    def hook(unraisable) -> None:
+        text = "".join(traceback.format_exception(unraisable.exc_type, unraisable.exc_value,
+                                                  unraisable.exc_traceback))
+        try:
+            logger().warning("忽略的异常 %s：%s\n%s", unraisable.err_msg or "", unraisable.object, text)
+        except Exception:
+            pass
+
+    sys.unraisablehook = hook
 
 
 def unexpected_message(exc: BaseException) -> str:

@@ -1,5 +1,9 @@
 """The error report (SPEC §5): a copy of the village's workbook with the bad cells highlighted and a
 错误说明 column saying, row by row, what to fix; plus a sheet listing every issue. No Qt.
+
+The report goes back to the village, so nothing in it is live: every cell of the copy, every message and
+every sheet name is written as text (a value such as "=HYPERLINK(…)" or "+86…" arrives as those characters,
+never as a formula). It is written through the output guard: never over a file being imported.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from app import outputs
 from app.io.validate import ERROR, Issue
 from app.io.workbook import WorkbookError, open_zip
 
@@ -38,6 +43,38 @@ def report_paths(out: Path, files: Sequence[str]) -> dict[str, Path]:
     return paths
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _as_text(cell) -> None:
+    """Make a cell inert: a formula becomes the text of the formula, a string stays a string; a string that
+    Excel would read as a formula when the clerk edits the cell also gets the quote prefix (shown as typed)."""
+    value = cell.value
+    if cell.data_type == "f" or (value is not None and not isinstance(value, (str, int, float, bool))
+                                 and hasattr(value, "text")):
+        text = value if isinstance(value, str) else (getattr(value, "text", None) or str(value))
+        cell._value = text if text.startswith("=") else f"={text}"
+        cell.data_type = "s"
+        value = cell._value
+    elif isinstance(value, str):
+        cell.data_type = "s"
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        cell.quotePrefix = True
+
+
+def _text_cell(ws, row: int, column: int, value):
+    """Put a value the program wrote (a message, a sheet name) into a cell, as text when it is a string."""
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        cell._value = value
+        cell.data_type = "s"
+        if value.startswith(_FORMULA_STARTS):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
 def _target(ws, row: int, col: int):
     """The cell to mark: the cell itself, or the top-left cell of the merged range it lies in."""
     cell = ws.cell(row=row, column=col)
@@ -50,15 +87,24 @@ def _target(ws, row: int, col: int):
 
 
 def write_error_report(source: Path, issues: Sequence[Issue], out: Path,
-                       header_rows: dict[str, int] | None = None) -> Path:
+                       header_rows: dict[str, int] | None = None, *, inputs: Sequence[Path] = ()) -> Path:
     """Copy `source` to `out`, filling each cell with an error red (a warning yellow) and adding a 错误说明
-    column on every sheet with issues; header_rows gives each sheet's header row for the column's title."""
+    column on every sheet with issues; header_rows gives each sheet's header row for the column's title.
+    `inputs` are the other files of the same import: out may be none of them (nor source). Raises
+    outputs.OutputError (one Chinese line; nothing written) when out is refused or cannot be written."""
+    guarded = [Path(source), *map(Path, inputs)]
+    outputs.check_target(out, inputs=guarded)
     archive = open_zip(Path(source))  # the same zip-bomb checks as the import
     archive.close()
     try:
         wb = load_workbook(source)  # defusedxml guards the XML; formulas are kept as formulas
     except Exception:
         raise WorkbookError(f"“{Path(source).name}”无法打开，不能生成错误报告") from None
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None and not isinstance(cell, MergedCell):
+                    _as_text(cell)
     header_rows = header_rows or {}
     by_sheet: dict[str, list[Issue]] = defaultdict(list)
     for issue in issues:
@@ -69,7 +115,7 @@ def write_error_report(source: Path, issues: Sequence[Issue], out: Path,
         note_col = ws.max_column + 1
         header_row = header_rows.get(name)
         if header_row:
-            head = ws.cell(row=header_row, column=note_col, value=NOTE_HEADER)
+            head = _text_cell(ws, header_row, note_col, NOTE_HEADER)
             head.font = Font(bold=True, color="C00000")
             head.alignment = Alignment(horizontal="center", vertical="center")
         ws.column_dimensions[get_column_letter(note_col)].width = 60
@@ -86,23 +132,23 @@ def write_error_report(source: Path, issues: Sequence[Issue], out: Path,
                     cell.fill = ERROR_FILL if issue.severity == ERROR else WARNING_FILL
         for row, row_issues in notes.items():
             text = "；".join(("错误：" if i.severity == ERROR else "提醒：") + i.message for i in row_issues)
-            cell = ws.cell(row=row, column=note_col, value=text)
+            cell = _text_cell(ws, row, note_col, text)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.fill = ERROR_FILL if any(i.severity == ERROR for i in row_issues) else WARNING_FILL
     title = SUMMARY_SHEET
     while title in wb.sheetnames:
         title += "_"
     summary = wb.create_sheet(title, 0)
-    summary.append(["类别", "工作表", "行", "列", "说明"])
-    for cell in summary[1]:
-        cell.font = Font(bold=True)
-    for issue in issues:
-        summary.append(["错误" if issue.severity == ERROR else "提醒", issue.sheet, issue.row, issue.column,
-                        issue.message])
+    for column, heading in enumerate(("类别", "工作表", "行", "列", "说明"), start=1):
+        _text_cell(summary, 1, column, heading).font = Font(bold=True)
+    for number, issue in enumerate(issues, start=2):
+        values = ("错误" if issue.severity == ERROR else "提醒", issue.sheet, issue.row,
+                  issue.column, issue.message)
+        for column, value in enumerate(values, start=1):
+            _text_cell(summary, number, column, value)
     for letter, width in zip("ABCDE", (6, 16, 6, 6, 100)):
         summary.column_dimensions[letter].width = width
     summary.freeze_panes = "A2"
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return out
+    with outputs.replacing(out, inputs=guarded) as f:
+        wb.save(f)
+    return Path(out).absolute()

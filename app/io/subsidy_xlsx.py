@@ -1,13 +1,11 @@
 """The workbooks of 直补 (SPEC §11) in the township layout: the payment roster of a half (with totals by
 village and for the town), the reconciliation (one sheet a list) and the year's review. IDs are masked
-unless asked. Each file is written to a temporary file in the target folder, synced, then renamed.
+unless asked. Each file goes through the output guard (app.outputs, via xlsx_layout.write_ledger).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,20 +17,10 @@ from app.services.subsidy_roster import Review, RosterRow, RosterSummary
 
 
 def write_safely(path: Path, sheets: list[LedgerSheet]) -> Path:
-    """write_ledger through a temporary file beside `path`: a failure never leaves a half-written file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~" + path.stem, suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        write_ledger(Path(tmp), sheets)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Write the workbook through the output guard (write_ledger: temporary file, fsync, rename; never over
+    the database or a backup); raises outputs.OutputError with one Chinese line."""
+    write_ledger(Path(path), sheets)
+    return Path(path)
 
 
 def _id(idn: str, full_ids: bool) -> str:

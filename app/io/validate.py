@@ -20,7 +20,7 @@ from app.io.grouping import Cell, RawHousehold, RawMember, SheetParse
 from app.io.headers import BY_KEY, Header
 from app.io.workbook import ShownFloat
 from app.rules import (
-    check_id, is_party_member, normalize_name, normalize_phone, normalize_relation, normalize_sex, parse_decimal,
+    check_id, is_party_member, mask_id, normalize_name, normalize_phone, normalize_relation, normalize_sex, parse_decimal,
     parse_relocation_date, parse_tags, to_halfwidth,
 )
 from app.rules.dates import read_birth_date, read_date
@@ -667,5 +667,5 @@ def _duplicates(households: list[HouseholdIn]) -> None:
                 (f"{o.sheet}第{om.row}行" if (o.file, o.sheet) != (h.file, h.sheet) else f"第{om.row}行")
                 + (f"（{o.file}）" if o.file != h.file else "")
                 for o, om in rows if om is not m)
-            h.errors.append(id_issue(h, m, f"{m.data.name or '该成员'}的身份证号 {idn} 在本次导入中重复出现（另见{others}），"
+            h.errors.append(id_issue(h, m, f"{m.data.name or '该成员'}的身份证号 {mask_id(idn)} 在本次导入中重复出现（另见{others}），"
                                             "同一个人只能登记一次，请核对"))

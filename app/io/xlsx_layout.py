@@ -8,7 +8,9 @@ ledger does not need the whole workbook in memory.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass
@@ -22,6 +24,8 @@ from openpyxl.workbook.child import INVALID_TITLE_REGEX
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+
+from app import outputs
 
 TEXT = "@"
 DATE = "yyyy-mm-dd"
@@ -179,14 +183,31 @@ def add_ledger_sheet(wb: Workbook, sheet: LedgerSheet) -> int:
 
 
 def write_ledger(path: Path, sheets: Sequence[LedgerSheet]) -> list[int]:
-    """Write a workbook of ledger sheets to path; returns the number of records on each sheet."""
+    """Write a workbook of ledger sheets to path through the output guard (never over the database or a
+    backup; temporary file, fsync, rename); returns the number of records on each sheet. Raises
+    outputs.OutputError (one Chinese line; an existing file at path unchanged) when refused or when it fails."""
+    outputs.check_target(path)  # refuse before the rows are read, not after
     wb = Workbook(write_only=True)
     try:
-        counts = [add_ledger_sheet(wb, sheet) for sheet in sheets]
+        with outputs.replacing(path) as f:
+            counts = [add_ledger_sheet(wb, sheet) for sheet in sheets]
+            wb.save(f)
     finally:
         for key in [k for k in _STYLE_CACHE if k[0] == id(wb)]:
             del _STYLE_CACHE[key]
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+        _discard_streams(wb)
     return counts
+
+
+def _discard_streams(wb: Workbook) -> None:
+    """Close each streamed sheet and delete its temporary file (which holds the rows in plain text) now,
+    whether the save worked or not. A sheet left open after a failed save would otherwise complain
+    ("I/O operation on closed file") when Python collects it."""
+    for ws in wb.worksheets:
+        with contextlib.suppress(Exception):
+            if not ws.closed:
+                ws.close()
+        writer = getattr(ws, "_writer", None)
+        with contextlib.suppress(Exception):
+            if writer is not None and isinstance(writer.out, str) and os.path.exists(writer.out):
+                writer.cleanup()

@@ -14,6 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, PageBreak, Spacer
 
+from app import outputs
 from app.reports import layout
 from app.reports.fonts import FontSet, load_fonts
 from app.reports.layout import Styles, table
@@ -35,8 +36,10 @@ class BuildResult:
     sections: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def save(self, path: Path | str) -> None:
-        Path(path).write_bytes(self.pdf)
+    def save(self, path: Path | str) -> Path:
+        """Write the PDF through the output guard (never over the database; temporary file, fsync, rename);
+        raises outputs.OutputError with one Chinese line, leaving any existing file unchanged."""
+        return outputs.write_bytes(path, self.pdf)
 
 
 def _yuan(v: Decimal) -> str:

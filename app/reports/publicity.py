@@ -5,8 +5,6 @@ changes with reasons, and the 落款. No Qt, no database."""
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +12,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer
 
+from app import outputs
 from app.reports import layout
 from app.reports.fonts import load_fonts
 from app.reports.layout import Styles, table
@@ -25,19 +24,10 @@ class PublicityResult:
     pdf: bytes
     pages: int
 
-    def save(self, path: Path | str) -> None:
-        """Write through a temporary file beside `path` (synced, then renamed)."""
-        path = Path(path)
-        fd, tmp = tempfile.mkstemp(prefix=".~" + path.stem, suffix=".pdf", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(self.pdf)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    def save(self, path: Path | str) -> Path:
+        """Write the PDF through the output guard (temporary file, fsync, rename; never over the database);
+        raises outputs.OutputError with one Chinese line, leaving any existing file unchanged."""
+        return outputs.write_bytes(path, self.pdf)
 
 
 class _RestartNumbers(Flowable):

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from app import config, dblock, vocab
+from app import config, dblock, outputs, vocab
 from app.db import (
     NOT_SQLITE, OURS, SNAPSHOT_SETTING, Database, DatabaseError, backup_file, file_kind, known_revisions,
     make_engine, snapshot_marker,
@@ -259,7 +259,7 @@ def _keep_current(db_path: Path) -> Path:
     """Keep the current file as a 恢复前 backup (a consistent copy including its write-ahead log); when it
     cannot be read at all, move it (and its log) aside unchanged instead."""
     folder = backup_folder(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=outputs.PRIVATE_DIR, parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     try:
         engine = make_engine(db_path)
@@ -307,6 +307,7 @@ def _replace(db_path: Path, source: Path, candidate: RestoreCandidate) -> Restor
     tmp = db_path.with_name(f".{db_path.name}.restore-tmp")
     try:
         src = sqlite3.connect(f"file:{Path(source).as_posix()}?mode=ro", uri=True)
+        outputs.create_private_file(tmp)  # the restored database is the owner's only (0600)
         dest = sqlite3.connect(tmp, isolation_level=None)
         try:
             src.backup(dest)

@@ -12,11 +12,15 @@ How it is made, and why:
 - With a password the result is a standard zip with AES-256 encryption (WinZip AE-2, via pyzipper): the
   county opens it with 7-Zip, WinRAR, Bandizip or 360压缩, which every county office has, with no software
   of ours; the older ZipCrypto is breakable and Windows Explorer opens neither. The plain copy is then made
-  in the database's own folder on the local disk (never on the USB stick, where a deleted file is
-  recoverable) and removed as soon as the archive is written, whatever happens.
+  in a private temporary folder (0700, never beside the database or on the USB stick) and removed with it
+  as soon as the archive is written, whatever happens; a killed export's folder goes at the next start.
+- Both files go through the output guard (app.outputs): never over the database, its backups or a working
+  database; temporary file in the destination folder, fsync, rename; owner-only (0600).
 
 The manifest (``OUT.manifest.json``) holds the town, the date, the app and schema versions, the row count of
-every table, the size and SHA-256: counts and names of places only, never a person's data. No Qt here.
+every table, the size and SHA-256, and the length and last link of the change history's hash chain: counts
+and names of places only, never a person's data. `app.services.verify` checks a received copy against it.
+No Qt here.
 """
 
 from __future__ import annotations
@@ -25,9 +29,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-import secrets
 import sqlite3
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -36,7 +38,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from app import __version__, vocab
+from app import __version__, outputs, vocab
 from app.db import (
     OURS, SNAPSHOT_SETTING, Database, DatabaseError, file_kind, integrity_check, make_engine, snapshot_marker,
 )
@@ -82,20 +84,14 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as f:
-        os.fsync(f.fileno())
-
-
 def _check_destination(db: Database, out: Path, password: str | None) -> None:
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         raise SnapshotError(f"加密密码至少需要 {MIN_PASSWORD_LENGTH} 个字符。")
-    if out.is_dir():
-        raise SnapshotError(f"请给出导出文件的名称，而不是文件夹：{out}")
-    if not out.parent.is_dir():
-        raise SnapshotError(f"目标文件夹不存在：{out.parent}")
-    if out == db.path.absolute() or (out.exists() and os.path.samefile(out, db.path)):
-        raise SnapshotError("导出的文件不能是正在使用的数据库本身，请换一个文件名。")
+    try:
+        outputs.check_target(out, databases=[db.path], allow_sqlite=True)
+        outputs.check_target(manifest_path_for(out), databases=[db.path])
+    except outputs.OutputError as exc:
+        raise SnapshotError(str(exc)) from None
     if out.exists():
         try:
             ours = file_kind(out) == OURS
@@ -115,10 +111,11 @@ def _check_destination(db: Database, out: Path, password: str | None) -> None:
 
 def remove_leftovers(folder: Path) -> list[Path]:
     """Delete plain temporary copies that an export killed mid-way left in folder (its process is gone, or the
-    file is over an hour old); returns what was removed. Called before every export and when the page opens."""
+    file is over an hour old; earlier versions made them beside the database), and the private temporary
+    folders of killed exports; returns what was removed. Called when the page opens."""
     from app.services.backup import _pid_alive
 
-    removed = []
+    removed = outputs.remove_stale_private_dirs()
     for stale in Path(folder).glob(f"{_TEMP_PREFIX}*.tmp"):
         try:
             pid = int(stale.name[len(_TEMP_PREFIX):].split("-")[0])
@@ -132,15 +129,6 @@ def remove_leftovers(folder: Path) -> list[Path]:
         except OSError:
             pass
     return removed
-
-
-def _temp_dir(db: Database) -> Path:
-    """Where the plain copy is made before encryption: the database's own folder (local disk) if writable."""
-    for candidate in (db.path.parent, Path(tempfile.gettempdir())):
-        if os.access(candidate, os.W_OK):
-            remove_leftovers(candidate)
-            return candidate
-    raise SnapshotError("找不到可写的临时文件夹，无法导出加密副本。")
 
 
 def _mark_copy(path: Path, marker: dict) -> dict:
@@ -157,6 +145,8 @@ def _mark_copy(path: Path, marker: dict) -> dict:
         tables = [r[0] for r in con.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
         counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        last = con.execute("SELECT row_hash FROM change_log ORDER BY id DESC LIMIT 1").fetchone()
+        chain = {"rows": counts.get("change_log", 0), "last_hash": last[0] if last else ""}
         revision = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
         active = {
             "households": con.execute("SELECT count(*) FROM households WHERE status = ?",
@@ -167,7 +157,7 @@ def _mark_copy(path: Path, marker: dict) -> dict:
         journal = con.execute("PRAGMA journal_mode").fetchone()[0]
     finally:
         con.close()
-    return {"counts": counts, "revision": revision, "active": active, "journal_mode": journal}
+    return {"counts": counts, "revision": revision, "active": active, "journal_mode": journal, "history": chain}
 
 
 def _integrity(path: Path) -> list[str]:
@@ -179,6 +169,7 @@ def _integrity(path: Path) -> list[str]:
 
 
 def _zip(plain: Path, inner_name: str, manifest_future, target: Path, password: str) -> None:
+    """Write the AES-256 zip of the plain copy and the manifest to target (the guard's temporary file)."""
     try:
         import pyzipper
     except ImportError as exc:  # a broken installation, not the clerk's doing
@@ -202,92 +193,97 @@ def take_snapshot(db: Database, out: Path, *, password: str | None = None,
     out = Path(out).absolute()
     _check_destination(db, out, password)
     encrypted = password is not None
-    token = secrets.token_hex(4)
-    if encrypted:
-        plain = _temp_dir(db) / f"{_TEMP_PREFIX}{os.getpid()}-{token}.tmp"
-        partial = out.with_name(f".{out.name}.{token}.partial")
-    else:
-        plain = out.with_name(f".{out.name}.{token}.partial")
-        partial = plain
     manifest_file = manifest_path_for(out)
-    manifest_partial = manifest_file.with_name(f".{manifest_file.name}.{token}.partial")
     taken_at = dt.datetime.now().replace(microsecond=0)
+    if encrypted:
+        remove_leftovers(db.path.parent)  # plain copies an earlier version, killed mid-way, left there
+    private = outputs.private_dir("snapshot") if encrypted else None
     try:
-        say("正在复制数据库……")
-        with db.read() as s:
-            town = s.execute(text(
-                "SELECT town_name, county_name, station_name FROM town_profile WHERE id = 1")).first()
-        town_name, county_name, station = (town or ("", "", ""))
-        raw = db.engine.raw_connection()
-        try:
-            raw.driver_connection.execute("VACUUM INTO ?", (str(plain),))
-        finally:
-            raw.close()
-        facts = _mark_copy(plain, {"town": town_name, "county": county_name,
-                                   "taken_at": taken_at.isoformat(sep=" "), "app_version": __version__})
-        size = plain.stat().st_size
-        inner_name = (out.stem if encrypted else out.name)
-        inner_name = inner_name if inner_name.endswith(".db") else inner_name + ".db"
-
-        manifest = {
-            "说明": "搬迁群众后续扶持台账 导出给县局的副本。用本软件打开时只能查看；文件的 SHA-256 应与下面一致。",
-            "format": "houfu-snapshot",
-            "manifest_version": 1,
-            "town": town_name or "",
-            "county": county_name or "",
-            "station": station or "",
-            "taken_at": taken_at.isoformat(sep=" "),
-            "app_version": __version__,
-            "schema_revision": facts["revision"],
-            "file": inner_name,
-            "size": size,
-            "sha256": "",
-            "integrity": "",
-            "journal_mode": facts["journal_mode"],
-            "active": facts["active"],
-            "row_counts": facts["counts"],
-            "encryption": None,
-        }
-        say("正在校验副本……" if not encrypted else "正在校验并加密副本……")
-        with ThreadPoolExecutor(max_workers=3) as pool:
-            checking = pool.submit(_integrity, plain)
-            hashing = pool.submit(_sha256, plain)
-
-            def manifest_inside() -> dict:
-                return {**manifest, "sha256": hashing.result(), "integrity": "ok"}
-
-            zipping = pool.submit(_zip, plain, inner_name, manifest_inside, partial, password) if encrypted else None
-            problems = checking.result()
-            digest = hashing.result()
-            if zipping is not None:
-                zipping.result()
-        if problems:
-            raise SnapshotError("导出的副本没有通过完整性检查，未导出。数据库文件可能已损坏，"
-                                "请运行“检查”，必要时从备份恢复。")
-        manifest["sha256"] = digest
-        manifest["integrity"] = "ok"
-        if encrypted:
-            manifest["encryption"] = {"method": ENCRYPTION_NAME, "archive": out.name,
-                                      "archive_sha256": _sha256(partial), "archive_size": partial.stat().st_size}
-        _fsync(partial)
-        manifest_partial.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        _fsync(manifest_partial)
-        os.replace(partial, out)
-        os.replace(manifest_partial, manifest_file)
+        with outputs.replacing_path(out, databases=[db.path], allow_sqlite=True) as partial:
+            plain = private / "copy.db" if private is not None else partial
+            if private is not None:
+                outputs.create_private_file(plain)
+            manifest = _make_copy(db, plain, out, encrypted, taken_at, partial, password, say)
+            # The 清单 goes first; if it cannot be written the copy is dropped too and an earlier pair stays.
+            outputs.write_bytes(manifest_file, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+                                .encode("utf-8"), databases=[db.path])
     except SnapshotError:
         raise
+    except outputs.OutputError as exc:
+        raise SnapshotError(f"导出失败：{exc}") from None
     except (sqlite3.Error, DatabaseError) as exc:
         raise SnapshotError(f"导出失败：{_reason(exc)}。未生成副本。") from exc
     except OSError as exc:
         raise SnapshotError(f"导出失败，无法写入 {out.parent}（{exc.strerror or exc}）。未生成副本。") from exc
     finally:
-        for leftover in {plain, partial, manifest_partial}:
-            try:
-                leftover.unlink(missing_ok=True)
-            except OSError:
-                pass
+        if private is not None:
+            outputs.remove_private_dir(private)
     say("完成")
     return SnapshotResult(out, manifest_file, manifest, time.perf_counter() - started)
+
+
+def _make_copy(db: Database, plain: Path, out: Path, encrypted: bool, taken_at: dt.datetime, partial: Path,
+               password: str | None, say: Callable[[str], None]) -> dict:
+    """Copy db into plain (VACUUM INTO), mark, check and hash it; zip it into partial when encrypted.
+    Returns the manifest."""
+    say("正在复制数据库……")
+    with db.read() as s:
+        town = s.execute(text(
+            "SELECT town_name, county_name, station_name FROM town_profile WHERE id = 1")).first()
+    town_name, county_name, station = (town or ("", "", ""))
+    raw = db.engine.raw_connection()
+    try:
+        raw.driver_connection.execute("VACUUM INTO ?", (str(plain),))
+    finally:
+        raw.close()
+    facts = _mark_copy(plain, {"town": town_name, "county": county_name,
+                               "taken_at": taken_at.isoformat(sep=" "), "app_version": __version__})
+    size = plain.stat().st_size
+    inner_name = (out.stem if encrypted else out.name)
+    inner_name = inner_name if inner_name.endswith(".db") else inner_name + ".db"
+
+    manifest = {
+        "说明": "搬迁群众后续扶持台账 导出给县局的副本。用本软件打开时只能查看；文件的 SHA-256 应与下面一致。",
+        "format": "houfu-snapshot",
+        "manifest_version": 2,
+        "town": town_name or "",
+        "county": county_name or "",
+        "station": station or "",
+        "taken_at": taken_at.isoformat(sep=" "),
+        "app_version": __version__,
+        "schema_revision": facts["revision"],
+        "file": inner_name,
+        "size": size,
+        "sha256": "",
+        "integrity": "",
+        "journal_mode": facts["journal_mode"],
+        "active": facts["active"],
+        "row_counts": facts["counts"],
+        "history": facts["history"],
+        "encryption": None,
+    }
+    say("正在校验副本……" if not encrypted else "正在校验并加密副本……")
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        checking = pool.submit(_integrity, plain)
+        hashing = pool.submit(_sha256, plain)
+
+        def manifest_inside() -> dict:
+            return {**manifest, "sha256": hashing.result(), "integrity": "ok"}
+
+        zipping = pool.submit(_zip, plain, inner_name, manifest_inside, partial, password) if encrypted else None
+        problems = checking.result()
+        digest = hashing.result()
+        if zipping is not None:
+            zipping.result()
+    if problems:
+        raise SnapshotError("导出的副本没有通过完整性检查，未导出。数据库文件可能已损坏，"
+                            "请运行“检查”，必要时从备份恢复。")
+    manifest["sha256"] = digest
+    manifest["integrity"] = "ok"
+    if encrypted:
+        manifest["encryption"] = {"method": ENCRYPTION_NAME, "archive": out.name,
+                                  "archive_sha256": _sha256(partial), "archive_size": partial.stat().st_size}
+    return manifest
 
 
 def _reason(exc: BaseException) -> str:
@@ -297,18 +293,11 @@ def _reason(exc: BaseException) -> str:
     return storage_reason(exc)
 
 
-def verify_snapshot(path: Path, manifest_path: Path | None = None) -> list[str]:
-    """Differences between a county copy and its manifest (an empty list: the file is as exported)."""
-    path = Path(path)
-    manifest_path = manifest_path or manifest_path_for(path)
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return [f"找不到或无法读取清单文件：{manifest_path.name}"]
-    enc = manifest.get("encryption")
-    expected = enc["archive_sha256"] if enc else manifest.get("sha256")
-    if not path.is_file():
-        return [f"找不到副本文件：{path.name}"]
-    if _sha256(path) != expected:
-        return ["副本文件的 SHA-256 与清单不符：文件在导出后被改动或复制不完整。"]
-    return []
+def verify_snapshot(path: Path, manifest_path: Path | None = None, password: str | None = None) -> list[str]:
+    """Disagreements between a county copy and its manifest, in the clerk's words (an empty list: the file is
+    as exported). Without the password an encrypted copy is checked from outside only. See
+    `app.services.verify.verify_copy` for the full report."""
+    from app.services.verify import verify_copy
+
+    report = verify_copy(path, password=password, manifest_path=manifest_path)
+    return ([report.unreadable] if report.unreadable else []) + report.problems

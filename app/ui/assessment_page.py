@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.io.ledger_export import export_assessment
+from app.outputs import OutputError
 from app.ledgers import LedgerRefused
 from app.services import assessment as asm
 from app.ui import file_dialogs
@@ -203,6 +204,9 @@ class AssessmentPage(QWidget):
 
         def failed(exc: BaseException) -> None:
             self.export_button.setEnabled(True)
+            if isinstance(exc, OutputError):  # refused or failed: one line saying what to do; old file kept
+                warn(self, "导出年度考核", str(exc))
+                return
             if not isinstance(exc, OSError):
                 from app.ui.errors import show_unexpected
 

@@ -14,10 +14,11 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+    QCheckBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
     QProgressDialog, QPushButton, QSpinBox, QTableView, QVBoxLayout, QWidget,
 )
 
+from app import outputs
 from app.db import DAMAGED_READONLY_REASON, Database, DatabaseError, open_database
 from app.services import backup, privacy, snapshot, town
 from app.ui import file_dialogs
@@ -128,6 +129,11 @@ class ExportDialog(QDialog):
         if not self.path.text().strip():
             self.error.setText("请选择保存位置。")
             return
+        try:  # the output guard's refusal (the database, a backup, a folder…) shown here, before any work
+            outputs.check_target(self.path.text().strip(), allow_sqlite=True)
+        except outputs.OutputError as exc:
+            self.error.setText(str(exc))
+            return
         if self.encrypt.isChecked():
             if len(self.password.text()) < privacy.MIN_PASSWORD_LENGTH:
                 self.error.setText(f"密码至少需要 {privacy.MIN_PASSWORD_LENGTH} 个字符。")
@@ -205,12 +211,16 @@ class DataSafetyPage(QWidget):
 
         export_box = QGroupBox("导出给县局")
         export_layout = QHBoxLayout(export_box)
-        text = QLabel("导出经过校验的数据库副本和清单，可设密码加密。导出时可以继续工作。")
+        text = QLabel("导出经过校验的数据库副本和清单，可设密码加密。导出时可以继续工作。"
+                      "收到或寄出副本后，可用“核验副本”检查它是否与清单一致、导出后有没有被改动。")
         text.setWordWrap(True)
         self.export_button = primary_button("导出给县局……")
         self.export_button.clicked.connect(self.export)
+        self.verify_button = QPushButton("核验副本……")
+        self.verify_button.clicked.connect(self.verify_dialog)
         export_layout.addWidget(text, 1)
         export_layout.addWidget(self.export_button)
+        export_layout.addWidget(self.verify_button)
         layout.addWidget(export_box)
 
         pw_box = QGroupBox("软件密码")
@@ -310,7 +320,7 @@ class DataSafetyPage(QWidget):
 
     def open_folder(self) -> None:
         folder = backup.backup_folder(self.db.path)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def _failed(self, title: str, exc: BaseException) -> None:
@@ -387,7 +397,7 @@ class DataSafetyPage(QWidget):
             m = result.manifest
             lines = [f"已导出：{result.path}",
                      f"在册 {m['active']['households']} 户，{m['active']['members']} 人；完整性检查：通过。",
-                     f"清单：{result.manifest_path.name}（校验值 SHA-256 以 {m['sha256'][:12]} 开头）"]
+                     f"清单：{result.manifest_path.name}（校验码以 {m['sha256'][:12]} 开头）"]
             if m["encryption"]:
                 lines.append("已加密。请把密码另行告知县局（电话或当面），不要和U盘放在一起。")
             self._say(f"已导出给县局：{result.path.name}")
@@ -405,6 +415,46 @@ class DataSafetyPage(QWidget):
         job.done.connect(done)
         job.failed.connect(failed)
         self.snapshot_job = job.start()
+
+    # ------------------------------------------------------------------------------------ verifying a copy
+
+    def verify_dialog(self) -> None:
+        """核验副本……: choose a county copy (and give its password when it is encrypted), then check it."""
+        import zipfile
+
+        chosen = file_dialogs.get_open_path(self, "选择要核验的副本", file_dialogs.default_folder(),
+                                            "县局副本 (*.db *.zip);;所有文件 (*)")
+        if not chosen:
+            return
+        path, password = Path(chosen), None
+        if path.is_file() and zipfile.is_zipfile(path):
+            password, ok = QInputDialog.getText(self, "核验副本", f"“{path.name}”是加密的副本，请输入它的密码：",
+                                                QLineEdit.EchoMode.Password)
+            if not ok:
+                return
+        self.run_verify(path, password or None)
+
+    def run_verify(self, path: Path, password: str | None = None) -> None:
+        """Check the copy at path in the background, then say whether it is as exported and, if not, what
+        disagrees (in the clerk's words)."""
+        from app.services.verify import verify_copy
+
+        self.verify_button.setEnabled(False)
+        self._progress = _busy(self, "正在核验副本（核对校验码、完整性和变更记录）……")
+
+        def done(report) -> None:
+            self._close_progress()
+            self.verify_button.setEnabled(True)
+            ok, title, text = verify_summary(report)
+            self._say(f"{title}：{path.name}")
+            (info if ok else warn)(self, title, text)
+
+        def failed(exc: BaseException) -> None:
+            self._close_progress()
+            self.verify_button.setEnabled(True)
+            self._failed("核验失败", exc)
+
+        self.background.submit(lambda: verify_copy(path, password=password), done, failed)
 
     # ---------------------------------------------------------------------------------------- password
 
@@ -440,6 +490,26 @@ class DataSafetyPage(QWidget):
         self.auto_timer.stop()
         self.background.wait(15000)
         self.backups_bg.wait(15000)
+
+
+def verify_summary(report) -> tuple[bool, str, str]:
+    """(passed, title, text) for the clerk from a verify.VerifyReport."""
+    name = report.path.name
+    if report.unreadable:
+        return False, "无法核验副本", f"{name}\n\n{report.unreadable}"
+    if report.problems:
+        lines = [f"“{name}”与清单不一致，可能在导出后被改动或复制不完整。请让对方重新导出后再发送。", ""]
+        lines += [f"· {p}" for p in report.problems[:20]]
+        if len(report.problems) > 20:
+            lines.append(f"……另有 {len(report.problems) - 20} 处")
+        return False, "副本未通过核验", "\n".join(lines)
+    lines = [f"“{name}”与清单一致，导出后没有被改动。",
+             f"镇：{report.town or '（未填）'}；导出时间：{report.taken_at}",
+             f"在册 {report.households} 户，{report.members} 人。",
+             "已核对：" + "、".join(report.checked)]
+    if report.encrypted and "完整性" not in report.checked:
+        lines.append("（没有输入密码，只核对了加密文件本身。）")
+    return True, "副本核验通过", "\n".join(lines)
 
 
 # ----------------------------------------------------------------------- restoring with no window open

@@ -271,7 +271,11 @@ class HouseholdListPage(QWidget):
             self._export_finished()
             from app.ui.errors import show_unexpected, warn
 
-            if isinstance(exc, OSError):
+            from app.outputs import OutputError
+
+            if isinstance(exc, OutputError):  # refused or failed: one line saying what to do; old file kept
+                warn(self, "无法导出", str(exc))
+            elif isinstance(exc, OSError):
                 warn(self, "无法导出", f"无法写入文件：{path}（{exc.strerror or exc}）")
             else:
                 show_unexpected(exc, self)

@@ -473,7 +473,8 @@ class ImportWizard(QDialog):
                 progress(index / max(len(by_file), 1), f"正在写错误报告：{Path(file).name} …")
                 if cancel():
                     raise Cancelled()
-                written.append(write_error_report(Path(file), file_issues, targets[file], headers.get(file)))
+                written.append(write_error_report(Path(file), file_issues, targets[file], headers.get(file),
+                                                  inputs=prepared.paths))
             return written
 
         self._run(work, lambda written: self.status.setText(
@@ -489,8 +490,8 @@ class ImportWizard(QDialog):
         profile = town.load_town(self.db)
         try:
             write_template(out, unit=profile.station_name or profile.town_name)
-        except OSError as exc:
-            self.status.setText(f"无法保存模板：{out}（{exc.strerror or exc}）")
+        except OSError as exc:  # outputs.OutputError: one Chinese line saying what to choose instead
+            self.status.setText(f"无法保存模板：{exc.strerror or exc}")
             return
         self.status.setText(f"空白模板已保存：{out}")
 

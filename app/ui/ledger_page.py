@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.db import Database, DatabaseError
 from app.io.ledger_export import export_ledger
+from app.outputs import OutputError
 from app.ledgers import Field, Kind, Ledger, LedgerQuery, LedgerRefused
 from app.ledgers import engine
 from app.ledgers.spec import REF_HOUSEHOLD, REF_MEMBER, Virtual
@@ -608,7 +609,9 @@ class LedgerPage(QWidget):
 
         def failed(exc: BaseException) -> None:
             self._export_finished()
-            if isinstance(exc, OSError):
+            if isinstance(exc, OutputError):  # refused or failed: one line saying what to do; old file kept
+                warn(self, f"导出{ledger.title}", str(exc))
+            elif isinstance(exc, OSError):
                 warn(self, f"导出{ledger.title}", f"无法写入文件：{path}\n（{exc.strerror or exc}）。文件可能正在被 Excel 打开。")
             else:
                 from app.ui.errors import show_unexpected

@@ -4,7 +4,6 @@ settlement point or one household."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QObject, QUrl, Qt, Signal
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import (
     QScrollArea, QVBoxLayout, QWidget,
 )
 
+from app import outputs
 from app.db import Database
 from app.reports import preview
 from app.services import report_data, town
@@ -254,9 +254,10 @@ class ReportPage(QWidget):
             if not path:
                 return None
         try:
-            self.result.save(path)
+            self.result.save(path)  # the output guard: never over the database; old file kept on failure
         except OSError as exc:
-            warn(self, "保存失败", f"无法写入 {path}：{exc.strerror or exc}")
+            warn(self, "保存失败", str(exc) if isinstance(exc, outputs.OutputError)
+                 else f"无法写入 {path}：{exc.strerror or exc}")
             return None
         self.status.setText(f"已保存：{path}")
         return Path(path)
@@ -264,10 +265,13 @@ class ReportPage(QWidget):
     def open_external(self) -> None:
         if self.result is None:
             return
-        folder = Path(tempfile.gettempdir()) / "houfu-reports"
-        folder.mkdir(exist_ok=True)
-        path = folder / self.default_name()
-        self.result.save(path)
+        # This process's own private folder (0700), removed at exit: never a fixed path others can read.
+        path = outputs.process_temp_dir() / self.default_name()
+        try:
+            self.result.save(path)
+        except OSError as exc:
+            warn(self, "无法打开", str(exc))
+            return
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
             warn(self, "无法打开", f"系统没有可打开 PDF 的程序。文件在：{path}")
 

@@ -12,6 +12,7 @@ database work never overlaps and the GUI thread never waits on SQLite (the patte
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -40,24 +41,64 @@ def wait_idle(msecs: int = 15000) -> bool:
     return worker().waitForDone(msecs)
 
 
+class _Bus(QObject):
+    """The one long-lived object the worker signals through. The worker never holds a per-job QObject, so no
+    Qt object is ever destroyed on the worker thread while the GUI thread delivers its signals."""
+
+    progressed = Signal(int, float, str)
+    ended = Signal(int, bool, object)
+
+
+_bus: _Bus | None = None
+_live: dict[int, Task] = {}  # GUI thread only: tasks started and not yet ended
+_tokens = itertools.count(1)
+
+
+def _the_bus() -> _Bus:
+    global _bus
+    if _bus is None:  # created on the GUI thread, by the first Task.start
+        _bus = _Bus()
+        _bus.progressed.connect(_deliver_progress)
+        _bus.ended.connect(_deliver_end)
+    return _bus
+
+
+def _deliver_progress(token: int, fraction: float, text: str) -> None:
+    task = _live.get(token)
+    if task is not None:
+        with contextlib.suppress(RuntimeError):  # the window that asked was closed meanwhile
+            task.progressed.emit(fraction, text)
+
+
+def _deliver_end(token: int, ok: bool, payload: object) -> None:
+    task = _live.pop(token, None)
+    if task is None:
+        return
+    with contextlib.suppress(RuntimeError):  # the window that asked was closed meanwhile
+        (task.done if ok else task.failed).emit(payload)
+
+
 class _Run(QRunnable):
-    def __init__(self, task: Task) -> None:
+    """What the worker runs: plain Python values only (a token, the function, two threading events)."""
+
+    def __init__(self, token: int, fn: Job, stop: threading.Event, ended: threading.Event, bus: _Bus) -> None:
         super().__init__()
-        self.task = task
+        self.token, self.fn, self.stop, self.ended, self.bus = token, fn, stop, ended, bus
 
     def run(self) -> None:  # worker thread: no widgets here
-        task = self.task
+        token, bus = self.token, self.bus
+
+        def progress(fraction: float, text: str = "") -> None:
+            bus.progressed.emit(token, float(fraction), text)
+
         try:
-            try:
-                result = task.fn(task._progress, task.stop.is_set)
-            except BaseException as exc:  # delivered to the GUI thread, which logs and shows it
-                task._ended.set()
-                task.failed.emit(exc)
-            else:
-                task._ended.set()
-                task.done.emit(result)
-        except RuntimeError:
-            pass  # the window that asked was closed meanwhile: nobody is left to receive the result
+            result = self.fn(progress, self.stop.is_set)
+        except BaseException as exc:  # delivered to the GUI thread, which logs and shows it
+            self.ended.set()
+            bus.ended.emit(token, False, exc)
+        else:
+            self.ended.set()
+            bus.ended.emit(token, True, result)
 
 
 class Task(QObject):
@@ -73,12 +114,11 @@ class Task(QObject):
         self.stop = threading.Event()
         self._ended = threading.Event()
 
-    def _progress(self, fraction: float, text: str = "") -> None:
-        with contextlib.suppress(RuntimeError):  # the window that asked was closed meanwhile
-            self.progressed.emit(float(fraction), text)
-
     def start(self) -> Task:
-        worker().start(_Run(self))
+        token = next(_tokens)
+        bus = _the_bus()
+        _live[token] = self
+        worker().start(_Run(token, self.fn, self.stop, self._ended, bus))
         return self
 
     def cancel(self) -> None:

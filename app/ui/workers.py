@@ -7,32 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject
 
 from app.ui import taskman
-
-
-class _Relay(QObject):
-    done = Signal(object)
-    failed = Signal(object)
-
-
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
-        super().__init__()
-        self.fn = fn
-        self.relay = relay
-
-    def run(self) -> None:  # worker thread: no widgets here
-        try:
-            try:
-                result = self.fn()
-            except BaseException as exc:  # delivered to the GUI thread, which logs and shows it
-                self.relay.failed.emit(exc)
-            else:
-                self.relay.done.emit(result)
-        except RuntimeError:
-            pass  # the screen that asked was closed meanwhile: nobody is left to receive the result
 
 
 class Background(QObject):
@@ -41,23 +18,23 @@ class Background(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._generation = 0
-        self._relays: set[_Relay] = set()
+        self._tasks: set[taskman.Task] = set()
         self.pool = taskman.worker()
 
     def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
                on_error: Callable[[BaseException], None] | None = None) -> None:
         self._generation += 1
         generation = self._generation
-        relay = _Relay()
-        self._relays.add(relay)
+        task = taskman.Task(lambda _progress, _cancelled: fn())
+        self._tasks.add(task)
 
         def finished(result: Any) -> None:
-            self._relays.discard(relay)
+            self._tasks.discard(task)
             if generation == self._generation:
                 on_done(result)
 
         def failed(exc: BaseException) -> None:
-            self._relays.discard(relay)
+            self._tasks.discard(task)
             if on_error is not None:
                 on_error(exc)
             else:
@@ -65,13 +42,13 @@ class Background(QObject):
 
                 show_unexpected(exc)
 
-        relay.done.connect(finished)
-        relay.failed.connect(failed)
-        self.pool.start(_Job(fn, relay))
+        task.done.connect(finished)
+        task.failed.connect(failed)
+        task.start()
 
     @property
     def busy(self) -> bool:
-        return bool(self._relays)
+        return bool(self._tasks)
 
     def wait(self, msecs: int = 5000) -> bool:
         """Block until queued work finishes (for shutdown and tests)."""

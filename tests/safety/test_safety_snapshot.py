@@ -192,7 +192,7 @@ def test_snapshot_refuses_to_overwrite_a_working_database(tmp_path, capsys):
     assert cli(capsys, "--db", str(path), "snapshot", str(tmp_path / "c.db"))[0] == 0
     assert cli(capsys, "--db", str(path), "snapshot", str(tmp_path / "c.db"))[0] == 0
     code, _out, err = cli(capsys, "--db", str(path), "snapshot", str(tmp_path / "无此文件夹" / "c.db"))
-    assert code == 2 and "目标文件夹不存在" in err
+    assert code == 2 and "文件夹不存在" in err
 
 
 def test_failed_check_leaves_nothing_at_the_destination(tmp_path, monkeypatch):
