@@ -129,3 +129,17 @@ def test_review_lists_removed_ended_and_added(db, add_household, capsys):
     assert len(data["ended"]) == 2 and data["ended"][0]["date"] == "2026-07-01"
     assert [e["name"] for e in data["added"]] == [members[1].name]
     assert Decimal(600) == subsidy.load_settings(db).county.standard
+
+
+def test_outputs_go_through_the_guard(db, add_household, tmp_path, capsys):
+    members = _people(db, add_household, 1)
+    path = tmp_path / "发放结果.xlsx"
+    _bank(path, [[m.name, m.id_number, "6228", 300, "成功", "", "2026-01-20"] for m in members])
+    before = path.read_bytes()
+    code, _text = _cli(capsys, "--db", str(db.path), "subsidy", "reconcile", str(path), "--year", "2026",
+                       "--half", "1", "--out", str(path))
+    assert code == 2 and path.read_bytes() == before  # the bank's file is never overwritten
+    assert kept(db, 2026, 1) is None  # refused before anything was kept
+    code, _text = _cli(capsys, "--db", str(db.path), "subsidy", "roster", "--year", "2026", "--half", "1",
+                       "--out", str(tmp_path / "没有这个文件夹" / "名册.xlsx"))
+    assert code == 2
