@@ -111,10 +111,10 @@ def _add_io_commands(command, db_help: str) -> None:
     """The Excel commands of SPEC §7: import households, export households, export template."""
     p = command("import", "从 Excel 导入（households 户籍花名册；subsidy 后扶人口名册）")
     what = p.add_subparsers(dest="what", metavar="内容", parser_class=Parser, required=True)
-    q = what.add_parser("households", help="导入各村报送的搬迁群众花名册（.xlsx）",
-                        description="导入各村报送的搬迁群众花名册（.xlsx），默认全部正确才导入")
+    q = what.add_parser("households", help="导入各村报送的搬迁群众花名册（.xlsx/.xls/.ods 等）",
+                        description="导入各村报送的搬迁群众花名册（.xlsx、.xlsm、.xls、.xlsb、.ods），默认全部正确才导入")
     q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
-    q.add_argument("files", nargs="+", type=Path, metavar="FILE", help="一个或多个 .xlsx 文件")
+    q.add_argument("files", nargs="+", type=Path, metavar="FILE", help="一个或多个 .xlsx/.xlsm/.xls/.xlsb/.ods 文件")
     q.add_argument("--village", metavar="NAME", help="文件中没有“村”列时，这些户所属的村")
     q.add_argument("--dry-run", action="store_true", help="只检查并统计，不写入数据库")
     q.add_argument("--skip-invalid", action="store_true", help="导入没有错误的户，有错误的户整户跳过")

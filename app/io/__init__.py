@@ -2,7 +2,8 @@
 
 The import runs in separate steps, each usable and testable alone:
 
-1. `workbook.read_workbook`  file -> sheets of cell values (guarded against zip bombs and XML attacks)
+1. `workbook.read_workbook`  file (.xlsx .xlsm .xls .xlsb .ods) -> sheets of cell values (python-calamine, after
+   the checks of `workbook_guard`: zip bombs, DTDs, sparse grids; `xlsx_stream` reads sheets too big for calamine)
 2. `headers.find_header`     sheet -> where the header is and which column holds which field
 3. `grouping.group_sheet`    sheet + header -> households with their rows (layout A blocks / layout B 户编号)
 4. `validate.validate`       households -> normalised households with errors/warnings (pure)

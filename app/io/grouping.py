@@ -88,7 +88,17 @@ def same(a: object, b: object) -> bool:
     return _key(a) == _key(b)
 
 
+_KEYS: dict[str, str] = {}
+
+
 def _key(value: object) -> str:
+    if type(value) is str:
+        key = _KEYS.get(value)
+        if key is None:
+            key = "".join(to_halfwidth(value).split())
+            if len(_KEYS) < 100_000:  # a register repeats its 户编号, 村 and 组 on many rows
+                _KEYS[value] = key
+        return key
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return "".join(to_halfwidth(str(value)).split())
@@ -119,11 +129,24 @@ def skip_reason(cells: tuple) -> str | None:
     return None
 
 
+_NAME_HEADERS: dict[str, bool] = {}
+
+
+def _names_the_name_column(text: str) -> bool:
+    """match_header(text) == "name", remembered: the test runs on every person's name."""
+    found = _NAME_HEADERS.get(text)
+    if found is None:
+        found = match_header(text) == "name"
+        if len(_NAME_HEADERS) < 50_000:
+            _NAME_HEADERS[text] = found
+    return found
+
+
 def _repeats_header(cells: tuple, columns: dict[str, int]) -> bool:
     """A header line copied again further down (registers pasted page by page)."""
     col = columns.get("name", 0)
     probe = cells[col - 1] if 0 < col <= len(cells) else None
-    if not isinstance(probe, str) or match_header(probe) != "name":  # cheap test first: one cell per row
+    if not isinstance(probe, str) or not _names_the_name_column(probe):  # cheap test first: one cell per row
         return False
     filled = [v for v in cells if isinstance(v, str) and v.strip()]
     if len(filled) < 3:
@@ -160,15 +183,19 @@ def _is_numbering_or_units(cells: tuple) -> bool:
 
 
 def _row_values(cells: tuple, columns: dict[str, int]) -> dict[str, object]:
+    """The row's non-blank values by field (clean_value inlined: it runs for every cell of the register)."""
     width = len(cells)
     out: dict[str, object] = {}
     for key, col in columns.items():
         if col <= width:
             v = cells[col - 1]
-            if v is not None:
-                v = clean_value(v)
-                if v is not None:
-                    out[key] = v
+            if v is None:
+                continue
+            if type(v) is str:
+                v = v.strip()
+                if not v:
+                    continue
+            out[key] = v
     return out
 
 
@@ -182,12 +209,13 @@ def _add(h: RawHousehold, row: int, values: dict[str, object], columns: dict[str
     h.rows.append(row)
     member_values = {k: v for k, v in values.items() if k in MEMBER_KEYS}
     member = RawMember(row, member_values, {k: columns[k] for k in member_values}) if member_values else None
+    held = h.values
     for key, value in values.items():
         if key not in HOUSEHOLD_KEYS:
             continue
-        first = h.values.get(key)
+        first = held.get(key)
         if first is None:
-            h.values[key] = Cell(value, row, columns[key])
+            held[key] = Cell(value, row, columns[key])
         elif first.value != value and not same(first.value, value):
             cell = Cell(value, row, columns[key])
             if key in DUAL:

@@ -12,14 +12,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from app import outputs
 from app.io.validate import ERROR, Issue
-from app.io.workbook import WorkbookError, open_zip
+from app.io.workbook import WorkbookError, open_zip, read_workbook
+from app.io.workbook_guard import sniff
 
 ERROR_FILL = PatternFill("solid", fgColor="FF9999")
 WARNING_FILL = PatternFill("solid", fgColor="FFE699")
@@ -86,6 +87,34 @@ def _target(ws, row: int, col: int):
     return cell
 
 
+def _editable_copy(source: Path) -> Workbook:
+    """The village's workbook as openpyxl can mark it: the .xlsx itself, or for .xls/.xlsb/.ods a new
+    workbook holding the values and header merges as the import read them (same sheets, rows and columns)."""
+    if sniff(source).startswith(b"PK"):
+        archive = open_zip(source)  # the same zip-bomb checks as the import
+        is_xlsx = "xl/workbook.xml" in archive.namelist()
+        archive.close()
+        if is_xlsx:
+            try:
+                return load_workbook(source)  # defusedxml guards the XML; formulas become text below
+            except Exception:
+                raise WorkbookError(f"“{source.name}”无法打开，不能生成错误报告") from None
+    wb = Workbook()
+    wb.remove(wb.active)
+    try:
+        for sheet in read_workbook(source).sheets:
+            ws = wb.create_sheet(sheet.name)
+            for row in sheet.rows:
+                ws.append([float(v) if isinstance(v, float) else v for v in row])
+            for r1, c1, r2, c2 in sheet.merged:
+                ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+    except WorkbookError:
+        raise
+    except Exception:
+        raise WorkbookError(f"“{source.name}”无法打开，不能生成错误报告") from None
+    return wb
+
+
 def write_error_report(source: Path, issues: Sequence[Issue], out: Path,
                        header_rows: dict[str, int] | None = None, *, inputs: Sequence[Path] = ()) -> Path:
     """Copy `source` to `out`, filling each cell with an error red (a warning yellow) and adding a 错误说明
@@ -94,12 +123,7 @@ def write_error_report(source: Path, issues: Sequence[Issue], out: Path,
     outputs.OutputError (one Chinese line; nothing written) when out is refused or cannot be written."""
     guarded = [Path(source), *map(Path, inputs)]
     outputs.check_target(out, inputs=guarded)
-    archive = open_zip(Path(source))  # the same zip-bomb checks as the import
-    archive.close()
-    try:
-        wb = load_workbook(source)  # defusedxml guards the XML; formulas are kept as formulas
-    except Exception:
-        raise WorkbookError(f"“{Path(source).name}”无法打开，不能生成错误报告") from None
+    wb = _editable_copy(Path(source))
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import mul
 from datetime import date
 from decimal import Decimal
 
@@ -30,8 +32,10 @@ def normalize_id(raw: object) -> str:
     """str(raw) without any whitespace, full-width digits/letters made half-width, x made X; None -> ""."""
     if raw is None:
         return ""
-    text = str(raw).translate(_TRANSLATE)
-    text = "".join(ch for ch in text if not ch.isspace())
+    text = raw if type(raw) is str else str(raw)
+    if text.isascii() and text.isalnum():  # the usual case: nothing to translate or strip
+        return text.replace("x", "X")
+    text = "".join(text.translate(_TRANSLATE).split())
     return text.replace("x", "X")
 
 
@@ -52,9 +56,9 @@ class IdCheck:
 
 def check_char(first17: str) -> str:
     """The GB 11643 check character ("0"-"9" or "X") for 17 digits; ValueError for anything else."""
-    if len(first17) != 17 or not set(first17) <= _DIGITS:
+    if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
         raise ValueError(f"check_char needs exactly 17 ASCII digits, got {first17!r}")
-    total = sum(int(ch) * w for ch, w in zip(first17, _WEIGHTS))
+    total = sum(map(mul, map(int, first17), _WEIGHTS))
     return _CHECK_CHARS[total % 11]
 
 
@@ -64,6 +68,8 @@ def _looks_like_number(raw: object, normalized: str) -> bool:
         return False
     if isinstance(raw, (int, float, Decimal)):
         return True
+    if "." not in normalized and "E" not in normalized and "e" not in normalized:
+        return False  # digits alone are how an ID is written
     if not _NUMBER_TEXT.fullmatch(normalized):
         return False
     return "." in normalized or "E" in normalized.upper()
@@ -84,6 +90,18 @@ def _number_error(normalized: str) -> str:
 def check_id(raw: object, today: date | None = None) -> IdCheck:
     """Validate an ID after normalize_id; the first problem found becomes a Chinese error that says how to fix it."""
     today = today or date.today()
+    if type(raw) is str:
+        return _check_str(raw, today)
+    return _check(raw, today)
+
+
+@lru_cache(maxsize=1 << 16)
+def _check_str(raw: str, today: date) -> IdCheck:
+    """check_id of text as typed (an import checks each ID twice: reading the file and caching the archive)."""
+    return _check(raw, today)
+
+
+def _check(raw: object, today: date) -> IdCheck:
     normalized = normalize_id(raw)
 
     if not normalized:

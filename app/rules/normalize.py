@@ -20,7 +20,7 @@ def to_halfwidth(text: str) -> str:
 
 
 def _no_space(text: str) -> str:
-    return "".join(ch for ch in text if not ch.isspace())
+    return "".join(text.split())  # str.split() splits on exactly the characters str.isspace() accepts
 
 
 def _text(value: object) -> str:

@@ -32,7 +32,7 @@ from app.ui.rows_model import Column, RowsModel
 from app.ui.taskman import Task
 from app.ui.widgets import primary_button, setup_table
 
-XLSX_FILTER = "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)"
+XLSX_FILTER = "Excel 工作簿 (*.xlsx *.xlsm *.xls *.xlsb *.ods);;所有文件 (*)"
 VILLAGE_FROM_FILE = "（按文件中的“村”列）"
 RENAME_HINT = "如确实是改名，请在“需要确认”页勾选这一项"
 PLACE_HINT = "如确实是新的，请在“需要确认”页勾选新建"
@@ -113,7 +113,7 @@ class ImportWizard(QDialog):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
-        self.status = QLabel("请选择各村报送的花名册（.xlsx，可多选），然后点“检查文件”。")
+        self.status = QLabel("请选择各村报送的花名册（.xlsx、.xls、.ods 等，可多选），然后点“检查文件”。")
         self.cancel_button = QPushButton("取消")
         self.cancel_button.setEnabled(False)
         progress_row = QHBoxLayout()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
+import pytest
 
 from app.io.export import export_households, write_template
 from app.io.grouping import group_sheet
@@ -104,3 +105,110 @@ def test_report_paths_for_several_files(tmp_path):
     assert report_paths(tmp_path / "r.xlsx", ["a.xlsx"]) == {"a.xlsx": tmp_path / "r.xlsx"}
     paths = report_paths(tmp_path / "r.xlsx", ["x/a.xlsx", "y/b.xlsx"])
     assert paths == {"x/a.xlsx": tmp_path / "r-a.xlsx", "y/b.xlsx": tmp_path / "r-b.xlsx"}
+
+
+def test_archive_export_keeps_the_township_layout_for_printing(db, tmp_path, add_household):
+    """The archive as written: merged title, 填报单位/填报日期, 序号, frozen header repeated on each A4 page,
+    print area to the footer, page numbers in the footer, fitted to the page width; the ID column stays text."""
+    add_household("张国强", phone="13812345678")
+    export_households(db, tmp_path / "档案.xlsx", today=dt.date(2024, 3, 5))
+    wb = openpyxl.load_workbook(tmp_path / "档案.xlsx")
+    ws = wb.active
+    header = [c.value for c in ws[3]]
+    last = openpyxl.utils.get_column_letter(len(header))
+    assert ws["A1"].value.endswith("搬迁群众花名册（一户一档）") and f"A1:{last}1" in {str(r) for r in ws.merged_cells}
+    assert ws["A2"].value.startswith("填报单位：") and any("2024年3月5日" in str(c.value) for c in ws[2] if c.value)
+    assert header[0] == "序号" and [ws["A4"].value, ws["A5"].value] == [1, 2]
+    assert ws.freeze_panes == "A4" and ws.print_title_rows == "$3:$3"
+    assert ws.print_area.endswith(f"$A$1:${last}$7")
+    footer = " ".join(str(c.value) for c in ws[7] if c.value)
+    assert "填表人：" in footer and "审核人：" in footer
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth or 1) == 1  # 1 is the default
+    assert ws.page_setup.fitToHeight == 0 and ws.print_options.horizontalCentered
+    assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+    id_col = header.index("身份证号") + 1
+    assert ws.cell(row=4, column=id_col).number_format == "@" and isinstance(ws.cell(row=4, column=id_col).value, str)
+    assert ws.column_dimensions[openpyxl.utils.get_column_letter(id_col)].width >= 20
+    assert ws.cell(row=4, column=1).border.left.style == "thin" and ws["B3"].font.bold
+
+
+def test_clerk_text_starting_with_equals_is_written_as_text(tmp_path):
+    """A note typed as "=1+1" or a URL stays text in the ledger, never a formula or a link."""
+    path = tmp_path / "台账.xlsx"
+    write_ledger(path, [LedgerSheet("台账", "问题台账", [LedgerColumn("备注"), LedgerColumn("日期", 11, "yyyy-mm-dd")],
+                                    [["=1+1", dt.date(2024, 3, 5)], ["http://example.org", None]])])
+    ws = openpyxl.load_workbook(path)["台账"]
+    assert ws["B4"].value == "=1+1" and ws["B4"].data_type == "s" and ws["B5"].hyperlink is None
+    assert ws["C4"].value == dt.datetime(2024, 3, 5) and ws["C4"].number_format == "yyyy-mm-dd"
+
+
+def test_values_of_every_type_come_back_as_written(tmp_path):
+    """Text, whole and decimal numbers, booleans, dates and times, blanks, long text: read back unchanged,
+    with the column's format (or a date format where the column has none) and the 序号 counting rows."""
+    path = tmp_path / "台账.xlsx"
+    long_text = "长" * 40_000
+    rows = [["王明华", 3, 1.25, True, dt.datetime(2024, 3, 5, 8, 30), dt.date(2024, 3, 6), None],
+            ["", -7, 1e-7, False, dt.date(2020, 1, 2), None, long_text],
+            ["  前后空格  ", 10**12, float("nan"), None, None, dt.date(1950, 12, 31), "a&b<c>\"d\""]]
+    columns = [LedgerColumn(h) for h in ("文字", "整数", "小数", "是否", "时间")] + \
+        [LedgerColumn("日期", 11, "yyyy-mm-dd"), LedgerColumn("长文字")]
+    (count,) = write_ledger(path, [LedgerSheet("台账", "各种值", columns, rows)])
+    ws = openpyxl.load_workbook(path)["台账"]
+    got = [[c.value for c in row] for row in ws.iter_rows(min_row=4, max_row=6)]
+    assert count == 3 and [r[0] for r in got] == [1, 2, 3]
+    assert got[0][1:] == ["王明华", 3, 1.25, True, dt.datetime(2024, 3, 5, 8, 30), dt.datetime(2024, 3, 6), None]
+    assert got[1][1:6] == [None, -7, 1e-7, False, dt.datetime(2020, 1, 2)] and got[1][7] == "长" * 32_767
+    assert got[2][1] == "  前后空格  " and got[2][2] == 10**12 and got[2][3] == "#NUM!"
+    assert got[2][6] == dt.datetime(1950, 12, 31) and got[2][7] == "a&b<c>\"d\""
+    assert ws["F4"].number_format.startswith("yyyy-mm-dd") and ws["G4"].number_format == "yyyy-mm-dd"
+    assert all(ws.cell(row=r, column=c).border.left.style == "thin" for r in (4, 5, 6) for c in range(1, 9))
+
+
+def test_cancelled_export_writes_nothing(db, tmp_path, add_household):
+    """Cancelling the archive export while rows are written leaves no file behind."""
+    from app.io.workbook import Cancelled
+
+    for i in range(3):
+        add_household(f"户主{i}")
+
+    def cancel(fraction):
+        raise Cancelled()
+
+    target = tmp_path / "档案.xlsx"
+    with pytest.raises(Cancelled):
+        export_households(db, target, progress=cancel)
+    assert not target.exists()
+
+
+def test_export_of_many_households_reads_back_whole(db, tmp_path):
+    """An archive of 1,500 people over 500 households exports and imports into an empty database unchanged."""
+    from app.db import create_database
+    from app.services import town
+    from tests.io.registers import family_rows, simple
+
+    rows = [r for n in range(500) for r in family_rows(f"{n:03d}", 3 * n + 1)[:2]]
+    _, first = run_import(db, [simple(tmp_path / "r.xlsx", rows)], Options(new_places=True), skip_invalid=True)
+    summary = export_households(db, tmp_path / "档案.xlsx")
+    assert summary.members == first.members_imported
+    other = create_database(tmp_path / "other.db")
+    town.seed_reference_data(other)
+    try:
+        _, again = run_import(other, [tmp_path / "档案.xlsx"], Options(new_places=True))
+        assert (again.households_imported, again.members_imported) == (first.households_imported,
+                                                                          first.members_imported)
+        assert again.errors == []
+    finally:
+        other.close()
+
+
+def test_ledger_can_be_written_into_an_open_file(tmp_path):
+    """write_ledger_to fills a binary file the caller opened (a guarded temporary file) with the same workbook."""
+    import io
+
+    from app.io.xlsx_layout import write_ledger_to
+
+    buffer = io.BytesIO()
+    counts = write_ledger_to(buffer, [LedgerSheet("台账", "问题台账", [LedgerColumn("姓名")], [["王明华"], ["李秀英"]])])
+    ws = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["台账"]
+    assert counts == [2] and [ws["B4"].value, ws["B5"].value] == ["王明华", "李秀英"]

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from app.io import workbook as wbmod
+from app.io import workbook_guard as guard
 from app.io.headers import FIELDS
 from app.io.importer import run_import
 from app.io.validate import Options
@@ -134,7 +135,7 @@ def test_zip_bomb_like_file_is_refused(db, tmp_path, monkeypatch):
     path = layout_a(tmp_path / "bomb.xlsx")
     with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/media/zeros.bin", b"\0" * (4 * 1024 * 1024))
-    monkeypatch.setattr(wbmod, "MAX_UNCOMPRESSED", 3 * 1024 * 1024)
+    monkeypatch.setattr(guard, "MAX_UNCOMPRESSED", 3 * 1024 * 1024)
     prepared, result = run_import(db, [path], Options(new_places=True))
     assert "解压后超过" in prepared.unreadable[0].message and not result.written
 

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from app.io import workbook as wbmod
+from app.io import workbook_guard as guard
 from app.io.workbook import ShownFloat, WorkbookError, read_workbook
 from tests.io.registers import layout_a
 
@@ -92,7 +93,7 @@ def test_zip_bomb_is_refused_before_inflating(tmp_path, monkeypatch):
     wb.save(path)
     with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/padding.bin", b"\0" * (3 * 1024 * 1024))  # 3 MB of zeros: a few KB compressed
-    monkeypatch.setattr(wbmod, "MAX_UNCOMPRESSED", 2 * 1024 * 1024)
+    monkeypatch.setattr(guard, "MAX_UNCOMPRESSED", 2 * 1024 * 1024)
     with pytest.raises(WorkbookError, match="解压后超过"):
         read_workbook(path)
 
@@ -101,7 +102,7 @@ def test_too_many_zip_members_are_refused(tmp_path, monkeypatch):
     """A zip with an absurd number of members is refused."""
     path = tmp_path / "many.xlsx"
     Workbook().save(path)
-    monkeypatch.setattr(wbmod, "MAX_MEMBERS", 3)
+    monkeypatch.setattr(guard, "MAX_MEMBERS", 3)
     with pytest.raises(WorkbookError, match="内部文件数量异常"):
         read_workbook(path)
 
@@ -145,3 +146,122 @@ def test_cancel_stops_reading(tmp_path):
     wb.save(tmp_path / "long.xlsx")
     with pytest.raises(wbmod.Cancelled):
         read_workbook(tmp_path / "long.xlsx", cancel=lambda: True)
+
+
+def _with_sheet_xml(path, sheet_xml: bytes):
+    Workbook().save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + sheet_xml + b"</sheetData></worksheet>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("sheet_xml, last, first", [
+    # 5 KB that would ask calamine for a 17-billion-cell grid (and abort the program)
+    (b'<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>'
+     b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>b</t></is></c></row>', 1, "a"),
+    # cells that do not say where they are: one long row, and a cell far below
+    (b'<row r="1">' + b'<c t="inlineStr"><is><t>x</t></is></c>' * 300 + b'</row>'
+     b'<row r="900000"><c r="A900000" t="inlineStr"><is><t>b</t></is></c></row>', 900_000, "x"),
+    # a cell whose reference hides behind a tab, far to the right
+    (b'<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c\tr="XFD1" t="inlineStr"><is><t>z</t></is></c>'
+     b'</row><row r="99999"><c r="B99999" t="inlineStr"><is><t>c</t></is></c></row>', 99_999, "a"),
+])
+def test_sparse_sheets_are_read_without_a_huge_grid(tmp_path, sheet_xml, last, first):
+    """Sheets whose few cells lie far apart are read (columns past the 256th ignored), never held as a full grid."""
+    sheet = read_workbook(_with_sheet_xml(tmp_path / "sparse.xlsx", sheet_xml)).sheets[0]
+    assert len(sheet.rows) == last and sheet.rows[0][0] == first
+    assert all(len(r) <= 256 for r in sheet.rows)
+
+
+def test_ordinary_register_fits_calamine_grid(tmp_path):
+    """The grid bound of an ordinary register is close to its real size, so calamine reads it."""
+    path = layout_a(tmp_path / "a.xlsx")
+    with zipfile.ZipFile(path) as z:
+        data = z.read("xl/worksheets/sheet1.xml")
+    assert guard.xlsx_extent(data) <= 20 * 52
+    assert guard.xlsx_extent(data.replace(b'r="A1"', b'r="XFD1"')) >= 16_384
+
+
+def test_workbook_with_an_opening_password_gets_its_own_message(tmp_path):
+    """An .xlsx encrypted with a password (an OLE container) is named and the clerk told to remove the password."""
+    import msoffcrypto
+
+    plain = layout_a(tmp_path / "plain.xlsx")
+    locked = tmp_path / "加密.xlsx"
+    with open(plain, "rb") as src, open(locked, "wb") as out:
+        office = msoffcrypto.OfficeFile(src)
+        office.encrypt("1234", out)
+    with pytest.raises(WorkbookError) as refused:
+        read_workbook(locked)
+    message = str(refused.value)
+    assert "加密.xlsx" in message and "密码" in message and "\n" not in message
+
+
+def _ods(path, content: bytes):
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                   'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+                   'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                   '</manifest:manifest>')
+    return path
+
+
+_ODS_HEAD = (b'<?xml version="1.0" encoding="UTF-8"?>'
+             b'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+             b'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+             b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>')
+_ODS_TAIL = b"</office:spreadsheet></office:body></office:document-content>"
+
+
+def test_ods_with_entities_is_refused(tmp_path):
+    """An .ods whose content declares entities is refused, never expanded."""
+    content = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+               + _ODS_HEAD[len(b'<?xml version="1.0" encoding="UTF-8"?>'):]
+               + b'<table:table table:name="S"><table:table-row><table:table-cell office:value-type="string">'
+               b'<text:p>&b;</text:p></table:table-cell></table:table-row></table:table>' + _ODS_TAIL)
+    with pytest.raises(WorkbookError, match="DTD"):
+        read_workbook(_ods(tmp_path / "lol.ods", content))
+
+
+def test_ods_whose_repeats_make_a_huge_grid_is_refused(tmp_path):
+    """A filled cell repeated over thousands of rows and columns (a few bytes) is refused in one line."""
+    content = (_ODS_HEAD + b'<table:table table:name="S"><table:table-row table:number-rows-repeated="5000">'
+               b'<table:table-cell table:number-columns-repeated="5000" office:value-type="string"><text:p>x</text:p>'
+               b'</table:table-cell></table:table-row></table:table>' + _ODS_TAIL)
+    with pytest.raises(WorkbookError, match="范围过大") as refused:
+        read_workbook(_ods(tmp_path / "大.ods", content))
+    assert "大.ods" in str(refused.value)
+
+
+def test_ods_trailing_empty_repeats_cost_nothing(tmp_path):
+    """LibreOffice's trailing empty rows and columns (repeated a million times) are read as the few cells they hold."""
+    content = (_ODS_HEAD + b'<table:table table:name="S"><table:table-row><table:table-cell office:value-type="string">'
+               b'<text:p>head</text:p></table:table-cell><table:table-cell table:number-columns-repeated="1023"/>'
+               b'</table:table-row><table:table-row table:number-rows-repeated="1048575">'
+               b'<table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table>' + _ODS_TAIL)
+    sheet = read_workbook(_ods(tmp_path / "lo.ods", content)).sheets[0]
+    assert sheet.rows == [("head",)]
+
+
+def test_strict_open_xml_workbook_is_read(tmp_path):
+    """A workbook saved as "Strict Open XML" (other namespaces) is read like any other."""
+    path = tmp_path / "strict.xlsx"
+    wb = Workbook()
+    wb.active.append(["姓名", "身份证号"])
+    wb.active.append(["王明华", "522601196801050113"])
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data.replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                                          b"http://purl.oclc.org/ooxml/spreadsheetml/main"))
+    assert read_workbook(path).sheets[0].rows == [("姓名", "身份证号"), ("王明华", "522601196801050113")]

@@ -141,3 +141,22 @@ def test_cancel_stops_the_check(qtbot, monkeypatch, tmp_path, wizard):
         qtbot.mouseClick(wizard.cancel_button, Qt.MouseButton.LeftButton)
     assert "已取消" in wizard.status.text() and wizard.prepared is None
     assert wizard.check_button.isEnabled()
+
+
+def test_old_excel_and_ods_registers_import_from_the_wizard(qtbot, monkeypatch, tmp_path, wizard, db):
+    """The file chooser offers .xls/.xlsb/.ods too; a village's .xls and another's .ods are checked like .xlsx."""
+    from tests.io.other_formats import to_ods, to_xls
+
+    offered = {}
+
+    def pick(parent, title, folder, name_filter):
+        offered["filter"] = name_filter
+        return [str(to_xls(layout_a(tmp_path / "a.xlsx"), tmp_path / "平寨村.xls")),
+                str(to_ods(layout_b(tmp_path / "b.xlsx"), tmp_path / "河坝村.ods"))]
+
+    monkeypatch.setattr(file_dialogs, "get_open_paths", pick)
+    qtbot.mouseClick(wizard.choose_button, Qt.MouseButton.LeftButton)
+    assert all(f"*.{ext}" in offered["filter"] for ext in ("xlsx", "xlsm", "xls", "xlsb", "ods"))
+    assert wizard.file_list.count() == 2
+    prepared = check(qtbot, wizard)
+    assert prepared.households == 5 and not prepared.unreadable
