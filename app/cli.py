@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from app import APP_NAME, __version__, config
+from app import APP_NAME, __version__, cli_subsidy, config
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -110,12 +110,13 @@ def build_parser() -> Parser:
     from app.cli_county import add_county_commands
 
     add_county_commands(command, Parser, db_help)
+    cli_subsidy.add_commands(command)
     return parser
 
 
 def _add_io_commands(command, db_help: str) -> None:
     """The Excel commands of SPEC §7: import households, export households, export template."""
-    p = command("import", "从 Excel 导入（households 户籍花名册；problems 问题台账）")
+    p = command("import", "从 Excel 导入（households 户籍花名册；problems 问题台账；subsidy 后扶人口名册）")
     what = p.add_subparsers(dest="what", metavar="内容", parser_class=Parser, required=True)
     from app.cli_duties import add_import_problems
 
@@ -136,6 +137,8 @@ def _add_io_commands(command, db_help: str) -> None:
                    help="确认新建文件中出现的、数据库中还没有的村和安置点")
     q.add_argument("--allow-rename", action="store_true",
                    help="确认改名：同一身份证号在文件中换了姓名时，按文件改名（否则作为错误）")
+
+    cli_subsidy.add_import(what, db_help, Parser)
 
     p = command("export", "导出为 Excel（households 户籍花名册；template 空白导入模板）")
     what = p.add_subparsers(dest="what", metavar="内容", parser_class=Parser, required=True)
@@ -498,6 +501,8 @@ def _import_summary(prepared, result) -> str:
 
 
 def cmd_import(args) -> int:
+    if args.what == "subsidy":
+        return cli_subsidy.cmd_import_subsidy(args, _open, UsageError)
     from app.io.importer import run_import
     from app.io.changes import changes_text
     from app.io.report import report_paths, write_error_report
@@ -658,6 +663,7 @@ def _add_report_commands(command, db_help: str) -> None:
     q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
     q.add_argument("--out", required=True, type=Path, metavar="OUT.pdf", help="要写入的 PDF 文件")
     q.add_argument("--month", metavar="YYYY-MM", help="走访统计的月份（默认本月）")
+    cli_subsidy.add_publicity(what, db_help)
 
 
 def _county_only(db) -> None:
@@ -675,6 +681,11 @@ def cmd_report(args) -> int:
         return report_plan(args, _open(args, write=False))
     if args.what == "county":
         return _report_county(args)
+    if args.what == "publicity":
+        from app.outputs import check_target
+
+        check_target(args.out, databases=[_db_path(args)])  # refuse before the lists are built
+        return cli_subsidy.cmd_publicity(args, _open, UsageError)
     from app.cli_reports import cmd_report as run
 
     return run(args, _open)
@@ -686,6 +697,8 @@ def _report_county(args) -> int:
     from app.services.stats import parse_month
 
     check_target(args.out, databases=[_db_path(args)])  # refuse before the report is built
+    if args.what == "publicity":
+        return cli_subsidy.cmd_publicity(args, _open, UsageError)
     db = _open(args, write=False)
     _county_only(db)
     try:
@@ -703,6 +716,7 @@ COMMANDS = {"init": cmd_init, "demo": cmd_demo, "stats": cmd_stats, "check": cmd
             "snapshot": cmd_snapshot, "verify": cmd_verify, "backup": cmd_backup, "restore": cmd_restore}
 COMMANDS.update({"import": cmd_import, "export": cmd_export})
 COMMANDS["report"] = cmd_report
+COMMANDS["subsidy"] = lambda args: cli_subsidy.cmd_subsidy(args, _open, UsageError)
 
 
 def cmd_county(args) -> int:

@@ -114,3 +114,12 @@ COUNTY_RANKING = "排名依据：包保覆盖率（高者在前），其次走�
 
 # Who receives the copy exported for the county (导出给县局) unless 基础信息 names another bureau.
 DEFAULT_COUNTY_BUREAU = "县农业农村局"
+
+# §11 后扶人口 and 直补.
+SUBSIDY_CURRENT = "现状人口"  # relocated on or before 2006-06-30; supported from 2006-07-01
+SUBSIDY_ORIGINAL = "原迁人口"  # relocated later; supported from the relocation date
+SUBSIDY_CATEGORIES: tuple[str, ...] = (SUBSIDY_CURRENT, SUBSIDY_ORIGINAL)
+SUBSIDY_ON = "在册"
+SUBSIDY_REDUCED = "核减"
+SUBSIDY_STATES: tuple[str, ...] = (SUBSIDY_ON, SUBSIDY_REDUCED)
+REDUCE_REASONS: tuple[str, ...] = ("死亡", "迁出", "转为非农业户口", "其他")

@@ -69,6 +69,7 @@ class DemoSummary:
     plans: int = 0
     plan_items: int = 0
     plan_progress: int = 0
+    subsidy_facts: int = 0  # members on the 后扶 roster
     key_households: int = 0  # 在册 households that are 三特户 or 三无户
     key_households_uncovered: int = 0  # of those, left without a one-to-one cadre on purpose
 

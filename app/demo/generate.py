@@ -15,6 +15,7 @@ from app.demo.households import HouseholdSteps
 from app.demo.ledgers import LedgerSteps
 from app.demo.org import OrgSteps
 from app.demo.plans import PlanSteps
+from app.demo.subsidy import SubsidySteps
 from app.models import Household
 
 
@@ -46,12 +47,13 @@ def generate(
             gc.enable()
 
 
-class _Demo(OrgSteps, HouseholdSteps, BaobaoSteps, LedgerSteps, PlanSteps):
+class _Demo(OrgSteps, HouseholdSteps, BaobaoSteps, LedgerSteps, PlanSteps, SubsidySteps):
     """All the steps, in the order they depend on each other."""
 
     def run(self) -> DemoSummary:
         self._organisation()
         self._households()
+        self._subsidy()
         self._cadres()
         self._baobao()
         self._visits()

@@ -10,12 +10,13 @@ from app.models.ledgers import (
 from app.models.org import Cadre, SettlementPoint, Setting, Town, TownProfile, TownRange, Unit, Village
 from app.models.plans import Plan, PlanItem, PlanProgress
 from app.models.reports import ReportFiling, ReportSection
+from app.models.subsidy import SubsidyEntry, SubsidyFacts, SubsidyHalf
 
 __all__ = [
     "Activity", "Attachment", "Cadre", "ChangeLog", "EmploymentRecord", "FindingClosure", "FundRecord", "Household",
     "HouseholdAssignment", "HouseholdTag", "HousingRecord", "Inspection", "Meeting", "MeetingDecision",
     "Member", "PartyRecord", "Plan", "PlanItem", "PlanProgress", "PointAssignment", "Problem",
-    "ProblemProgress", "Project", "ReportFiling", "ReportSection", "Setting", "SettlementPoint", "SupportRecord",
-    "Town", "TownProfile", "TownRange", "Unit",
+    "ProblemProgress", "Project", "ReportFiling", "ReportSection", "Setting", "SettlementPoint", "SubsidyEntry",
+    "SubsidyFacts", "SubsidyHalf", "SupportRecord", "Town", "TownProfile", "TownRange", "Unit",
     "UnitAssignment", "Village", "Visit",
 ]

@@ -22,6 +22,7 @@ from app.ui.ledger_pages import WorkPages
 from app.ui.org_page import OrgPage
 from app.ui.report_page import ReportPage
 from app.ui.widgets import fill_combo
+from app.ui.subsidy_page import SubsidyPage
 
 # The navigation entry behind each kind of 首页 figure.
 TARGET_PAGES = {HOUSEHOLDS: "户档案", BAOBAO: "包保", VISITS: "走访", PROBLEMS: "问题台账"}
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self.add_page("户档案", self.households)
         for name, factory in self.work.nav_entries():
             if name == "干部与单位":
+                self.add_page("后扶直补", lambda: SubsidyPage(db))
                 self.add_page("月报", lambda: self.report)
             self.add_page(name, factory)
         self.add_page("基础信息", lambda: self.org)

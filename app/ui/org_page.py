@@ -179,6 +179,10 @@ class OrgPage(QWidget):
             Column("地址", lambda p: p.address),
         ])
         self.point_view = self._list_tab("安置点", self.point_model, self.add_point, self.edit_point)
+        from app.ui.subsidy_settings import SubsidySettingsTab
+
+        self.subsidy_settings = SubsidySettingsTab(db)
+        self.tabs.addTab(self.subsidy_settings, "后扶直补设置")
         self.reload()
 
     def _list_tab(self, name: str, model: RowsModel, add, edit) -> QTableView:

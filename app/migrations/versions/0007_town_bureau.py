@@ -1,7 +1,7 @@
 """town profile: the county bureau that receives the exported copy (县级主管部门), named in 基础信息
 
 Revision ID: 0007_town_bureau
-Revises: 0005_monthly_reports
+Revises: 0006_subsidy
 Create Date: 2026-12-02
 
 Existing databases get the default 县农业农村局, the name that was printed before.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_town_bureau"
-down_revision = "0005_monthly_reports"
+down_revision = "0006_subsidy"
 branch_labels = None
 depends_on = None
 

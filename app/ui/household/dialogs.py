@@ -84,9 +84,10 @@ class MemberDialog(QDialog):
 
     def __init__(self, member: MemberData | None = None, *, others: Sequence[MemberData] = (),
                  held_elsewhere: Callable[[str], str | None] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 db=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._original = member or MemberData()
+        self._db = db
         self._others = list(others)
         self._held_elsewhere = held_elsewhere
         self._birth_auto = False  # birth date / sex were filled from the ID (and may follow it)
@@ -161,6 +162,8 @@ class MemberDialog(QDialog):
         grid.add("政治面貌", self.party_check)
         grid.add(MEMBER_LABELS["status"], status_row)
         grid.add(MEMBER_LABELS["notes"], self.notes_edit, span=True)
+        if db is not None:
+            grid.add("后扶直补", self._subsidy_row(), span=True)
 
         self.ok_button = QPushButton(BTN_OK)
         self.ok_button.setDefault(True)
@@ -192,6 +195,37 @@ class MemberDialog(QDialog):
         self._on_status_changed()
         self._on_birth_changed()
         self._on_id_changed()
+
+    def _subsidy_row(self) -> QWidget:
+        """The member's 后扶 facts in one line, and 编辑… (saved at once, with history) for a saved member."""
+        from app.services import subsidy
+        from app.ui.subsidy_dialogs import facts_summary
+
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.subsidy_label = QLabel()
+        self.subsidy_button = QPushButton("编辑后扶信息…")
+        self.subsidy_button.setAutoDefault(False)
+        layout.addWidget(self.subsidy_label, 1)
+        layout.addWidget(self.subsidy_button)
+        member_id = self._original.id
+        if member_id is None:
+            self.subsidy_label.setText("新成员：保存本户后可填写后扶直补信息")
+            self.subsidy_button.setEnabled(False)
+            return row
+        self.subsidy_label.setText(facts_summary(subsidy.load_facts(self._db, member_id)))
+        self.subsidy_button.setToolTip("后扶直补信息单独保存，立即生效并记入变更记录")
+        self.subsidy_button.clicked.connect(self._edit_subsidy)
+        return row
+
+    def _edit_subsidy(self) -> None:
+        from app.services import subsidy
+        from app.ui.subsidy_dialogs import SubsidyFactsDialog, facts_summary
+
+        member_id = self._original.id
+        if SubsidyFactsDialog(self._db, member_id, self._original.name, self).exec():
+            self.subsidy_label.setText(facts_summary(subsidy.load_facts(self._db, member_id)))
 
     def _default_relation(self, member: MemberData | None) -> str:
         if member is not None:

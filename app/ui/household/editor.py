@@ -434,7 +434,7 @@ class HouseholdEditor(EditorTabs, QDialog):
 
     def _member_dialog(self, member: MemberData | None, row: int) -> MemberDialog:
         others = [m for i, m in enumerate(self.members_model.members()) if i != row]
-        return MemberDialog(member, others=others, held_elsewhere=self._held_elsewhere, parent=self)
+        return MemberDialog(member, others=others, held_elsewhere=self._held_elsewhere, db=self.db, parent=self)
 
     def add_member(self) -> None:
         dialog = self._member_dialog(None, -1)
