@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import argparse
-import os
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -503,8 +503,8 @@ def _import_summary(prepared, result) -> str:
 def cmd_import(args) -> int:
     if args.what == "subsidy":
         return cli_subsidy.cmd_import_subsidy(args, _open, UsageError)
-    from app.io.importer import run_import
     from app.io.changes import changes_text
+    from app.io.importer import run_import
     from app.io.report import report_paths, write_error_report
     from app.io.validate import Options
     from app.io.workbook import WorkbookError

@@ -5,6 +5,7 @@ Every message is for the clerk, in Chinese.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -128,10 +129,8 @@ def log_unraisable() -> None:
     def hook(unraisable) -> None:
         text = "".join(traceback.format_exception(unraisable.exc_type, unraisable.exc_value,
                                                   unraisable.exc_traceback))
-        try:
+        with contextlib.suppress(Exception):
             logger().warning("忽略的异常 %s：%s\n%s", unraisable.err_msg or "", unraisable.object, text)
-        except Exception:
-            pass
 
     sys.unraisablehook = hook
 

@@ -7,7 +7,6 @@ Each program runs as on the office PC: no Python of ours on PATH, a fresh HOME, 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys

@@ -11,8 +11,8 @@ that no household is held as a Python object."""
 from __future__ import annotations
 
 import argparse
-import os
 import datetime as dt
+import os
 import statistics
 import subprocess
 import sys

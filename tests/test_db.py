@@ -57,9 +57,8 @@ def test_read_only_file_opens_for_viewing_only(tmp_path):
     create_database(path).close()
     db = open_database(path, readonly=True)
     assert db.readonly
-    with pytest.raises(DatabaseError):
-        with db.write():
-            pass
+    with pytest.raises(DatabaseError), db.write():
+        pass
 
 
 def test_a_file_open_in_the_app_is_recognised_by_a_second_process(tmp_path):

@@ -12,7 +12,6 @@ from app.demo.base import DemoBase, _month_end, _nice
 from app.demo.words import PLAN_ITEMS
 from app.models import Plan, PlanItem, PlanProgress
 
-
 # Items whose progress the ledgers measure (app.services.plan_measures); the others are typed (手填).
 MEASURED = {"开展创业就业技能培训": "training", "新增转移就业": "placement", "无房户住房安置": "house_placement",
             "漏水房屋维修": "leak_repair", "一对一包保干部每月走访": "visits", "开展居民融合共建活动": "fusion",

@@ -23,9 +23,14 @@ from app.models._common import now
 from app.rules import mask_id
 from app.services import history
 from app.services.households import (
-    HOUSEHOLD_LABELS, MEMBER_LABELS, REGISTER_LABELS, TAGS_LABEL, HouseholdData, MemberData,
+    HOUSEHOLD_LABELS,
+    MEMBER_LABELS,
+    REGISTER_LABELS,
+    TAGS_LABEL,
+    HouseholdData,
+    MemberData,
+    refresh_derived_many,
 )
-from app.services.households import refresh_derived_many
 
 CHUNK = 5000  # bound parameters per IN (SQLite allows 32,766)
 

@@ -16,11 +16,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app import vocab
-from app.rules import mask_id
 from app.db import Database
 from app.io.headers import BY_KEY
 from app.io.xlsx_layout import DATE, TEXT, LedgerColumn, LedgerSheet, write_ledger
 from app.models import Household, HouseholdTag, Member, SettlementPoint, Village
+from app.rules import mask_id
 from app.services import town
 
 PARTY_YES, PARTY_NO = "中共党员", "群众"

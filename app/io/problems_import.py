@@ -22,12 +22,11 @@ from app.db import Database
 from app.io.grouping import skip_reason
 from app.io.headers import HEADER_ROWS, header_key
 from app.io.validate import ERROR, WARNING, Issue, text
-from app.rules.dates import read_date
 from app.io.workbook import Sheet, WorkbookError, read_workbook
-from app.ledgers import PROBLEMS
-from app.ledgers import engine
+from app.ledgers import PROBLEMS, engine
 from app.models import Cadre, Household, Member, Problem, Unit, Village
 from app.rules import normalize_id, normalize_name
+from app.rules.dates import read_date
 
 ProgressText = Callable[[float, str], None]
 

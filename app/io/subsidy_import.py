@@ -24,9 +24,9 @@ from app.io.workbook import Sheet, WorkbookError, read_workbook
 from app.models import Household, Member, SubsidyFacts, Village
 from app.rules import mask_id, normalize_id
 from app.rules.dates import read_date
-from app.services import backup, history
 from app.rules.subsidy import default_start, normalize_account, relocated_day
-from app.services.subsidy import FactsData, LABELS, apply_facts, check_facts, facts_of
+from app.services import backup, history
+from app.services.subsidy import LABELS, FactsData, apply_facts, check_facts, facts_of
 
 ProgressText = Callable[[float, str], None]
 

@@ -20,8 +20,18 @@ from app.io.grouping import Cell, RawHousehold, RawMember, SheetParse
 from app.io.headers import BY_KEY, Header
 from app.io.workbook import ShownFloat
 from app.rules import (
-    check_id, is_party_member, mask_id, normalize_group, normalize_name, normalize_phone, normalize_relation,
-    normalize_sex, parse_decimal, parse_relocation_date, parse_tags, to_halfwidth,
+    check_id,
+    is_party_member,
+    mask_id,
+    normalize_group,
+    normalize_name,
+    normalize_phone,
+    normalize_relation,
+    normalize_sex,
+    parse_decimal,
+    parse_relocation_date,
+    parse_tags,
+    to_halfwidth,
 )
 from app.rules.dates import read_birth_date, read_date
 from app.rules.members import BIRTH_VS_ID, SEX_VS_ID, head_issues, id_issues

@@ -19,8 +19,19 @@ import zipfile
 from pathlib import Path
 
 from app.io import workbook_guard as guard
-from app.io.cells import (MAX_CELLS, MAX_COLUMNS, MERGES_KEPT_ROWS, CancelCheck, Cancelled, Progress, Sheet,
-                          ShownFloat, Workbook, WorkbookError, file_name)
+from app.io.cells import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MERGES_KEPT_ROWS,
+    CancelCheck,
+    Cancelled,
+    Progress,
+    Sheet,
+    ShownFloat,
+    Workbook,
+    WorkbookError,
+    file_name,
+)
 from app.io.workbook_guard import open_zip
 
 __all__ = ["Cancelled", "Sheet", "ShownFloat", "Workbook", "WorkbookError", "open_zip", "read_workbook",

@@ -262,7 +262,7 @@ def ods_scan(content: bytes, name: str, header_rows: int) -> list[tuple[str, int
                 if tag == _T_TABLE:
                     depth_table -= 1
                 continue
-            if tag == _T_CELL or tag == _T_COVERED:
+            if tag in (_T_CELL, _T_COVERED):
                 repeat = _count(el, _COLS_REPEATED)
                 filled = tag == _T_CELL and (el.get(_VALUE_TYPE) is not None or len(el))
                 if filled:

@@ -16,16 +16,15 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Sequence
-from typing import BinaryIO
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from app.io.xlsx_rows import SheetRows, splice
-
 from app import outputs
+from app.io.xlsx_rows import SheetRows, splice
 
 TEXT = "@"
 DATE = "yyyy-mm-dd"

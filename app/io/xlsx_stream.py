@@ -25,8 +25,20 @@ from defusedxml import ElementTree as SafeET
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-from app.io.cells import (MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MERGES_KEPT_ROWS, CancelCheck, Cancelled, Progress,
-                          Sheet, ShownFloat, Workbook, WorkbookError, file_name)
+from app.io.cells import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MERGES_KEPT_ROWS,
+    CancelCheck,
+    Cancelled,
+    Progress,
+    Sheet,
+    ShownFloat,
+    Workbook,
+    WorkbookError,
+    file_name,
+)
 from app.io.workbook_guard import DTD_MARKERS
 
 # numFmtId 27-36 and 50-58 are the East-Asian locale date formats (e.g. yyyy"年"m"月"d"日"), not in BUILTIN_FORMATS.

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from sqlalchemy import func, select
 
 from app import vocab
+from app.ledgers import conditions
 from app.ledgers.spec import (
     REF_CADRE,
     REF_HOUSEHOLD,
@@ -17,19 +18,17 @@ from app.ledgers.spec import (
     REF_UNIT,
     REF_VILLAGE,
     Check,
-    not_before,
-    not_future,
-    today_default,
     Field,
     Kind,
     Ledger,
     Preset,
     Virtual,
+    not_before,
+    not_future,
+    today_default,
 )
-from app.ledgers import conditions
 from app.ledgers.work import WORK_LEDGERS
 from app.models import Cadre, Household, Problem, ProblemProgress, Village, Visit
-
 
 # ------------------------------------------------------------------------------------------ 问题台账
 

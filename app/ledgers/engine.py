@@ -20,9 +20,20 @@ from sqlalchemy.orm import Session, aliased
 from app.db import Database
 from app.ledgers import values as vals
 from app.ledgers.spec import (
-    REF_CADRE, REF_HOUSEHOLD, REF_MEMBER, REF_PLAN_ITEM, REF_POINT, REF_UNIT, REF_VILLAGE, Field, Kind, Ledger, LedgerError,
+    REF_CADRE,
+    REF_HOUSEHOLD,
+    REF_MEMBER,
+    REF_PLAN_ITEM,
+    REF_POINT,
+    REF_UNIT,
+    REF_VILLAGE,
+    Field,
+    Kind,
+    Ledger,
+    LedgerError,
     LedgerQuery,
-    LedgerRefused, Virtual,
+    LedgerRefused,
+    Virtual,
 )
 from app.models import Cadre, Household, Member, Plan, PlanItem, SettlementPoint, Unit, Village
 from app.rules import normalize_id

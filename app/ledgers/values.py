@@ -12,6 +12,7 @@ from app.ledgers.spec import Field, Kind, LedgerError
 from app.rules.dates import DateRefused, parse_date
 from app.rules.normalize import to_halfwidth
 
+
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 

@@ -23,14 +23,14 @@ from app.ledgers.spec import (
     REF_UNIT,
     REF_VILLAGE,
     Check,
-    not_before,
-    not_future,
-    today_default,
     Field,
     Kind,
     Ledger,
     Preset,
     Virtual,
+    not_before,
+    not_future,
+    today_default,
 )
 from app.models import (
     Activity,

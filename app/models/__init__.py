@@ -4,10 +4,21 @@ from app.models.baobao import HouseholdAssignment, PointAssignment, UnitAssignme
 from app.models.duties import FindingClosure
 from app.models.households import Attachment, ChangeLog, Household, HouseholdTag, Member
 from app.models.ledgers import (
-    Activity, EmploymentRecord, FundRecord, HousingRecord, Inspection, Meeting, MeetingDecision,
-    PartyRecord, Problem, ProblemProgress, Project, SupportRecord, Visit,
+    Activity,
+    EmploymentRecord,
+    FundRecord,
+    HousingRecord,
+    Inspection,
+    Meeting,
+    MeetingDecision,
+    PartyRecord,
+    Problem,
+    ProblemProgress,
+    Project,
+    SupportRecord,
+    Visit,
 )
-from app.models.org import Cadre, SettlementPoint, Setting, Town, TownProfile, TownRange, Unit, Village
+from app.models.org import Cadre, Setting, SettlementPoint, Town, TownProfile, TownRange, Unit, Village
 from app.models.plans import Plan, PlanItem, PlanProgress
 from app.models.reports import ReportFiling, ReportSection
 from app.models.subsidy import SubsidyEntry, SubsidyFacts, SubsidyHalf

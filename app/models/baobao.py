@@ -8,8 +8,8 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base
 from app.models._common import Timestamps
+from app.models.base import Base
 from app.models.org import Cadre, Unit
 
 

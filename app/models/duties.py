@@ -9,8 +9,8 @@ import datetime as dt
 from sqlalchemy import DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base
 from app.models._common import now
+from app.models.base import Base
 
 
 class FindingClosure(Base):

@@ -13,12 +13,22 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
-    Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from app.models._common import Area, Money, Timestamps, TownScoped, now
 from app.models.base import Base
-from app.models._common import Area, Money, Timestamps, now, TownScoped
 from app.models.org import SettlementPoint, Village
 
 

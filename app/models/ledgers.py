@@ -9,8 +9,8 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base
 from app.models._common import Money, Timestamps, TownScoped
+from app.models.base import Base
 
 
 def _fk(target: str, ondelete: str = "SET NULL", index: bool = True):

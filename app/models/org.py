@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base
 from app.models._common import Timestamps, TownScoped
+from app.models.base import Base
 from app.vocab import DEFAULT_COUNTY_BUREAU
 
 

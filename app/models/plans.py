@@ -9,8 +9,8 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, ScaledDecimal
 from app.models._common import Timestamps, TownScoped
+from app.models.base import Base, ScaledDecimal
 
 Quantity = ScaledDecimal(2)
 

@@ -8,8 +8,8 @@ import datetime as dt
 from sqlalchemy import DateTime, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from app.models.base import Base
 from app.models._common import Timestamps, now
+from app.models.base import Base
 
 
 class ReportSection(Timestamps, Base):

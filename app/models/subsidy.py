@@ -14,8 +14,8 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base
 from app.models._common import Money, Timestamps, now
+from app.models.base import Base
 
 
 class SubsidyFacts(Timestamps, Base):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from operator import mul
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
+from operator import mul
 
 ID_LENGTH = 18
 _WEIGHTS: tuple[int, ...] = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

@@ -19,10 +19,7 @@ def one_edit_apart(a: str, b: str) -> bool:
     if len(a) == len(b):
         return sum(1 for x, y in zip(a, b) if x != y) == 1
     short, long = (a, b) if len(a) < len(b) else (b, a)
-    for i in range(len(long)):
-        if long[:i] + long[i + 1:] == short:
-            return True
-    return False
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 def names_close(a: str, b: str) -> bool:

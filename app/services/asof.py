@@ -28,8 +28,17 @@ from sqlalchemy.orm import Session
 
 from app import vocab
 from app.models import (
-    Cadre, ChangeLog, Household, HouseholdAssignment, HouseholdTag, Member, PointAssignment, Problem,
-    SettlementPoint, Village, Visit,
+    Cadre,
+    ChangeLog,
+    Household,
+    HouseholdAssignment,
+    HouseholdTag,
+    Member,
+    PointAssignment,
+    Problem,
+    SettlementPoint,
+    Village,
+    Visit,
 )
 from app.rules import HouseholdFacts, MemberFacts, derive_key_groups
 from app.rules.keygroups import key_flags as flags_of

@@ -19,8 +19,16 @@ from pathlib import Path
 
 from app import config, dblock, outputs, vocab
 from app.db import (
-    NOT_SQLITE, OURS, SNAPSHOT_SETTING, Database, DatabaseError, backup_file, file_kind, known_revisions,
-    make_engine, snapshot_marker,
+    NOT_SQLITE,
+    OURS,
+    SNAPSHOT_SETTING,
+    Database,
+    DatabaseError,
+    backup_file,
+    file_kind,
+    known_revisions,
+    make_engine,
+    snapshot_marker,
 )
 from app.errors import Refused, storage_reason
 

@@ -20,7 +20,14 @@ from app.db import Database
 from app.errors import FieldProblem, Refused
 from app.ledgers.engine import household_label
 from app.models import (
-    Cadre, Household, HouseholdAssignment, PointAssignment, SettlementPoint, Unit, UnitAssignment, Village,
+    Cadre,
+    Household,
+    HouseholdAssignment,
+    PointAssignment,
+    SettlementPoint,
+    Unit,
+    UnitAssignment,
+    Village,
 )
 from app.rules import coverage as coverage_rule
 from app.rules import flags_to_tags

@@ -15,6 +15,7 @@ changes nothing; a copy that fails any check changes nothing. No Qt here.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -24,7 +25,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.db import COUNTY_SETTING, SNAPSHOT_SETTING, Database, DatabaseError, create_database, known_revisions, make_engine
+from app.db import (
+    COUNTY_SETTING,
+    SNAPSHOT_SETTING,
+    Database,
+    DatabaseError,
+    create_database,
+    known_revisions,
+    make_engine,
+)
 from app.errors import storage_reason
 from app.services.history import verify_chain
 from app.services.snapshot import _sha256, manifest_path_for, verify_snapshot
@@ -70,10 +79,8 @@ class VerifiedCopy:
 
     def discard(self) -> None:
         if self.temporary:
-            try:
+            with contextlib.suppress(OSError):
                 self.db_file.unlink(missing_ok=True)
-            except OSError:
-                pass
 
 
 # ---------------------------------------------------------------------------------------------- county file

@@ -22,12 +22,19 @@ from app.errors import Refused
 from app.ledgers.engine import household_label
 from app.models import Attachment, Household, HouseholdTag, Member, SettlementPoint, Village
 from app.rules import (
-    Finding, HouseholdFacts, MemberFacts, TagReason, check_archive, check_id, derive_key_groups, normalize_id,
+    Finding,
+    HouseholdFacts,
+    MemberFacts,
+    TagReason,
+    check_archive,
+    check_id,
+    derive_key_groups,
+    normalize_id,
 )
 from app.rules.members import HEADS, ID_DUPLICATE, ID_ELSEWHERE, ID_INVALID, head_issues, id_issues
 from app.rules.members import who as member_who
-from app.rules.places import settlement_type_for
 from app.rules.normalize import normalize_group, normalize_name, normalize_phone
+from app.rules.places import settlement_type_for
 from app.services import history
 from app.services.derived import derive
 

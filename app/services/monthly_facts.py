@@ -16,8 +16,22 @@ from app import vocab
 from app.db import Database
 from app.ledgers.engine import household_label
 from app.models import (
-    Activity, Cadre, EmploymentRecord, FundRecord, Household, HousingRecord, Inspection, Meeting, MeetingDecision,
-    PartyRecord, Problem, Project, SettlementPoint, SupportRecord, Unit, Village,
+    Activity,
+    Cadre,
+    EmploymentRecord,
+    FundRecord,
+    Household,
+    HousingRecord,
+    Inspection,
+    Meeting,
+    MeetingDecision,
+    PartyRecord,
+    Problem,
+    Project,
+    SettlementPoint,
+    SupportRecord,
+    Unit,
+    Village,
 )
 from app.rules import flags_to_tags
 from app.services import asof, plans, town

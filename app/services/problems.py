@@ -14,8 +14,7 @@ from sqlalchemy import select
 
 from app import vocab
 from app.db import Database
-from app.ledgers import PROBLEMS, LedgerError, LedgerRefused
-from app.ledgers import engine
+from app.ledgers import PROBLEMS, LedgerError, LedgerRefused, engine
 from app.ledgers.declarations import RESOLVED, UNRESOLVABLE, deadline_note
 from app.models import Household, Problem, ProblemProgress, SettlementPoint, Visit
 

@@ -40,7 +40,14 @@ from sqlalchemy import text
 
 from app import __version__, outputs, vocab
 from app.db import (
-    OURS, SNAPSHOT_SETTING, Database, DatabaseError, file_kind, integrity_check, make_engine, snapshot_marker,
+    OURS,
+    SNAPSHOT_SETTING,
+    Database,
+    DatabaseError,
+    file_kind,
+    integrity_check,
+    make_engine,
+    snapshot_marker,
 )
 from app.errors import storage_reason
 from app.services.privacy import MIN_PASSWORD_LENGTH, PASSWORD_SETTING

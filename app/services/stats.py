@@ -11,13 +11,22 @@ from sqlalchemy.orm import Session
 from app import vocab
 from app.db import Database
 from app.ledgers.conditions import problem_open, problem_overdue
+from app.models import (
+    Activity,
+    Cadre,
+    Household,
+    HouseholdAssignment,
+    Member,
+    PointAssignment,
+    Problem,
+    SettlementPoint,
+    Town,
+    Village,
+    Visit,
+)
 from app.rules import coverage as coverage_rule
 from app.services.county import town_counts
 from app.services.town_scope import town_read
-from app.models import (
-    Activity, Cadre, Household, HouseholdAssignment, Member, PointAssignment, Problem, SettlementPoint, Town,
-    Village, Visit,
-)
 
 ACTIVE_HOUSEHOLD = Household.status == vocab.HOUSEHOLD_ACTIVE
 KEY_MASK = vocab.SANTE_MASK | vocab.SANWU_MASK

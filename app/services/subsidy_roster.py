@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
@@ -18,7 +18,16 @@ from app import vocab
 from app.db import Database
 from app.models import Household, Member, SubsidyFacts, Village
 from app.rules.subsidy import (
-    DEAD, DEFAULT_YEARS, ENDED, MOVED, NO_START, NOT_ON_ROSTER, NOT_STARTED, REDUCED, CountySettings, half_start,
+    DEAD,
+    DEFAULT_YEARS,
+    ENDED,
+    MOVED,
+    NO_START,
+    NOT_ON_ROSTER,
+    NOT_STARTED,
+    REDUCED,
+    CountySettings,
+    half_start,
     support_end,
 )
 from app.services.subsidy import county_settings
@@ -238,7 +247,8 @@ class Review:
     natural_add: bool = False
 
     def in_village(self, village: str) -> Review:
-        pick = (lambda items: [e for e in items if e.village == village])
+        def pick(items):
+            return ([e for e in items if e.village == village])
         return Review(self.year, self.start, self.end, pick(self.removed), pick(self.ended), pick(self.added),
                       self.natural_add)
 

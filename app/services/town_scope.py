@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from sqlalchemy import event
 from sqlalchemy.orm import Session, with_loader_criteria
 
-from app.db import TOWN_INFO_KEY as TOWN_KEY, Database
+from app.db import TOWN_INFO_KEY as TOWN_KEY
+from app.db import Database
 from app.models._common import TownScoped
 
 

@@ -15,8 +15,7 @@ from sqlalchemy import and_, func, select
 
 from app import vocab
 from app.db import Database
-from app.ledgers import PROBLEMS, VISITS, LedgerError, LedgerRefused
-from app.ledgers import engine
+from app.ledgers import PROBLEMS, VISITS, LedgerError, LedgerRefused, engine
 from app.models import Cadre, Household, HouseholdAssignment, SettlementPoint, Unit, Village, Visit
 from app.rules import flags_to_tags
 from app.services import stats
@@ -149,7 +148,7 @@ def matrix(db: Database, year: int, *, today: dt.date | None = None, village_id:
                 counts[hid][day.month - 1] += 1
     out = Matrix(year, ref_month)
     for hid, no, head, village, point, flags, cid, cname in rows:
-        months = counts[hid] if hid in counts else [0] * 12
+        months = counts.get(hid, [0] * 12)
         cells: list[int | None] = [months[m] if m < last_month else None for m in range(12)]
         out.rows.append(MatrixRow(hid, no, head, village or "", point or "", "、".join(flags_to_tags(flags)),
                                   cid, cname, cells, not status.get(hid, False)))

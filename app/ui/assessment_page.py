@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.io.ledger_export import export_assessment
-from app.outputs import OutputError
 from app.ledgers import LedgerRefused
+from app.outputs import OutputError
 from app.services import assessment as asm
 from app.ui import file_dialogs
 from app.ui.errors import info, warn

@@ -10,22 +10,32 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-    QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app import vocab
 from app.db import Database
-from app.ledgers import LedgerRefused
-from app.ledgers import engine
+from app.ledgers import LedgerRefused, engine
 from app.services import baobao as bs
 from app.services import households as hs
 from app.services.visits import month_of
+from app.ui.cadre_picker import CadrePicker, cadre_picker
 from app.ui.errors import info
 from app.ui.ledger_widgets import RED, DateField, ErrorBanner, make_table, size_columns
 from app.ui.paged_model import PagedColumn, PagedModel
 from app.ui.rows_model import Column, RowsModel, display
-from app.ui.cadre_picker import CadrePicker, cadre_picker
 from app.ui.widgets import FIRST_STEPS, dialog_buttons, fill_combo, page_title, primary_button, select_data
 from app.ui.workers import Background
 

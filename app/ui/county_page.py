@@ -5,13 +5,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.db import Database
 from app.io.county_export import county_xlsx
-from app.services.county_summary import county_pdf
 from app.services import county_summary as summary_service
+from app.services.county_summary import county_pdf
 from app.ui import file_dialogs
 from app.ui.errors import warn
 from app.ui.widgets import page_title, primary_button

@@ -14,8 +14,21 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
-    QProgressDialog, QPushButton, QSpinBox, QTableView, QVBoxLayout, QWidget,
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app import outputs, vocab
@@ -25,8 +38,8 @@ from app.ui import file_dialogs
 from app.ui.errors import confirm, info, show_unexpected, warn
 from app.ui.password import SetPasswordDialog
 from app.ui.rows_model import Column, RowsModel
-from app.ui.widgets import dialog_buttons, page_title, primary_button, setup_table
 from app.ui.taskman import Task, run_blocking
+from app.ui.widgets import dialog_buttons, page_title, primary_button, setup_table
 from app.ui.workers import Background
 
 AUTO_CHECK_MS = 60 * 60 * 1000  # look once an hour whether the daily automatic backup is due

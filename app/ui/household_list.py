@@ -3,11 +3,17 @@ list stays fast at 100,000 households; queries run off the GUI thread."""
 
 from __future__ import annotations
 
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app import vocab
@@ -256,7 +262,6 @@ class HouseholdListPage(QWidget):
 
     def open_household(self, household_id: int | None) -> None:
         """Open the editor on a household (None: a new one); one editor is built once and reused."""
-        from app.ui.household.editor import HouseholdEditor
 
         self.editor_for(household_id).exec()
 
@@ -308,9 +313,8 @@ class HouseholdListPage(QWidget):
 
         def failed(exc: BaseException) -> None:
             self._export_finished()
-            from app.ui.errors import show_unexpected, warn
-
             from app.outputs import OutputError
+            from app.ui.errors import show_unexpected, warn
 
             if isinstance(exc, OutputError):  # refused or failed: one line saying what to do; old file kept
                 warn(self, "无法导出", str(exc))

@@ -9,10 +9,17 @@ from collections.abc import Hashable, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QTableView, QVBoxLayout, QWidget,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
-from app.io.against import Rename, NewPlace
+from app.io.against import NewPlace, Rename
 from app.io.apply import HeldChange
 from app.ui.rows_model import Column, RowsModel
 from app.ui.widgets import setup_table

@@ -15,24 +15,34 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
-    QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.db import Database, DatabaseError
 from app.io.ledger_export import export_ledger
-from app.outputs import OutputError
-from app.ledgers import Field, Kind, Ledger, LedgerQuery, LedgerRefused
-from app.ledgers import engine
+from app.ledgers import Field, Kind, Ledger, LedgerQuery, LedgerRefused, engine
 from app.ledgers.spec import REF_HOUSEHOLD, REF_MEMBER, Virtual
+from app.outputs import OutputError
 from app.ui import file_dialogs
-from app.ui.errors import confirm, info, warn
-from app.ui.ledger_widgets import RED, DateField, ErrorBanner, HouseholdPicker, make_table
 from app.ui.cadre_picker import CadreNamesField, CadrePicker, cadre_picker
+from app.ui.errors import confirm, info, warn
 from app.ui.feedback import FILTER_CLEARED, center_on, select_row, tell
+from app.ui.ledger_widgets import RED, DateField, ErrorBanner, HouseholdPicker, make_table
 from app.ui.paged_model import PagedColumn, PagedModel
 from app.ui.widgets import dialog_buttons, fill_combo, page_title, primary_button, select_data, set_invalid
 from app.ui.workers import Background
+
 
 def column_px(width: int) -> int:
     """Pixels of a table column for a declared width in Excel units (a Chinese character is two)."""

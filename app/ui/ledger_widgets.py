@@ -9,8 +9,18 @@ from collections.abc import Sequence
 from PySide6.QtCore import QAbstractTableModel, QDate, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCalendarWidget, QDialog, QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QTableView,
-    QToolButton, QVBoxLayout, QWidget, QWidgetAction,
+    QCalendarWidget,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
 )
 
 from app.db import Database

@@ -7,7 +7,14 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QVBoxLayout,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -21,8 +28,8 @@ from app.ui.household_list import HouseholdListPage
 from app.ui.ledger_pages import WorkPages
 from app.ui.org_page import OrgPage
 from app.ui.report_page import ReportPage
-from app.ui.widgets import fill_combo
 from app.ui.subsidy_page import SubsidyPage
+from app.ui.widgets import fill_combo
 
 # The navigation entry behind each kind of 首页 figure.
 TARGET_PAGES = {HOUSEHOLDS: "户档案", BAOBAO: "包保", VISITS: "走访", PROBLEMS: "问题台账"}

@@ -4,16 +4,27 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
-    QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app import vocab
 from app.db import Database
 from app.services import town
 from app.ui.errors import info, warn
-from app.ui.rows_model import Column, RowsModel
 from app.ui.feedback import saved
+from app.ui.rows_model import Column, RowsModel
 from app.ui.widgets import dialog_buttons, fill_combo, page_title, primary_button, select_data, setup_table
 
 _MULTILINE = {"deputy_leaders", "group_members"}

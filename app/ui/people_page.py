@@ -6,8 +6,17 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QTabWidget,
-    QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app import vocab
@@ -16,9 +25,9 @@ from app.ledgers import engine
 from app.services import people
 from app.ui.baobao_page import ColouredRowsModel, _FormDialog
 from app.ui.errors import confirm, info
+from app.ui.feedback import saved
 from app.ui.ledger_widgets import make_table, size_columns
 from app.ui.rows_model import Column
-from app.ui.feedback import saved
 from app.ui.widgets import fill_combo, page_title, primary_button, select_data
 
 GREY = QColor("#8a8a8a")

@@ -30,11 +30,11 @@ from app.ledgers import LedgerRefused, engine
 from app.services import plan_measures, plan_sheet
 from app.services import plans as ps
 from app.ui import file_dialogs
+from app.ui.cadre_picker import CadrePicker
 from app.ui.errors import confirm, info
+from app.ui.feedback import FILTER_CLEARED, select_id, tell
 from app.ui.ledger_widgets import DateField, ErrorBanner, make_table, size_columns
 from app.ui.rows_model import Column, RowsModel
-from app.ui.cadre_picker import CadrePicker
-from app.ui.feedback import FILTER_CLEARED, select_id, tell
 from app.ui.widgets import (
     dialog_buttons,
     fill_combo,

@@ -216,9 +216,7 @@ class TableColumns(QObject):
         kind = event.type()
         if kind not in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.ToolTip) or not isValid(self.view):
             return False
-        if obj is self._viewport and kind == QEvent.Type.Resize:
-            self.fit()
-        elif obj is self.view and kind == QEvent.Type.Show:
+        if obj is self._viewport and kind == QEvent.Type.Resize or obj is self.view and kind == QEvent.Type.Show:
             self.fit()
         elif obj is self._viewport and kind == QEvent.Type.ToolTip:
             return self._tooltip(event)

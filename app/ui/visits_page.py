@@ -11,23 +11,31 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QTabWidget,
-    QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.db import Database
-from app.ledgers import LEDGERS, PROBLEMS, VISITS, LedgerRefused
-from app.ledgers import engine
+from app.ledgers import LEDGERS, PROBLEMS, VISITS, LedgerRefused, engine
 from app.services import problems as ps
 from app.services import stats
 from app.services import visits as vs
+from app.ui import file_dialogs, unvisited
+from app.ui.cadre_picker import CadrePicker
 from app.ui.errors import info, warn
+from app.ui.feedback import select_id, tell
 from app.ui.ledger_page import FieldsGrid, LedgerForm, LedgerPage
 from app.ui.ledger_widgets import AMBER, GREEN, RED, HouseholdPicker, make_table, size_columns
 from app.ui.rows_model import Column, RowsModel
-from app.ui.cadre_picker import CadrePicker
-from app.ui import file_dialogs, unvisited
-from app.ui.feedback import select_id, tell
 from app.ui.widgets import fill_combo, page_title, primary_button, select_data
 from app.ui.workers import Background
 

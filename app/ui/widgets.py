@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QTableView, QAbstractItemView, QHeaderView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLabel, QPushButton, QTableView, QWidget
 
 from app.ui.cadre_picker import CadrePicker
 from app.ui.table_columns import install as install_columns

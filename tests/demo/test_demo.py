@@ -11,8 +11,18 @@ from sqlalchemy import func, select, text
 from app import demo, vocab
 from app.db import create_database
 from app.models import (
-    Cadre, Household, HouseholdAssignment, HouseholdTag, Member, PlanItem, PlanProgress, PointAssignment,
-    SettlementPoint, TownProfile, Village, Visit,
+    Cadre,
+    Household,
+    HouseholdAssignment,
+    HouseholdTag,
+    Member,
+    PlanItem,
+    PlanProgress,
+    PointAssignment,
+    SettlementPoint,
+    TownProfile,
+    Village,
+    Visit,
 )
 from app.rules import HouseholdFacts, MemberFacts, check_id
 from app.services.derived import derive

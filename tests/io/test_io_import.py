@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import vocab
-from app.io.importer import Cancelled, prepare, commit, run_import
+from app.io.importer import Cancelled, commit, prepare, run_import
 from app.io.validate import Options
 from app.models import ChangeLog, Household, Member, SettlementPoint, Unit, Village
 from app.services import households as hs

@@ -10,7 +10,7 @@ import pytest
 from app.io.against import check_against
 from app.io.grouping import group_sheet
 from app.io.validate import ERROR, WARNING, Known, Options, Person, validate
-from app.io.workbook import ShownFloat, Sheet, read_workbook
+from app.io.workbook import Sheet, ShownFloat, read_workbook
 from tests.io.registers import fullwidth, layout_a, layout_b, pid
 
 HEADER = ("户编号", "村", "姓名", "与户主关系", "性别", "身份证号", "搬迁时间", "联系电话", "承包地面积", "家庭人口")

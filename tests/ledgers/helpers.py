@@ -7,8 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from app import vocab
-from app.ledgers import Kind, Ledger
-from app.ledgers import engine
+from app.ledgers import Kind, Ledger, engine
 from app.services import people
 
 

@@ -9,8 +9,7 @@ import openpyxl
 import pytest
 
 from app.io.ledger_export import export_ledger
-from app.ledgers import LEDGERS, Field, Kind, LedgerQuery, LedgerRefused
-from app.ledgers import engine
+from app.ledgers import LEDGERS, Field, Kind, LedgerQuery, LedgerRefused, engine
 from app.ledgers.spec import Ledger
 from app.ledgers.values import coerce
 from tests.ledgers.helpers import all_refs, sample_values

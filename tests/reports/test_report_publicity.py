@@ -6,7 +6,6 @@ import datetime as dt
 import re
 
 from pypdf import PdfReader
-
 from sqlalchemy import select
 
 from app.cli import main

@@ -10,8 +10,17 @@ from sqlalchemy import select
 
 from app.models import Member, SubsidyFacts
 from app.rules.subsidy import (
-    DEAD, ENDED, MOVED, NOT_STARTED, REDUCED, CountySettings, PersonFacts, exclusion, half_start,
-    normalize_account, support_end,
+    DEAD,
+    ENDED,
+    MOVED,
+    NOT_STARTED,
+    REDUCED,
+    CountySettings,
+    PersonFacts,
+    exclusion,
+    half_start,
+    normalize_account,
+    support_end,
 )
 from app.services import subsidy
 from app.services.subsidy_roster import reason_at, should_reduce_in

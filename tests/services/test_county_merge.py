@@ -13,7 +13,12 @@ from app.db import open_database
 from app.services.county import list_towns
 from app.services.county_merge import MERGED, REFUSED, UNCHANGED, create_county, merge_copies
 from tests.services.county_helpers import (
-    active_counts, households_leave, copy_of, make_town, rename_town, table_fingerprint,
+    active_counts,
+    copy_of,
+    households_leave,
+    make_town,
+    rename_town,
+    table_fingerprint,
 )
 
 

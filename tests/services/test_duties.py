@@ -8,14 +8,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import update
 
-
 from app.ledgers import LedgerRefused, engine
 from app.ledgers.work import ACTIVITIES, HOUSING, SUPPORT
 from app.models import Problem
 from app.services import baobao as bs
 from app.services import duties, plans, stats
-from app.services.households import MemberData, load_household, save_household
 from app.services import problems as ps
+from app.services.households import MemberData, load_household, save_household
 from tests.conftest import family
 from tests.ledgers.helpers import cadre, unit_id
 

@@ -7,8 +7,7 @@ import datetime as dt
 
 import pytest
 
-from app.ledgers import PROBLEMS, LedgerQuery, LedgerRefused
-from app.ledgers import engine
+from app.ledgers import PROBLEMS, LedgerQuery, LedgerRefused, engine
 from app.services import problems as ps
 from app.services import stats
 from tests.ledgers.helpers import unit_id

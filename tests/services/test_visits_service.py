@@ -7,8 +7,7 @@ import datetime as dt
 
 import pytest
 
-from app.ledgers import PROBLEMS, VISITS, LedgerRefused
-from app.ledgers import engine
+from app.ledgers import PROBLEMS, VISITS, LedgerRefused, engine
 from app.services import baobao as bs
 from app.services import stats
 from app.services import visits as vs

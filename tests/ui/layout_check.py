@@ -7,8 +7,20 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QAbstractScrollArea, QCheckBox, QComboBox, QHeaderView, QLabel, QLineEdit,
-    QPushButton, QRadioButton, QTableView, QTabBar, QToolButton, QWidget,
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QCheckBox,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QTabBar,
+    QTableView,
+    QToolButton,
+    QWidget,
 )
 
 SLACK = 2  # pixels of rounding
@@ -77,7 +89,7 @@ def problems(window: QWidget) -> list[str]:
             if shown and not w.text() and fm.horizontalAdvance(shown) > room + SLACK:
                 out.append(f"提示文字被截断：{_name(w, shown)} 需 {fm.horizontalAdvance(shown)}px，只有 {room}px")
             text = shown
-        if isinstance(w, (QLabel, QAbstractButton, QLineEdit, QComboBox)) or isinstance(w, QTableView):
+        if isinstance(w, (QLabel, QAbstractButton, QLineEdit, QComboBox, QTableView)):
             clip = _clip_rect(w, window)
             if not clip.isNull():
                 top_left = w.mapTo(window, QPoint(0, 0))

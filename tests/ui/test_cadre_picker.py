@@ -15,8 +15,9 @@ from tests.conftest import type_into
 
 @pytest.fixture
 def cadres(db, place):
-    from app.models import Unit
     from sqlalchemy import select
+
+    from app.models import Unit
 
     with db.write() as s:
         s.add(Unit(name="清江村委会", kind="村", village_id=place[0]))

@@ -4,7 +4,6 @@ saved; the towns' records read-only."""
 from __future__ import annotations
 
 import openpyxl
-from PySide6.QtCore import Qt
 
 from app.db import open_database
 from app.services.county_merge import create_county, merge_copies

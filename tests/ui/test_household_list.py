@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from PySide6.QtCore import Qt
 
@@ -86,6 +85,7 @@ def test_export_button_writes_the_archive_workbook(qtbot, page, tmp_path, monkey
     import re
 
     from openpyxl import load_workbook
+
     from app.ui import file_dialogs
 
     monkeypatch.setattr(page, "ask_id_masking", lambda: True)

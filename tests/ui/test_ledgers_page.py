@@ -9,8 +9,7 @@ import openpyxl
 import pytest
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
 
-from app.ledgers import LEDGERS, Kind, Ledger
-from app.ledgers import engine
+from app.ledgers import LEDGERS, Kind, Ledger, engine
 from app.ui import file_dialogs
 from app.ui.cadre_picker import CadreNamesField
 from app.ui.ledger_page import LedgerForm, LedgerPage

@@ -129,8 +129,7 @@ def test_registering_from_a_household_fills_its_village_and_point(qtbot, db, pla
 def test_choosing_a_household_in_the_form_shows_its_village_and_point(qtbot, db, place, add_household, page):
     """Picking the household in the problem form fills in its village and settlement point at once."""
     hid = add_household("钱某", point=place[2])
-    from app.ledgers import PROBLEMS
-    from app.ledgers import engine
+    from app.ledgers import PROBLEMS, engine
 
     form = LedgerForm(db, PROBLEMS, engine.new_record(PROBLEMS), page)
     qtbot.addWidget(form)

@@ -51,7 +51,7 @@ def test_clicking_a_unit_shows_what_it_is_behind_on_this_month(qtbot, db):
     page.groups_view.clicked.emit(page.groups_model.index(row, 0))
     titles = [s.title for s in page.items_model.rows]
     assert titles == ["技能培训", "转移就业"]
-    assert "镇人社中心 的任务 2 项，至6月落后或逾期 1 项" == page.items_title.text()
+    assert page.items_title.text() == "镇人社中心 的任务 2 项，至6月落后或逾期 1 项"
     brush = page.items_model.data(page.items_model.index(0, 1), Qt.ItemDataRole.ForegroundRole)
     assert brush.color() == RED
     state_col = [c.label for c in page.items_model.columns].index("推进情况")

@@ -4,14 +4,23 @@ one mechanism. 首页, `check --duties` and the 月报's 存在问题 all read `
 The registry order is the order findings are listed in; importing a rule module registers its checks.
 """
 
-from app.services.duties.base import (
-    CHECKS, PROBLEM, REMINDER, SEVERITIES, Check, Finding, Findings, check_by_code, compute_findings, register,
-)
 from app.services.duties import baobao_checks as _baobao  # noqa: F401  (registers 包保 rules)
-from app.services.duties import visit_checks as _visits  # noqa: F401
-from app.services.duties import support_checks as _support  # noqa: F401
-from app.services.duties import problem_checks as _problems  # noqa: F401
 from app.services.duties import plan_checks as _plans  # noqa: F401
+from app.services.duties import problem_checks as _problems  # noqa: F401
+from app.services.duties import support_checks as _support  # noqa: F401
+from app.services.duties import visit_checks as _visits  # noqa: F401
+from app.services.duties.base import (
+    CHECKS,
+    PROBLEM,
+    REMINDER,
+    SEVERITIES,
+    Check,
+    Finding,
+    Findings,
+    check_by_code,
+    compute_findings,
+    register,
+)
 from app.services.duties.closures import Closure, close, closures
 from app.services.duties.run import RULE_ORDER, findings, title_of
 

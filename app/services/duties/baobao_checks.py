@@ -14,7 +14,14 @@ from app.rules import coverage
 from app.services import stats
 from app.services.duties.base import PROBLEM, Check, Finding, register
 from app.services.duties.common import (
-    as_date, chunks, facts_of, in_force, point_names, point_sizes, register_of, sick_and_pupils,
+    as_date,
+    chunks,
+    facts_of,
+    in_force,
+    point_names,
+    point_sizes,
+    register_of,
+    sick_and_pupils,
 )
 
 KEY_MASK = vocab.SANTE_MASK | vocab.SANWU_MASK

@@ -14,7 +14,14 @@ from app.rules import coverage
 from app.services import stats
 from app.services.duties.base import PROBLEM, REMINDER, Check, Finding, register
 from app.services.duties.common import (
-    as_date, chunks, in_force, is_month_end, month_start, point_names, point_sizes, register_of,
+    as_date,
+    chunks,
+    in_force,
+    is_month_end,
+    month_start,
+    point_names,
+    point_sizes,
+    register_of,
 )
 
 

@@ -35,7 +35,12 @@ from app.rules.members import (
 )
 from app.services.households import MEMBER_LABELS, MemberData
 from app.ui.household.texts import (
-    BTN_CANCEL, BTN_OK, DEFAULT_ETHNIC_GROUP, EDITOR_CSS, EDUCATION_LEVELS, ETHNIC_GROUPS,
+    BTN_CANCEL,
+    BTN_OK,
+    DEFAULT_ETHNIC_GROUP,
+    EDITOR_CSS,
+    EDUCATION_LEVELS,
+    ETHNIC_GROUPS,
 )
 from app.ui.household.widgets import FieldBox, FormGrid, free_combo, message_label, vocab_combo
 

@@ -20,8 +20,8 @@ from app import vocab
 from app.db import Database, DatabaseError
 from app.rules import normalize_id
 from app.rules.completeness import SEVERITY_INCONSISTENT
-from app.rules.places import settlement_type_for
 from app.rules.normalize import normalize_group, parse_decimal, parse_relocation_date
+from app.rules.places import settlement_type_for
 from app.services import history as history_service
 from app.services import town as town_service
 from app.services.households import (

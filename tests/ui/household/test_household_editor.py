@@ -16,7 +16,9 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QDate, Qt  # noqa: E402
 from PySide6.QtGui import QDesktopServices  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
-    QLabel, QMessageBox, QPushButton,
+    QLabel,
+    QMessageBox,
+    QPushButton,
 )
 from sqlalchemy import func, select  # noqa: E402
 
@@ -26,14 +28,18 @@ from app.rules import make_id  # noqa: E402
 from app.services.history import household_history  # noqa: E402
 from app.services.households import HouseholdData, MemberData, load_household, save_household  # noqa: E402
 from app.services.town import seed_reference_data  # noqa: E402
-from tests.ui.qt_helpers import (  # noqa: E402
-    answer, double_click_row, on_modal, select_row, type_text,
-)
 from app.ui import file_dialogs  # noqa: E402
 from app.ui.household.dialogs import MemberDialog, StatusDateDialog  # noqa: E402
 from app.ui.household.editor import HouseholdEditor  # noqa: E402
 from app.ui.household.models import MemberTableModel  # noqa: E402
 from app.ui.household.texts import GREY  # noqa: E402
+from tests.ui.qt_helpers import (  # noqa: E402
+    answer,
+    double_click_row,
+    on_modal,
+    select_row,
+    type_text,
+)
 
 HEAD_ID = make_id("520123", dt.date(1968, 4, 12), 31)
 WIFE_ID = make_id("520123", dt.date(1970, 9, 3), 42)
@@ -426,9 +432,8 @@ def test_close_prompts_on_unsaved_changes(qtbot, db):
     assert "是否保存修改？" in state["seen"].text()
     assert editor.isVisible()
 
-    with qtbot.waitSignal(editor.saved, timeout=3000):
-        with on_modal(QMessageBox, answer("保存")):
-            qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    with qtbot.waitSignal(editor.saved, timeout=3000), on_modal(QMessageBox, answer("保存")):
+        qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert not editor.isVisible()
     assert load_household(db, hid).notes == "2024年已申请公租房"
 
