@@ -54,6 +54,11 @@ class Issue:
     message: str
     value: str = ""  # the cell's content as read, for the wizard
 
+    def __post_init__(self) -> None:
+        # A message quotes cell values; a line break typed inside a cell must not split the clerk's one line.
+        if any(c in self.message for c in "\r\n\t\v\f"):
+            object.__setattr__(self, "message", " ".join(self.message.split()))
+
     def as_json(self) -> dict:
         """The SPEC §7 shape: {"file", "sheet", "row", "column", "message"}."""
         return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column,

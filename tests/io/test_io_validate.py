@@ -231,3 +231,11 @@ def test_registration_date_column_is_read_and_checked():
     assert [(e.row, e.column) for e in v.errors] == [(2, "E")] and "登记日期" in v.errors[0].message
     v = run([("清江村", "王明", "户主", pid(1), "2026-05-01")], header=header, today=dt.date(2026, 1, 1))
     assert v.errors and "晚于今天" in v.errors[0].message
+
+
+def test_a_line_break_typed_in_a_cell_does_not_split_the_message():
+    """A value with a line break inside (与户主关系 "0\\r0") is quoted on the message's one line."""
+    from app.io.validate import ERROR, Issue
+
+    issue = Issue(ERROR, "村.xlsx", "Sheet1", 5, "C", "与户主关系", "与户主关系“0\r0”无法识别")
+    assert "\r" not in issue.message and "\n" not in issue.message and "0 0" in issue.message
