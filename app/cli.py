@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from app import APP_NAME, __version__, cli_subsidy, config
+from app.cli_options import add_import_options
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -123,14 +124,8 @@ def _add_io_commands(command, db_help: str) -> None:
     add_import_problems(what, db_help)
     q = what.add_parser("households", help="导入各村报送的搬迁群众花名册（.xlsx/.xls/.ods 等）",
                         description="导入各村报送的搬迁群众花名册（.xlsx、.xlsm、.xls、.xlsb、.ods），默认全部正确才导入")
-    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
-    q.add_argument("files", nargs="+", type=Path, metavar="FILE", help="一个或多个 .xlsx/.xlsm/.xls/.xlsb/.ods 文件")
+    add_import_options(q, db_help, skipped="有错误的户整户跳过")
     q.add_argument("--village", metavar="NAME", help="文件中没有“村”列时，这些户所属的村")
-    q.add_argument("--dry-run", action="store_true", help="只检查并统计，不写入数据库")
-    q.add_argument("--skip-invalid", action="store_true", help="导入没有错误的户，有错误的户整户跳过")
-    q.add_argument("--json", action="store_true", help="以 JSON 输出结果")
-    q.add_argument("--error-report", type=Path, metavar="OUT.xlsx",
-                   help="把标出错误单元格并加上“错误说明”列的文件副本写到这里")
     q.add_argument("--registered-on", type=_date_arg, metavar="YYYY-MM-DD",
                    help="本批新增户的登记日期（文件中没有“登记日期/迁入日期”列时；默认导入当天）")
     q.add_argument("--new-village", action="store_true",

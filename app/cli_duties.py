@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from app.cli_options import add_import_options
+
 
 def _as_of(text: str | None) -> dt.date:
     if not text:
@@ -48,18 +50,10 @@ def check_duties(args, db) -> int:
 
 def add_import_problems(what, db_help: str) -> None:
     """`import problems FILE...`: the parser of SPEC §7's village problem-ledger import."""
-    import argparse
-    from pathlib import Path
 
-    q = what.add_parser("problems", help="导入各村报送的问题台账（.xlsx）",
-                        description="导入各村报送的问题台账（.xlsx），默认全部正确才导入；同一问题再次导入不会重复")
-    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
-    q.add_argument("files", nargs="+", type=Path, metavar="FILE", help="一个或多个 .xlsx 文件")
-    q.add_argument("--dry-run", action="store_true", help="只检查并统计，不写入数据库")
-    q.add_argument("--skip-invalid", action="store_true", help="导入没有错误的行，有错误的行跳过")
-    q.add_argument("--json", action="store_true", help="以 JSON 输出结果")
-    q.add_argument("--error-report", type=Path, metavar="OUT.xlsx",
-                   help="把标出错误单元格并加上“错误说明”列的文件副本写到这里")
+    q = what.add_parser("problems", help="导入各村报送的问题台账（.xlsx 等）",
+                        description="导入各村报送的问题台账（.xlsx、.xls、.ods 等），默认全部正确才导入；同一问题再次导入不会重复")
+    add_import_options(q, db_help)
 
 
 def _where(i) -> str:

@@ -12,6 +12,8 @@ import json
 import sys
 from pathlib import Path
 
+from app.cli_options import add_import_options
+
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
@@ -47,14 +49,8 @@ def _write_failed(exc: OSError, path) -> str:
 
 def add_import(what, db_help: str, parser_class) -> None:
     q = what.add_parser("subsidy", help="导入县局或各村的后扶人口名册（.xlsx）",
-                        description="导入后扶人口名册（.xlsx），按身份证号对应档案中的成员，默认全部正确才导入")
-    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
-    q.add_argument("files", nargs="+", type=Path, metavar="FILE", help="一个或多个 .xlsx 文件")
-    q.add_argument("--dry-run", action="store_true", help="只检查并统计，不写入数据库")
-    q.add_argument("--skip-invalid", action="store_true", help="导入没有错误的行，有错误的行跳过")
-    q.add_argument("--json", action="store_true", help="以 JSON 输出结果")
-    q.add_argument("--error-report", type=Path, metavar="OUT.xlsx",
-                   help="把标出错误单元格并加上“错误说明”列的文件副本写到这里")
+                        description="导入后扶人口名册（.xlsx、.xls、.ods 等），按身份证号对应档案中的成员，默认全部正确才导入")
+    add_import_options(q, db_help)
 
 
 def add_commands(command) -> None:

@@ -358,7 +358,8 @@ def process_temp_dir() -> Path:
     return _process_dir
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id is running (for leftovers named after the process that wrote them)."""
     if pid <= 0:
         return False
     if sys.platform == "win32":
@@ -396,7 +397,7 @@ def remove_stale_private_dirs(folder: PathLike | None = None) -> list[Path]:
             pid = int(path.name[len(_PRIVATE_PREFIX):].split("-")[0])
         except ValueError:
             continue
-        if pid == os.getpid() or _pid_alive(pid) or not path.is_dir():
+        if pid == os.getpid() or pid_alive(pid) or not path.is_dir():
             continue
         try:
             if hasattr(os, "getuid") and path.stat().st_uid != os.getuid():

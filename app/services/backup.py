@@ -13,7 +13,6 @@ import datetime as dt
 import os
 import re
 import sqlite3
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -346,29 +345,4 @@ def _replace(db_path: Path, source: Path, candidate: RestoreCandidate) -> Restor
         tmp.unlink(missing_ok=True)
     prune(db_path)
     return RestoreResult(candidate, kept)
-
-
-def _pid_alive(pid: int) -> bool:
-    """Whether a process with this id is running (for leftovers named after the process that wrote them)."""
-    if pid <= 0:
-        return False
-    if sys.platform == "win32":
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        try:
-            code = ctypes.c_ulong()
-            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-            return code.value == 259  # STILL_ACTIVE
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True

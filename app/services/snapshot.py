@@ -120,7 +120,7 @@ def remove_leftovers(folder: Path) -> list[Path]:
     """Delete plain temporary copies that an export killed mid-way left in folder (its process is gone, or the
     file is over an hour old; earlier versions made them beside the database), and the private temporary
     folders of killed exports; returns what was removed. Called when the page opens."""
-    from app.services.backup import _pid_alive
+    from app.outputs import pid_alive
 
     removed = outputs.remove_stale_private_dirs()
     for stale in Path(folder).glob(f"{_TEMP_PREFIX}*.tmp"):
@@ -129,7 +129,7 @@ def remove_leftovers(folder: Path) -> list[Path]:
         except ValueError:
             pid = 0
         try:
-            abandoned = pid != os.getpid() and not _pid_alive(pid)
+            abandoned = pid != os.getpid() and not pid_alive(pid)
             if abandoned or time.time() - stale.stat().st_mtime > _STALE_TEMP_SECONDS:
                 stale.unlink()
                 removed.append(stale)

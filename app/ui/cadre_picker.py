@@ -39,7 +39,7 @@ class CadrePicker(QComboBox):
 
     def set_choices(self, items: Iterable[tuple[str, Any]], *, blank: str | None = None) -> None:
         """Replace the cadres (keeping the chosen one when still offered); `blank` is the no-cadre entry,
-        shown as the field's placeholder (e.g. 全部干部 in a filter)."""
+        shown when nothing is chosen (e.g. 全部干部 in a filter)."""
         current = self.currentData()
         self.blockSignals(True)
         self.clear()
