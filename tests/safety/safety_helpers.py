@@ -11,7 +11,9 @@ from app.rules import make_id
 from app.services import town
 from app.services.households import HouseholdData, MemberData, save_household
 
-ID_PATTERN = r"\d{17}[\dX]"
+# A resident ID standing alone: 18 characters not inside a longer run of hex digits (a SHA-256 often
+# holds 18 decimal digits in a row).
+ID_PATTERN = r"(?<![0-9A-Fa-f])\d{17}[\dX](?![0-9A-Za-z])"
 
 
 def family(head: str, seq: int) -> list[MemberData]:

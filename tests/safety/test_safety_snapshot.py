@@ -110,8 +110,10 @@ def test_manifest_and_output_never_show_id_numbers(tmp_path, capsys):
     code, out, err = cli(capsys, "--db", str(path), "snapshot", str(tmp_path / "c.db"))
     assert code == 0, err
     manifest = (tmp_path / "c.db.manifest.json").read_text(encoding="utf-8")
+    ids = [m.id_number for i in range(3) for m in family("x", i + 1)]
     for text in (manifest, out, err):
         assert not re.search(ID_PATTERN, text)
+        assert not [n for n in ids if n in text]
     assert "已导出县局副本" in out and "SHA-256" in out
     code, out, _err = cli(capsys, "--db", str(path), "snapshot", str(tmp_path / "d.db"), "--json")
     assert code == 0 and json.loads(out)["active"]["households"] == 3 and not re.search(ID_PATTERN, out)
