@@ -6,8 +6,10 @@ pending Alembic migration, and opens a file written by a newer version read-only
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import datetime as dt
+import functools
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -160,8 +162,40 @@ def _alembic_config(connection=None):
     return cfg
 
 
+@functools.cache
 def head_revision() -> str:
-    """The schema revision this version of the program writes."""
+    """The schema revision this version of the program writes: the one revision no migration names as its
+    down_revision, read from the migration files' literal `revision` / `down_revision` lines (every open
+    asks; importing alembic and loading each migration to answer costs a noticeable part of a command's
+    start). Alembic answers when the files cannot be read that way."""
+    revisions: set[str] = set()
+    downs: set[str] = set()
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, UnicodeDecodeError):
+            revisions.clear()
+            break
+        found: dict[str, object] = {}
+        for node in tree.body:
+            target = node.target if isinstance(node, ast.AnnAssign) else (
+                node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None)
+            if isinstance(target, ast.Name) and target.id in ("revision", "down_revision") and node.value is not None:
+                try:
+                    found[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    found[target.id] = None
+        revision, down = found.get("revision"), found.get("down_revision")
+        if not isinstance(revision, str):
+            continue
+        revisions.add(revision)
+        if isinstance(down, str):
+            downs.add(down)
+        elif isinstance(down, tuple | list):
+            downs.update(d for d in down if isinstance(d, str))
+    heads = revisions - downs
+    if len(heads) == 1:
+        return heads.pop()
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()

@@ -129,3 +129,13 @@ def test_opening_the_file_again_in_the_same_process_keeps_the_first_handles_lock
     second.close()
     assert own_locks(first.path) == held
     first.close()
+
+
+def test_the_head_revision_read_from_the_migration_files_is_alembics():
+    """open_database compares a file's revision with head_revision(), read without loading alembic: it must
+    name the head alembic would upgrade to."""
+    from alembic.script import ScriptDirectory
+
+    from app import db as appdb
+
+    assert appdb.head_revision() == ScriptDirectory.from_config(appdb._alembic_config()).get_current_head()

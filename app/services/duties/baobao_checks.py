@@ -14,9 +14,10 @@ from app.rules import coverage
 from app.services import stats
 from app.services.duties.base import PROBLEM, Check, Finding, register
 from app.services.duties.common import (
+    among,
     as_date,
-    chunks,
     facts_of,
+    fetch,
     in_force,
     point_names,
     point_sizes,
@@ -58,15 +59,13 @@ def key_households_one_to_one(s: Session, as_of: dt.date) -> list[Finding]:
     reg = register_of(s, as_of)
     key = set(facts_of(s, as_of).with_flags(KEY_MASK))
     held: dict[int, int] = {}
-    for hid in s.scalars(select(HouseholdAssignment.household_id).where(in_force(HouseholdAssignment, as_of))):
+    for hid, *_rest in reg.assignments:
         held[hid] = held.get(hid, 0) + 1
     wrong = reg.sorted(h for h in key if held.get(h, 0) != 1)
-    ended: dict[int, dt.date] = {}
-    for chunk in chunks([h for h in wrong if h not in held]):
-        ended.update(s.execute(select(HouseholdAssignment.household_id, func.max(HouseholdAssignment.end_date))
-                               .where(HouseholdAssignment.household_id.in_(chunk),
-                                      HouseholdAssignment.end_date <= as_of)
-                               .group_by(HouseholdAssignment.household_id)).all())
+    unheld = [h for h in wrong if h not in held]
+    ended = dict(fetch(s, select(HouseholdAssignment.household_id, func.max(HouseholdAssignment.end_date))
+                       .where(among(HouseholdAssignment.household_id), HouseholdAssignment.end_date <= as_of)
+                       .group_by(HouseholdAssignment.household_id), unheld)) if unheld else {}
     out = []
     for hid in wrong:
         n = held.get(hid, 0)
@@ -83,8 +82,8 @@ def _classified(code: str, reason: str, which: int, who: str):
     def run(s: Session, as_of: dt.date) -> list[Finding]:
         reg = register_of(s, as_of)
         needs = sick_and_pupils(s)[which]
-        covered = set(s.scalars(select(UnitAssignment.household_id)
-                                .where(UnitAssignment.reason == reason, in_force(UnitAssignment, as_of))))
+        covered = {r[0] for r in fetch(s, select(UnitAssignment.household_id)
+                                       .where(UnitAssignment.reason == reason, in_force(UnitAssignment, as_of)))}
         return [Finding(code, PROBLEM, reg.label[hid], "household", hid, reg.owner(hid), None,
                         f"家中有{who}，请安排镇属部门{reason}分类包保") for hid in reg.sorted(needs - covered)]
     return run

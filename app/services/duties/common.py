@@ -4,14 +4,45 @@ who owns it. Conditions are SQL expressions so that each check stays one or two 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy import Boolean, ColumnElement, and_, func, literal_column, or_, select
+from sqlalchemy.orm import Session, with_loader_criteria
 
 from app import vocab
+from app.db import TOWN_INFO_KEY as TOWN_KEY
 from app.models import Cadre, Household, HouseholdAssignment, SettlementPoint, Village
+from app.models._common import TownScoped
 from app.models.households import MEMBERS_PUPIL, MEMBERS_SICK
+
+
+def fetch(s: Session, stmt, ids: Iterable[int] | None = None) -> list[tuple]:
+    """The rows of a column select as the driver returns them (dates and times as ISO text, booleans as
+    0/1), narrowed to the session's town as the ORM would narrow it. At 100,000 households SQLAlchemy's row
+    handling costs several times what SQLite does; the statement carries literals only, so it runs as
+    compiled. `ids` is the list an `among(column)` condition of the statement reads (one query for any
+    number of ids). Callers read dates through as_date."""
+    town_id = s.info.get(TOWN_KEY)
+    if town_id is not None:
+        stmt = stmt.options(with_loader_criteria(TownScoped, lambda cls: cls.town_id == town_id,
+                                                 include_aliases=True))
+    sql = str(stmt.compile(dialect=s.get_bind().dialect, compile_kwargs={"literal_binds": True}))
+    params = () if ids is None else (json.dumps(list(ids)),)
+    return driver(s).execute(sql, params).fetchall()
+
+
+def driver(s: Session) -> sqlite3.Connection:
+    """The session's SQLite connection itself, in its transaction."""
+    raw = s.connection().connection.driver_connection
+    assert raw is not None
+    return raw
+
+
+def among(column) -> ColumnElement[bool]:
+    """Condition: column is one of the ids given to fetch (read from one JSON parameter)."""
+    return literal_column(f"{column.table.name}.{column.name} IN (SELECT value FROM json_each(?))", Boolean)
 
 
 def present(as_of: dt.date):
@@ -51,19 +82,24 @@ class Register:
         self.key: dict[int, tuple[str, str]] = {}
         self.absent: set[int] = set()  # asked for, but not on the register on as_of
         self.cadre: dict[int, str] = {}
-        for hid, name in s.execute(select(HouseholdAssignment.household_id, Cadre.name)
-                                   .join(Cadre, Cadre.id == HouseholdAssignment.cadre_id)
-                                   .where(in_force(HouseholdAssignment, as_of))
-                                   .order_by(HouseholdAssignment.id)):
+        # The one-to-one assignments in force, (household, cadre id, cadre, start): 包保 and 走访 read them too.
+        self.assignments: list[tuple[int, int, str, str | None]] = [
+            tuple(row) for row in fetch(s, (
+                select(HouseholdAssignment.household_id, HouseholdAssignment.cadre_id, Cadre.name,
+                       HouseholdAssignment.start_date)
+                .join(Cadre, Cadre.id == HouseholdAssignment.cadre_id)
+                .where(in_force(HouseholdAssignment, as_of))
+                .order_by(HouseholdAssignment.id)))]
+        for hid, _cid, name, _start in self.assignments:
             self.cadre[hid] = f"{self.cadre[hid]}、{name}" if hid in self.cadre else name
 
     def _load(self, ids: list[int]) -> None:
         wanted = [i for i in ids if i not in self.key and i not in self.absent]
-        for chunk in chunks(wanted, 900):
-            for hid, head, no, village in self.s.execute(
+        if wanted:
+            for hid, head, no, village in fetch(self.s, (
                     select(Household.id, Household.head_name, Household.archive_no, Village.name)
                     .outerjoin(Village, Village.id == Household.village_id)
-                    .where(Household.id.in_(chunk), present(self.as_of))):
+                    .where(among(Household.id), present(self.as_of))), wanted):
                 self.label[hid] = f"{village + ' ' if village else ''}{head or '（未填户主）'}（{no}）"
                 self.village[hid] = village or ""
                 self.key[hid] = (village or "", no)
@@ -93,12 +129,12 @@ class Facts:
         self.leaks: set[int] = set()
         self.hazard: set[int] = set()
         self.archive: dict[int, int] = {}
-        self.created: dict[int, dt.date | None] = {}
+        self._created: dict[int, object] = {}  # as stored; read through created()
         stmt = (select(Household.id, Household.key_flags, Household.house_leaks, Household.geohazard_unmoved,
                        Household.archive_state, Household.created_at)
                 .where(present(as_of), or_(Household.key_flags != 0, Household.house_leaks.is_(True),
                                            Household.geohazard_unmoved.is_(True), Household.archive_state != 0)))
-        for hid, flags, leaks, hazard, state, created in s.execute(stmt):
+        for hid, flags, leaks, hazard, state, created in fetch(s, stmt):
             if flags:
                 self.flags[hid] = flags
             if leaks:
@@ -107,7 +143,11 @@ class Facts:
                 self.hazard.add(hid)
             if state:
                 self.archive[hid] = state
-            self.created[hid] = as_date(created)
+            self._created[hid] = created
+
+    def created(self, hid: int) -> dt.date | None:
+        """The day the household was typed in (when no history says since when a fact holds)."""
+        return as_date(self._created.get(hid))
 
     def with_flags(self, mask: int) -> dict[int, int]:
         return {h: f for h, f in self.flags.items() if f & mask}
@@ -131,11 +171,11 @@ def register_of(s: Session, as_of: dt.date) -> Register:
 
 def _members(s: Session, index: str, where: str) -> set[int]:
     # Without statistics SQLite would rather walk ix_members_status; the partial index holds just these rows.
-    conn = s.connection()
+    raw = driver(s)
     try:
-        rows = conn.exec_driver_sql(f"SELECT DISTINCT household_id FROM members INDEXED BY {index} WHERE {where}")
-    except OperationalError:  # a file without the index (built outside the migrations): read the table
-        rows = conn.exec_driver_sql(f"SELECT DISTINCT household_id FROM members WHERE {where}")
+        rows = raw.execute(f"SELECT DISTINCT household_id FROM members INDEXED BY {index} WHERE {where}").fetchall()
+    except sqlite3.OperationalError:  # a file without the index (built outside the migrations): read the table
+        rows = raw.execute(f"SELECT DISTINCT household_id FROM members WHERE {where}").fetchall()
     return {r[0] for r in rows}
 
 

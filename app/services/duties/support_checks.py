@@ -14,7 +14,7 @@ from app import vocab
 from app.models import ChangeLog, Household, HousingRecord, Member, SupportRecord
 from app.services.duties.base import PROBLEM, REMINDER, Check, Finding, register
 from app.services.duties.closures import digest
-from app.services.duties.common import as_date, chunks, facts_of, register_of
+from app.services.duties.common import among, as_date, facts_of, fetch, register_of
 
 SUPPORT_MASK = vocab.SANTE_MASK | vocab.TAG_BITS[vocab.TAG_NO_LABOUR]
 
@@ -22,14 +22,12 @@ SUPPORT_MASK = vocab.SANTE_MASK | vocab.TAG_BITS[vocab.TAG_NO_LABOUR]
 def households_without_support(s: Session, as_of: dt.date) -> list[Finding]:
     reg = register_of(s, as_of)
     flags = facts_of(s, as_of).with_flags(SUPPORT_MASK)
-    covered = set(s.scalars(select(SupportRecord.household_id).distinct().where(
-        SupportRecord.start_date <= as_of, or_(SupportRecord.end_date.is_(None), SupportRecord.end_date >= as_of))))
+    covered = {r[0] for r in fetch(s, select(SupportRecord.household_id).distinct().where(
+        SupportRecord.start_date <= as_of, or_(SupportRecord.end_date.is_(None), SupportRecord.end_date >= as_of)))}
     ids = reg.sorted(h for h in flags if h not in covered)
-    ended: dict[int, dt.date] = {}
-    for chunk in chunks(ids):
-        ended.update(s.execute(select(SupportRecord.household_id, func.max(SupportRecord.end_date))
-                               .where(SupportRecord.household_id.in_(chunk), SupportRecord.end_date < as_of)
-                               .group_by(SupportRecord.household_id)).all())
+    ended = dict(fetch(s, select(SupportRecord.household_id, func.max(SupportRecord.end_date))
+                       .where(among(SupportRecord.household_id), SupportRecord.end_date < as_of)
+                       .group_by(SupportRecord.household_id), ids))
     out = []
     for hid in ids:
         groups = [t for t in (*vocab.SANTE_TAGS, vocab.TAG_NO_LABOUR) if flags[hid] & vocab.TAG_BITS[t]]
@@ -66,15 +64,12 @@ def support_fingerprint(s: Session, ids: list[int]) -> dict[int, str]:
 def _flag_since(s: Session, ids: list[int], label: str, as_of: dt.date) -> dict[int, dt.date]:
     """When each household's archive field last became 是 (from the change history)."""
     out: dict[int, dt.date] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for hid, at in s.execute(select(ChangeLog.household_id, func.max(ChangeLog.at))
-                                 .where(ChangeLog.household_id.in_(chunk), ChangeLog.field == label,
-                                        ChangeLog.new_value == "是")
-                                 .group_by(ChangeLog.household_id)):
-            day = as_date(at)
-            if day is not None and day <= as_of:
-                out[hid] = day
+    for hid, at in fetch(s, select(ChangeLog.household_id, func.max(ChangeLog.at))
+                         .where(among(ChangeLog.household_id), ChangeLog.field == label, ChangeLog.new_value == "是")
+                         .group_by(ChangeLog.household_id), ids):
+        day = as_date(at)
+        if day is not None and day <= as_of:
+            out[hid] = day
     return out
 
 
@@ -86,16 +81,14 @@ def _housing(code: str, condition, kind: str, history_label: str | None, what: s
     def run(s: Session, as_of: dt.date) -> list[Finding]:
         reg = register_of(s, as_of)
         facts = facts_of(s, as_of)
-        created = {h: facts.created[h] for h in condition(facts)}
-        done = set(s.scalars(select(HousingRecord.household_id).distinct()
-                             .where(HousingRecord.kind == kind, finished, HousingRecord.date <= as_of)))
+        created = {h: facts.created(h) for h in condition(facts)}
+        done = {r[0] for r in fetch(s, select(HousingRecord.household_id).distinct()
+                                    .where(HousingRecord.kind == kind, finished, HousingRecord.date <= as_of))}
         ids = reg.sorted(h for h in created if h not in done)
-        pending: dict[int, dt.date] = {}
-        for chunk in chunks(ids):
-            pending.update(s.execute(select(HousingRecord.household_id, func.min(HousingRecord.date))
-                                     .where(HousingRecord.household_id.in_(chunk), HousingRecord.kind == kind,
-                                            HousingRecord.completed.is_(False), HousingRecord.date <= as_of)
-                                     .group_by(HousingRecord.household_id)).all())
+        pending = dict(fetch(s, select(HousingRecord.household_id, func.min(HousingRecord.date))
+                             .where(among(HousingRecord.household_id), HousingRecord.kind == kind,
+                                    HousingRecord.completed.is_(False), HousingRecord.date <= as_of)
+                             .group_by(HousingRecord.household_id), ids)) if ids else {}
         since_map = _flag_since(s, ids, history_label, as_of) if history_label and ids else {}
         out = []
         for hid in ids:

@@ -9,13 +9,14 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Activity, Cadre, HouseholdAssignment, PointAssignment, Visit
+from app.models import Activity, Cadre, PointAssignment, Visit
 from app.rules import coverage
 from app.services import stats
 from app.services.duties.base import PROBLEM, REMINDER, Check, Finding, register
 from app.services.duties.common import (
+    among,
     as_date,
-    chunks,
+    fetch,
     in_force,
     is_month_end,
     month_start,
@@ -28,20 +29,15 @@ from app.services.duties.common import (
 def households_not_visited(s: Session, as_of: dt.date) -> list[Finding]:
     reg = register_of(s, as_of)
     start = month_start(as_of)
-    due = s.execute(select(HouseholdAssignment.household_id, HouseholdAssignment.cadre_id, Cadre.name,
-                           HouseholdAssignment.start_date)
-                    .join(Cadre, Cadre.id == HouseholdAssignment.cadre_id)
-                    .where(in_force(HouseholdAssignment, as_of))).all()
-    visited = set(s.execute(select(Visit.household_id, Visit.cadre_id).distinct()
-                            .where(Visit.date >= start, Visit.date <= as_of)).all())
-    behind = {hid: (cid, name, began) for hid, cid, name, began in due if (hid, cid) not in visited}
+    visited = set(fetch(s, select(Visit.household_id, Visit.cadre_id).distinct()
+                        .where(Visit.date >= start, Visit.date <= as_of)))
+    behind = {hid: (cid, name, began) for hid, cid, name, began in reg.assignments if (hid, cid) not in visited}
     behind = {hid: behind[hid] for hid in reg.sorted(behind)}
-    last: dict[tuple[int, int], dt.date] = {}
-    for chunk in chunks(list(behind)):
-        for hid, cid, day in s.execute(select(Visit.household_id, Visit.cadre_id, func.max(Visit.date))
-                                       .where(Visit.household_id.in_(chunk), Visit.date <= as_of)
-                                       .group_by(Visit.household_id, Visit.cadre_id)):
-            last[(hid, cid)] = as_date(day)
+    last: dict[tuple[int, int], dt.date | None] = {}
+    for hid, cid, day in fetch(s, select(Visit.household_id, Visit.cadre_id, func.max(Visit.date))
+                               .where(among(Visit.household_id), Visit.date <= as_of)
+                               .group_by(Visit.household_id, Visit.cadre_id), behind):
+        last[(hid, cid)] = as_date(day)
     severity = PROBLEM if is_month_end(as_of) else REMINDER
     out = []
     for hid in sorted(behind, key=lambda h: (behind[h][1], reg.key[h])):
