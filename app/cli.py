@@ -87,6 +87,7 @@ def build_parser() -> Parser:
     p.add_argument("--duties", action="store_true",
                    help="列出工作方案各项职责的督办提醒（包保、走访、应保尽保、住房、问题、计划、档案）")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="督办提醒的截至日期（默认今天）")
+    p.add_argument("--town", metavar="NAME", help="县级汇总数据库中只列这个镇的督办提醒（用于 --duties）")
 
     p = command("snapshot", "导出给县局：数据库的一致、已校验的副本，旁边附清单（户数、SHA-256）")
     p.add_argument("out", type=Path, metavar="OUT", help="导出的文件（加密时为 .zip）")
@@ -302,9 +303,15 @@ def cmd_check(args) -> int:
     if args.duties:
         from app.cli_duties import check_duties
 
-        return check_duties(args, _open(args, write=False))
-    if args.as_of:
-        raise UsageError("用法错误：--as-of 只用于 --duties")
+        db = _open(args, write=False)
+        try:
+            town_id = _town_arg(db, args.town)
+        except BaseException:
+            db.close()
+            raise
+        return check_duties(args, db, town_id)
+    if args.as_of or args.town:
+        raise UsageError(f"用法错误：{'--as-of' if args.as_of else '--town'} 只用于 --duties")
     from app.services.check import run_check
 
     db = _open(args, write=False)

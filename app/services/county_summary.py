@@ -15,11 +15,13 @@ from app.db import Database
 from app.models import Household
 from app.services import town as town_service
 from app.services.county import list_towns
-from app.services.county_checks import RULE_CROSS_TOWN, cross_town_duplicates
+from app.services.duties import compute_findings
+from app.services.duties.cross_town import as_dict
 from app.services.stats import stats
 from app.services.town_scope import county_read, town_read
 
 KEY_COLUMNS, RULES, RANKING = vocab.COUNTY_KEY_COLUMNS, vocab.COUNTY_RULES, vocab.COUNTY_RANKING
+RULE_CROSS_TOWN = vocab.RULE_CROSS_TOWN
 
 
 @dataclass
@@ -92,7 +94,7 @@ def county_summary(db: Database, *, month: str | None = None, today: dt.date | N
     today = today or dt.date.today()
     month = month or f"{today.year:04d}-{today.month:02d}"
     with county_read(db) as s:
-        cross = cross_town_duplicates(s)
+        cross = [as_dict(f) for f in compute_findings(s, today, rules=[RULE_CROSS_TOWN]).items]
     county = town_service.load_town(db).county_name
     cross_by_town = Counter(t for f in cross for t in f["towns"])
     rows = []
