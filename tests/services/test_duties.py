@@ -340,12 +340,12 @@ def test_a_rule_is_a_declaration(db, add_household):
     hid = add_household("周普通")
 
     def run(s, as_of):
-        return [duties.Finding("直补-无账号", "问题", "周普通", "household", hid, "", None, "请登记一卡通账号")]
+        return [duties.Finding("示例-新规则", "问题", "周普通", "household", hid, "", None, "按示例规则处理")]
 
-    check = duties.register(duties.Check("直补-无账号", "后扶人口无账号", "问题", "household", run))
+    check = duties.register(duties.Check("示例-新规则", "示例规则", "问题", "household", run))
     try:
         result = duties.findings(db, TODAY)
-        assert result.by_rule["直补-无账号"] == 1 and result.of_rule("直补-无账号")[0].subject_id == hid
+        assert result.by_rule["示例-新规则"] == 1 and result.of_rule("示例-新规则")[0].subject_id == hid
     finally:
         base.CHECKS.remove(check)
 
