@@ -21,6 +21,7 @@ from app.reports.fonts import FontSet
 # single-font splitter is wrapped so that a line that would start with such marks takes the character before
 # them along instead.
 NO_LINE_START = "，。、；：！？）》」』】〕〉”’…%‰℃,.;:!?)]}"
+NO_LINE_END = "（《「『【〔〈“‘([{"  # opening marks go down with what they open
 textsplit.ALL_CANNOT_START = _paragraph.ALL_CANNOT_START = "".join(
     dict.fromkeys(textsplit.ALL_CANNOT_START + NO_LINE_START))  # the plain splitter's copy and the frag splitter's
 _plain_split = textsplit.wordSplit
@@ -32,12 +33,13 @@ def _split_chinese(word, maxWidths, fontName, fontSize, encoding="utf8"):
         return lines
     widths = list(maxWidths) if isinstance(maxWidths, (list, tuple)) else [maxWidths]
     for _ in range(len(lines)):
-        bad = next((n for n in range(1, len(lines)) if lines[n][1][:1] and lines[n][1][0] in NO_LINE_START), None)
+        bad = next((n for n in range(1, len(lines)) if lines[n][1][:1] in tuple(NO_LINE_START)
+                    or lines[n - 1][1][-1:] in tuple(NO_LINE_END)), None)
         if bad is None:
             break
         prev = lines[bad - 1][1]
-        k = 1
-        while k < len(prev) and prev[-k] in NO_LINE_START:
+        k = 1  # characters moved down: the one before the closing marks, or the opening marks themselves
+        while k < len(prev) and (prev[-k] in NO_LINE_START or prev[-k - 1] in NO_LINE_END):
             k += 1
         if k >= len(prev):
             break
