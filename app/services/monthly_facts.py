@@ -181,8 +181,9 @@ def gather(db: Database, month: str, *, previous: dict | None = None, previous_f
     step = progress or (lambda _p, _t: None)
     day = asof.report_day(month, today)
     start, end = month_bounds(month)
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         earlier = pool.submit(_previous, db, month) if previous is None else None
+        found = pool.submit(_findings, db, day)  # its own read connection, while the figures are gathered
         with db.read() as s:
             step(5, "汇总户数和人数")
             view = asof.AsOf.at(s, day)
@@ -199,12 +200,14 @@ def gather(db: Database, month: str, *, previous: dict | None = None, previous_f
             _work(s, f, start)
             _meetings(s, f, start)
             _archive(s, f)
-            step(60, "督办提醒和后扶直补")
-            _duties(s, f)
+            step(60, "后扶直补")
             _subsidy(s, f, start, end)
         step(65, "计划进度")
         f.plan_items = plans.item_statuses(db, day.year, month, today=day)
         f.previous = earlier.result() if earlier is not None else previous
+        step(80, "督办提醒")
+        f.duties = found.result()
+        f.duty_titles = {rule: title_of(rule) for rule in f.duties}
     nxt_start, nxt_end = month_bounds(next_month(month))
     f.plan_due_next = [i for i in f.plan_items if i.deadline and nxt_start <= i.deadline < nxt_end
                        and i.completion < 1]
@@ -414,10 +417,10 @@ def _archive(s, f: MonthlyFacts) -> None:
     f.archive = {label: counts.get(label, 0) for label in vocab.ARCHIVE_STATE_LABELS.values()}
 
 
-def _duties(s, f: MonthlyFacts) -> None:
-    found = compute_findings(s, f.day)
-    f.duties = {rule: n for rule, n in found.by_rule.items() if n}
-    f.duty_titles = {rule: title_of(rule) for rule in f.duties}
+def _findings(db: Database, day: dt.date) -> dict[str, int]:
+    """The duties findings as of the day, by rule (those with any), from a read transaction of their own."""
+    with db.read() as s:
+        return {rule: n for rule, n in compute_findings(s, day).by_rule.items() if n}
 
 
 def _subsidy(s, f: MonthlyFacts, start: dt.date, end: dt.date) -> None:
