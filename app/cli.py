@@ -278,6 +278,8 @@ def cmd_stats(args) -> int:
               f"走访（{vi['month']}）：应走访 {vi['due']} 户，已走访 {vi['done']} 户",
               f"问题：未办结 {pr['open']} 个，其中逾期 {pr['overdue']} 个",
               "就业情况：" + "，".join(f"{k} {v}" for k, v in result["employment"].items()),
+              "劳动力（普通、技能、弱、半劳动力）：" + "，".join(
+                  f"{name} {v['labour_force']} 人" for name, v in result["labour_force"].items()),
               f"党员：{result['party_members']} 人"]
     print("\n".join(lines))
     return EXIT_OK

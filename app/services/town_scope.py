@@ -59,3 +59,18 @@ def every_town(s: Session) -> Iterator[int | None]:
     finally:
         if town_id is not None:
             s.info[TOWN_KEY] = town_id
+
+
+@contextlib.contextmanager
+def only_town(s: Session, town_id: int) -> Iterator[Session]:
+    """Narrow the session to one town for a while (a figure that is per town, such as a town's plan)."""
+    had = TOWN_KEY in s.info
+    before = s.info.get(TOWN_KEY)
+    s.info[TOWN_KEY] = town_id
+    try:
+        yield s
+    finally:
+        if had:
+            s.info[TOWN_KEY] = before
+        else:
+            s.info.pop(TOWN_KEY, None)

@@ -340,12 +340,13 @@ def test_a_rule_is_a_declaration(db, add_household):
     hid = add_household("周普通")
 
     def run(s, as_of):
-        return [duties.Finding("示例-新规则", "问题", "周普通", "household", hid, "", None, "按示例规则处理")]
+        return [duties.Finding("测试-新规则", "问题", "周普通", "household", hid, "", None, "请办理")]
 
-    check = duties.register(duties.Check("示例-新规则", "示例规则", "问题", "household", run))
+    check = duties.register(duties.Check("测试-新规则", "新规则", "问题", "household", run))
     try:
         result = duties.findings(db, TODAY)
-        assert result.by_rule["示例-新规则"] == 1 and result.of_rule("示例-新规则")[0].subject_id == hid
+        assert result.by_rule["测试-新规则"] == 1 and result.of_rule("测试-新规则")[0].subject_id == hid
+        assert list(result.by_rule)[-1] == "测试-新规则"  # a rule outside the SPEC's list comes last
     finally:
         base.CHECKS.remove(check)
 
