@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.platypus.paragraph import (
-    Paragraph as _Paragraph,
-)
-from reportlab.platypus.paragraph import (
+    FragLine,
     ParaLines,
     _handleBulletWidth,
     cjkU,
     makeCJKParaLine,
+)
+from reportlab.platypus.paragraph import (
+    Paragraph as _Paragraph,
 )
 from reportlab.rl_config import _FUZZ
 
@@ -94,6 +96,20 @@ def line_starts(text: str, widths: Sequence[float], max_widths: Sequence[float],
     return starts
 
 
+_WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
+
+
+def _width(font: str, size: float, ch: str) -> float:
+    """A character's advance, cached per font and size: a 月报 sets tens of thousands of characters."""
+    table = _WIDTHS.get((font, size))
+    if table is None:
+        table = _WIDTHS[(font, size)] = {}
+    w = table.get(ch)
+    if w is None:
+        w = table[ch] = stringWidth(ch, font, size)
+    return w
+
+
 class Paragraph(_Paragraph):
     """reportlab's Paragraph with the line breaking above for wordWrap='CJK' styles."""
 
@@ -109,32 +125,74 @@ class Paragraph(_Paragraph):
         if not frags:
             return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName, textColor=style.textColor,
                              lines=[], ascent=style.fontSize, descent=-0.2 * style.fontSize)
+        auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
+        if auto not in ("", "off"):  # per-glyph bounds (images in the text): reportlab's own glyph objects
+            return self._lines_by_glyph(frags, maxWidths)
+        chars: list[str] = []
+        widths: list[float] = []
+        owner: list[int] = []
+        hard: list[bool] = []
+        for k, f in enumerate(frags):
+            text = f.text.decode("utf8") if isinstance(f.text, bytes) else f.text
+            br = hasattr(f, "lineBreak")
+            box = getattr(getattr(f, "cbDefn", None), "width", None)
+            for ch in text or "\x00":  # an image or <br/> is one glyph without text
+                chars.append(ch)
+                widths.append(_box_width(box, maxWidths[0]) if box is not None else
+                              0.0 if ch == "\x00" else _width(f.fontName, f.fontSize, ch))
+                owner.append(k)
+                hard.append(br)
+        text = "".join(chars)
+        starts = line_starts(text, widths, maxWidths, hard)
+        metrics = [getAscentDescent(f.fontName, f.fontSize) for f in frags]
+        lines = []
+        for n, a in enumerate(starts):
+            b = starts[n + 1] if n + 1 < len(starts) else len(chars)
+            while b > a + 1 and text[b - 1] == " ":  # spaces at a line's end take no room
+                b -= 1
+            room = maxWidths[n] if n < len(maxWidths) else maxWidths[-1]
+            used = sum(widths[a:b])
+            words = []
+            i = a
+            while i < b:
+                j = i
+                while j < b and owner[j] == owner[i]:
+                    j += 1
+                f = frags[owner[i]]
+                words.append(f.clone(text="".join(c for c in chars[i:j] if c != "\x00")))
+                i = j
+            used_frags = {owner[i] for i in range(a, b)}
+            lines.append(FragLine(kind=1, extraSpace=room - used, wordCount=1, words=words,
+                                  fontSize=max(frags[k].fontSize for k in used_frags),
+                                  ascent=max(metrics[k][0] for k in used_frags),
+                                  descent=min(metrics[k][1] for k in used_frags), maxWidth=room, currentWidth=used,
+                                  lineBreak=hard[b - 1] if b > a else False))
+        return ParaLines(kind=1, lines=lines)
+
+    def _lines_by_glyph(self, frags, maxWidths):
         glyphs: list = []
         for f in frags:
             text = f.text.decode("utf8") if isinstance(f.text, bytes) else f.text
-            if text:
-                glyphs.extend(cjkU(t, f, "utf8") for t in text)
-            else:
-                glyphs.append(cjkU(text, f, "utf8"))
+            glyphs.extend(cjkU(t, f, "utf8") for t in text or [text])
         widths = []
         for g in glyphs:
             w = g.width
-            if hasattr(w, "normalizedValue"):
-                w._normalizer = maxWidths[0]
-                w = w.normalizedValue(maxWidths[0])
-            widths.append(w)
-        text = "".join(str(g) or "\x00" for g in glyphs)  # an image or <br/> glyph has no text of its own
+            widths.append(_box_width(w, maxWidths[0]) if hasattr(w, "normalizedValue") else w)
+        text = "".join(str(g) or "\x00" for g in glyphs)
         hard = [hasattr(g.frag, "lineBreak") for g in glyphs]
-        auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
-        calc_bounds = auto not in ("", "off")
         starts = line_starts(text, widths, maxWidths, hard)
         lines = []
-        for k, a in enumerate(starts):
-            b = starts[k + 1] if k + 1 < len(starts) else len(glyphs)
-            while b > a + 1 and text[b - 1] == " ":  # spaces at a line's end take no room
-                b -= 1
-            room = maxWidths[k] if k < len(maxWidths) else maxWidths[-1]
+        for n, a in enumerate(starts):
+            b = starts[n + 1] if n + 1 < len(starts) else len(glyphs)
+            room = maxWidths[n] if n < len(maxWidths) else maxWidths[-1]
             used = sum(widths[a:b])
-            lines.append(makeCJKParaLine(glyphs[a:b], room, used, room - used, hard[b - 1] if b > a else False,
-                                         calc_bounds))
+            lines.append(makeCJKParaLine(glyphs[a:b], room, used, room - used, hard[b - 1] if b > a else False, True))
         return ParaLines(kind=1, lines=lines)
+
+
+def _box_width(w, room: float) -> float:
+    """An inline image's width, which may be given relative to the line."""
+    if hasattr(w, "normalizedValue"):
+        w._normalizer = room
+        return w.normalizedValue(room)
+    return float(w or 0)
