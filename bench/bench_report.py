@@ -1,8 +1,9 @@
 """Benchmark of the 月报 as of a past month (SPEC §9: under 5 s at county size) and of 一户一档 cards.
 Prints figures; never fails a build.
 
-usage: python bench/bench_report.py [--households N ...] [--month YYYY-MM] [--repeat R]
-Builds (or reuses, read-only) /tmp/houfu-bench-report-N.db with `init` and `demo`, then times, for the month
+usage: python bench/bench_report.py [--households N ... | --db FILE] [--month YYYY-MM] [--repeat R]
+Builds (or reuses, read-only) /tmp/houfu-bench-report-N.db with `init` and `demo` (or opens FILE, read-only:
+a copy of a demo database made elsewhere), then times, for the month
 (default: last month, a past month): the as-of figures alone (`stats --month`), gathering and drafting the
 whole 月报, drawing the PDF and the .docx, the `report monthly` command end to end in a fresh process, and
 the cards of the largest settlement point. The figures are SQL aggregates: the peak memory printed shows
@@ -36,17 +37,17 @@ def ensure_db(n: int) -> Path:
     return path
 
 
-def bench(n: int, month: str, repeat: int) -> None:
+def bench(path: Path, month: str, repeat: int) -> None:
     import resource
 
     from app.db import open_database
     from app.services import asof, monthly_report, report_data
 
-    path = ensure_db(n)
-    print(f"== {n} households: {path} ({path.stat().st_size / 1e6:.0f} MB)")
+    print(f"== {path} ({path.stat().st_size / 1e6:.0f} MB)")
     db = open_database(path, readonly=True)
     try:
         figs, gather, draw, word, total, cpu = [], [], [], [], [], []
+        load = os.getloadavg()[0]
         for _ in range(repeat):
             c0 = time.process_time()
             t0 = time.perf_counter()
@@ -67,7 +68,7 @@ def bench(n: int, month: str, repeat: int) -> None:
             total.append(t3 - t1)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"figures as of {asof.month_end(month)} (stats --month): median {statistics.median(figs):.2f} s")
-        print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(f"load average at the start: {load:.1f} on {os.cpu_count()} cores")
         print(f"月报 {month}: median {statistics.median(total):.2f} s (facts and text {statistics.median(gather):.2f} s, "
               f"PDF {statistics.median(draw):.2f} s; CPU {statistics.median(cpu):.2f} s over both connections), "
               f"{result.pages} pages, {len(result.pdf) / 1e3:.0f} KB   (target < 5 s); .docx {statistics.median(word):.2f} s, {len(docx) / 1e3:.0f} KB; "
@@ -94,11 +95,15 @@ def last_month() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--households", type=int, nargs="+", default=[5_000, 100_000])
+    parser.add_argument("--db", type=Path, help="time this database (opened read-only) instead of building one")
     parser.add_argument("--month", default=last_month())
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    if args.db:
+        bench(args.db, args.month, args.repeat)
+        return
     for n in args.households:
-        bench(n, args.month, args.repeat)
+        bench(ensure_db(n), args.month, args.repeat)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,8 @@ _SYSTEM: dict[str, tuple[str, int, tuple[str, ...]]] = {
 _EXTRA_WINDOWS = (("simsunb.ttf", 0), ("msyh.ttc", 0), ("simkai.ttf", 0))
 
 _lock = threading.Lock()
-_registered: dict[tuple[str, int], str] = {}
+_registered: dict[tuple[str, int], str | None] = {}  # None: tried, not usable (parsed once per process)
+_matched: dict[str, Path | None] = {}
 
 
 def _windows_fonts_dir() -> Path:
@@ -43,15 +44,19 @@ def _windows_fonts_dir() -> Path:
 
 
 def _fc_match(family: str) -> Path | None:
-    if shutil.which("fc-match") is None:
-        return None
-    try:
-        out = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True,
-                             timeout=5, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    path = out.stdout.strip()
-    return Path(path) if path else None
+    """fontconfig's file for a family, asked once per process."""
+    if family in _matched:
+        return _matched[family]
+    found = None
+    if shutil.which("fc-match") is not None:
+        try:
+            out = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True,
+                                 timeout=5, check=False)
+            found = Path(out.stdout.strip()) if out.stdout.strip() else None
+        except (OSError, subprocess.SubprocessError):
+            found = None
+    _matched[family] = found
+    return found
 
 
 def _register(path: Path, index: int) -> str | None:
@@ -64,6 +69,7 @@ def _register(path: Path, index: int) -> str | None:
         if path.suffix.lower() not in (".ttf", ".ttc") or not path.is_file():
             return None
         name = f"Houfu{len(_registered)}" if path != bundled_font() else BUNDLED
+        _registered[key] = None
         try:
             font = TTFont(name, str(path), subfontIndex=index)
         except Exception:  # CFF outlines, damaged file, unreadable: not usable, try the next

@@ -77,6 +77,22 @@ def support_end(start: dt.date, years: int) -> dt.date:
         return dt.date(start.year + years, 3, 1)
 
 
+def last_ended_start(day: dt.date, years: int) -> dt.date:
+    """The latest 纳入扶持时间 whose support has ended by `day` (support_end(start, years) <= day): a period
+    has ended on `day` exactly when its start is on or before this date (support_end never decreases), so a
+    query compares the stored start with one date instead of computing every person's end."""
+    try:
+        start = day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        start = dt.date(day.year - years, 2, 28)
+    one = dt.timedelta(days=1)
+    while support_end(start + one, years) <= day:
+        start += one
+    while support_end(start, years) > day:
+        start -= one
+    return start
+
+
 def default_start(category: str, relocated_on: dt.date | None) -> dt.date | None:
     """纳入扶持时间 when none is given: 现状人口 from 2006-07-01, 原迁人口 from the relocation date."""
     if category == vocab.SUBSIDY_CURRENT:

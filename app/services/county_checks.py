@@ -39,9 +39,10 @@ class Duplicate:
 
 def cross_town_duplicates(s: Session, town_id: int | None = None) -> list[Duplicate]:
     """Every ID held 在册 in more than one town, by ID; narrowed to the IDs that town_id holds when given.
-    Reads every town: the caller's session must not be narrowed to one (town_scope.every_town)."""
-    if (s.scalar(select(func.count()).select_from(Town)) or 0) < 2:
-        return []  # a town's database (or a county holding one town): no ID can be in two towns
+    Reads every town: the caller's session must not be narrowed to one (town_scope.every_town). A database
+    whose households belong to one town holds none, and is answered without grouping its members."""
+    if (s.scalar(select(func.count(func.distinct(Household.town_id)))) or 0) < 2:
+        return []
     active = (Member.status == vocab.MEMBER_ACTIVE, Household.status == vocab.HOUSEHOLD_ACTIVE,
               Member.id_number != "")
     shared = (select(Member.id_number).join(Household, Household.id == Member.household_id).where(*active)

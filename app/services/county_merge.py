@@ -415,10 +415,11 @@ def merge_copy(db: Database, copy: VerifiedCopy, say: Callable[[str], None]) -> 
 
 def _analyze(con: sqlite3.Connection) -> None:
     """Statistics for the planner (sampled, milliseconds): with many towns town_id is a poor index for a
-    correlated lookup, and without statistics SQLite cannot know it. The merge is already committed."""
+    correlated lookup, and without statistics SQLite cannot know it. The merge is already committed. Only
+    main: a plain ANALYZE would also try to write statistics into the attached read-only copy, and fail."""
     try:
         con.execute("PRAGMA analysis_limit=400")
-        con.execute("ANALYZE")
+        con.execute("ANALYZE main")
     except sqlite3.Error:
         pass
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from app import vocab
@@ -170,13 +170,42 @@ class VisitCount:
     done: int
 
 
+def visit_tally(s: Session, month: str, by=None) -> dict:
+    """visit_count's (due, done) grouped by `by` (a column of Household, e.g. its town_id): {key: (due, done)};
+    without `by`, {None: (due, done)}. One pass over the households due."""
+    start, end = month_bounds(month)
+    due = visits_due().add_columns(case((visited_by_cadre(start, end), 1), else_=0).label("done"))
+    if by is not None:
+        due = due.add_columns(by.label("key"))
+    rows = due.subquery()
+    key = rows.c.key if by is not None else literal(None)
+    query = select(key, func.count(), func.coalesce(func.sum(rows.c.done), 0))
+    if by is not None:
+        query = query.group_by(rows.c.key)
+    return {k: (n, int(done or 0)) for k, n, done in s.execute(query) if n}
+
+
 def visit_count(s: Session, month: str) -> VisitCount:
     """Households under one-to-one 包保 (due) and those visited by their cadre in the month (done)."""
-    start, end = month_bounds(month)
-    due_q = visits_due()
-    due = s.scalar(select(func.count()).select_from(due_q.subquery())) or 0
-    done = s.scalar(select(func.count()).select_from(due_q.where(visited_by_cadre(start, end)).subquery())) or 0
+    due, done = visit_tally(s, month).get(None, (0, 0))
     return VisitCount(month, due, done)
+
+
+def key_group_counts(flag_counts: dict[int, int]) -> tuple[dict[str, int], int]:
+    """From households counted by key_flags: each key group's households (every tag, 三特户, 三无户) and the
+    number of key households."""
+    key_groups = {tag: 0 for tag in vocab.KEY_TAGS}
+    key_groups[vocab.GROUP_SANTE] = 0
+    key_groups[vocab.GROUP_SANWU] = 0
+    for flags, n in flag_counts.items():
+        for tag, bit in vocab.TAG_BITS.items():
+            if flags & bit:
+                key_groups[tag] += n
+        if flags & vocab.SANTE_MASK:
+            key_groups[vocab.GROUP_SANTE] += n
+        if flags & vocab.SANWU_MASK:
+            key_groups[vocab.GROUP_SANWU] += n
+    return key_groups, sum(n for flags, n in flag_counts.items() if flags & KEY_MASK)
 
 
 NO_VILLAGE = "（未填村）"  # members of households with no village (as app.services.asof names them)
@@ -236,18 +265,7 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None,
 
         flag_counts = dict(s.execute(select(Household.key_flags, func.count()).where(ACTIVE_HOUSEHOLD)
                                      .group_by(Household.key_flags)).all())
-        key_groups = {tag: 0 for tag in vocab.KEY_TAGS}
-        key_groups[vocab.GROUP_SANTE] = 0
-        key_groups[vocab.GROUP_SANWU] = 0
-        for flags, n in flag_counts.items():
-            for tag, bit in vocab.TAG_BITS.items():
-                if flags & bit:
-                    key_groups[tag] += n
-            if flags & vocab.SANTE_MASK:
-                key_groups[vocab.GROUP_SANTE] += n
-            if flags & vocab.SANWU_MASK:
-                key_groups[vocab.GROUP_SANWU] += n
-        key_households = sum(n for flags, n in flag_counts.items() if flags & KEY_MASK)
+        key_groups, key_households = key_group_counts(flag_counts)
         uncovered = s.scalar(select(func.count()).select_from(Household).where(key_uncovered())) or 0
 
         big = big_points(s)

@@ -17,13 +17,19 @@ from app.db import Database
 from app.models._common import TownScoped
 
 
+def narrowed(s: Session, stmt):
+    """stmt with the criterion of the town s is narrowed to (stmt itself when it is not narrowed): what every
+    ORM select gets, for a statement run another way (app.services.bulk)."""
+    town_id = s.info.get(TOWN_KEY)
+    if town_id is None:
+        return stmt
+    return stmt.options(with_loader_criteria(TownScoped, lambda cls: cls.town_id == town_id, include_aliases=True))
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _only_the_town(state) -> None:
-    town_id = state.session.info.get(TOWN_KEY)
-    if town_id is None or not state.is_select:
-        return
-    state.statement = state.statement.options(
-        with_loader_criteria(TownScoped, lambda cls: cls.town_id == town_id, include_aliases=True))
+    if state.is_select:
+        state.statement = narrowed(state.session, state.statement)
 
 
 @contextlib.contextmanager

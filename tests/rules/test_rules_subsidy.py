@@ -19,6 +19,7 @@ from app.rules.subsidy import (
     PersonFacts,
     exclusion,
     half_start,
+    last_ended_start,
     normalize_account,
     support_end,
 )
@@ -109,3 +110,43 @@ def test_account_numbers():
     assert normalize_account(6.22848e18)[1] is not None
     assert normalize_account("") == ("", None)
     assert support_end(D(2006, 7, 1), 20) == D(2026, 7, 1)
+
+
+LEAP_STARTS = [D(2008, 2, 28), D(2008, 2, 29), D(2008, 3, 1), D(2007, 2, 28), D(2007, 3, 1), D(2006, 7, 1)]
+LEAP_DAYS = [D(2026, 6, 30), D(2026, 7, 1), D(2027, 2, 28), D(2027, 3, 1), D(2028, 2, 28), D(2028, 2, 29),
+             D(2028, 3, 1), D(2029, 2, 28), D(2029, 3, 1)]
+
+
+def test_period_end_in_sql_agrees_with_the_pure_rule_on_any_day_around_29_february(db, add_household):
+    """The query tests the end of support by comparing the start with one date (no date arithmetic in SQL);
+    on month-end days (the 月报's roster size) and around 29 February it still ends on the same day."""
+    hid = add_household(members=None)
+    with db.write() as s:
+        ids = []
+        for i, start in enumerate(LEAP_STARTS):
+            m = Member(household_id=hid, name=f"闰{i}", relation="其他", id_number=f"L{i}", sort_order=50 + i)
+            s.add(m)
+            s.flush()
+            s.add(SubsidyFacts(member_id=m.id, on_roster=True, category="原迁人口", start_on=start,
+                               account="6228480000000000001", bank="农行"))
+            ids.append(m.id)
+    ended = 0
+    for years in (19, 20, 21):
+        county = CountySettings(Decimal(600), years)
+        for day in LEAP_DAYS:
+            with db.read() as s:
+                got = dict(s.execute(select(SubsidyFacts.member_id, reason_at(day, county))
+                                     .select_from(SubsidyFacts).join(Member, Member.id == SubsidyFacts.member_id)
+                                     .where(SubsidyFacts.member_id.in_(ids))).all())
+            for member_id, start in zip(ids, LEAP_STARTS):
+                expected = exclusion(PersonFacts(True, start_on=start), day, years)
+                assert got[member_id] == expected, (start, day, years)
+                ended += expected == ENDED
+    assert 0 < ended < len(LEAP_STARTS) * len(LEAP_DAYS) * 3  # the cases straddle the end of the period
+
+
+def test_last_ended_start_is_the_boundary_of_support_end():
+    for years in (0, 1, 19, 20):
+        for day in LEAP_DAYS:
+            last = last_ended_start(day, years)
+            assert support_end(last, years) <= day < support_end(last + dt.timedelta(days=1), years)

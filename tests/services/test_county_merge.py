@@ -263,3 +263,70 @@ def test_county_summary_totals_are_the_sum_of_the_towns_and_print_and_export(tmp
     assert by_name["全县合计"][2] == sum(by_name[n][2] for n in paths) == summary.total.households
     assert not list(tmp_path.glob(".*.partial"))
     assert main(["--db", str(paths["清江镇"]), "report", "county", "--out", str(pdf)]) == 2
+
+
+def test_each_towns_row_of_the_county_summary_is_that_towns_own_figures(tmp_path, towns):
+    """The summary counts all towns at once (grouped by town); every figure of a town's row is still what
+    stats narrowed to that town gives, and what the town's own file gives."""
+    import datetime as dt
+
+    from app.services.county_summary import county_summary
+    from app.services.stats import archive_state_counts, stats
+    from app.services.town_scope import town_read
+    from app.vocab import ARCHIVE_INCOMPLETE, ARCHIVE_INCONSISTENT, COUNTY_KEY_COLUMNS
+
+    paths, copies = towns
+    county = tmp_path / "县.db"
+    merge(county, copies.values())
+    today = dt.date.today()
+    month = f"{today.year:04d}-{today.month:02d}"
+
+    def figures(st: dict, states: dict) -> dict:
+        return {"households": st["households"], "members": st["members"],
+                "key_groups": {k: st["key_groups"].get(k, 0) for k in COUNTY_KEY_COLUMNS},
+                "key_households": st["baobao"]["key_households"],
+                "key_uncovered": st["baobao"]["key_households_uncovered"],
+                "visits": (st["visits"]["due"], st["visits"]["done"]),
+                "problems": (st["problems"]["open"], st["problems"]["overdue"]),
+                "archive": (states[ARCHIVE_INCOMPLETE], states[ARCHIVE_INCONSISTENT])}
+
+    db = open_database(county)
+    try:
+        summary = county_summary(db, month=month, today=today)
+        ids = {t.name: t.id for t in list_towns(db)}
+        narrowed = {}
+        for name, tid in ids.items():
+            with town_read(db, tid) as s:
+                states = archive_state_counts(s)
+            narrowed[name] = figures(stats(db, month=month, today=today, town_id=tid), states)
+    finally:
+        db.close()
+    for row in summary.towns:
+        town_db = open_database(paths[row.name])
+        try:
+            with town_db.read() as s:
+                own = figures(stats(town_db, month=month, today=today), archive_state_counts(s))
+        finally:
+            town_db.close()
+        got = {"households": row.households, "members": row.members, "key_groups": row.key_groups,
+               "key_households": row.key_households, "key_uncovered": row.key_uncovered,
+               "visits": (row.visits_due, row.visits_done), "problems": (row.problems_open, row.problems_overdue),
+               "archive": (row.findings["档案-不完整"], row.findings["档案-不一致"])}
+        assert got == narrowed[row.name] == own, row.name
+    # The towns differ, so a figure taken from the wrong town would show.
+    assert len({(t.households, t.members, t.key_households, t.visits_due) for t in summary.towns}) == 3
+    assert any(t.visits_done for t in summary.towns) and any(t.problems_open for t in summary.towns)
+
+
+def test_merge_leaves_the_planner_statistics_of_the_county_database(tmp_path, towns):
+    """After a merge the county database carries SQLite's statistics (a narrowed town's visits are then looked
+    up by household, not by scanning the town's visits for each household)."""
+    _paths, copies = towns
+    county = tmp_path / "县.db"
+    assert [o.status for o in merge(county, copies.values())] == [MERGED] * 3
+    con = sqlite3.connect(county)
+    try:
+        analysed = {row[0] for row in con.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'visits'")}
+    finally:
+        con.close()
+    assert {"ix_visits_household_id", "ix_visits_town_id"} <= analysed
