@@ -87,6 +87,7 @@ def build_parser() -> Parser:
     p.add_argument("--duties", action="store_true",
                    help="列出工作方案各项职责的督办提醒（包保、走访、应保尽保、住房、问题、计划、档案）")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="督办提醒的截至日期（默认今天）")
+    p.add_argument("--town", metavar="NAME", help="县级汇总数据库中只列这个镇的督办提醒（用于 --duties）")
 
     p = command("snapshot", "导出给县局：数据库的一致、已校验的副本，旁边附清单（户数、SHA-256）")
     p.add_argument("out", type=Path, metavar="OUT", help="导出的文件（加密时为 .zip）")
@@ -277,6 +278,8 @@ def cmd_stats(args) -> int:
               f"走访（{vi['month']}）：应走访 {vi['due']} 户，已走访 {vi['done']} 户",
               f"问题：未办结 {pr['open']} 个，其中逾期 {pr['overdue']} 个",
               "就业情况：" + "，".join(f"{k} {v}" for k, v in result["employment"].items()),
+              "劳动力（普通、技能、弱、半劳动力）：" + "，".join(
+                  f"{name} {v['labour_force']} 人" for name, v in result["labour_force"].items()),
               f"党员：{result['party_members']} 人"]
     print("\n".join(lines))
     return EXIT_OK
@@ -302,9 +305,15 @@ def cmd_check(args) -> int:
     if args.duties:
         from app.cli_duties import check_duties
 
-        return check_duties(args, _open(args, write=False))
-    if args.as_of:
-        raise UsageError("用法错误：--as-of 只用于 --duties")
+        db = _open(args, write=False)
+        try:
+            town_id = _town_arg(db, args.town)
+        except BaseException:
+            db.close()
+            raise
+        return check_duties(args, db, town_id)
+    if args.as_of or args.town:
+        raise UsageError(f"用法错误：{'--as-of' if args.as_of else '--town'} 只用于 --duties")
     from app.services.check import run_check
 
     db = _open(args, write=False)

@@ -17,20 +17,22 @@ def _as_of(text: str | None) -> dt.date:
         raise ValueError(f"日期格式不对：{text}，应为 年-月-日，例如 2026-05-31") from None
 
 
-def check_duties(args, db) -> int:
-    """Print every finding of §4.7 as of today (or --as-of): JSON, or text grouped by rule."""
+def check_duties(args, db, town_id: int | None = None) -> int:
+    """Print every finding of §4.7 as of today (or --as-of), of one town's records when town_id is given:
+    JSON, or text grouped by rule."""
     from app.services import duties
 
     try:
         as_of = _as_of(args.as_of)
-        result = duties.findings(db, as_of)
+        result = duties.findings(db, as_of, town_id=town_id)
     finally:
         db.close()
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False))
         return 0
     total = sum(result.by_rule.values())
-    print(f"督办提醒（截至 {as_of.isoformat()}）：{total} 项")
+    town = f"{args.town}，" if town_id is not None else ""
+    print(f"督办提醒（{town}截至 {as_of.isoformat()}）：{total} 项")
     for code, n in result.by_rule.items():
         if not n:
             continue

@@ -76,12 +76,18 @@ def add_household(db, place):
     counter = {"n": 0}
 
     def make(head: str = "王明华", *, point: int | None = None, housing: str = "自有安置房",
-             land: Decimal | None = Decimal("1.20"), members=None, tags=(), phone: str = "") -> int:
+             land: Decimal | None = Decimal("1.20"), members=None, tags=(), phone: str = "", registered_on=None) -> int:
         counter["n"] += 1
         data = HouseholdData(village_id=place[0], settlement_point_id=point or place[1], housing_status=housing,
                              land_mu=land, phone=phone, declared_tags=set(tags),
                              members=members if members is not None else family(head, counter["n"]))
-        return save_household(db, data).household_id
+        hid = save_household(db, data).household_id
+        if registered_on is not None:  # a household on the register since that day (SPEC §4.8)
+            from app.models import Household
+
+            with db.write() as s:
+                s.get(Household, hid).registered_on = registered_on
+        return hid
 
     return make
 

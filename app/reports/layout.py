@@ -4,14 +4,54 @@ header repeats on every page and whose rows never split. No Qt, no database."""
 
 from __future__ import annotations
 
-from reportlab.lib import colors
+from reportlab.lib import colors, textsplit
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus import paragraph as _paragraph
 
 from app.reports.fonts import FontSet
+
+# Marks that may not begin a line in Chinese text (GB/T 15834). ReportLab's CJK wrap hangs one such mark at the
+# end of a line, but its list is the Japanese one (no full-width comma, semicolon, colon, ! ? or closing quotes)
+# and it hangs only one: "户）" + "。" still put "。" at the start of the next line. The list is extended and the
+# single-font splitter is wrapped so that a line that would start with such marks takes the character before
+# them along instead.
+NO_LINE_START = "，。、；：！？）》」』】〕〉”’…%‰℃,.;:!?)]}"
+NO_LINE_END = "（《「『【〔〈“‘([{"  # opening marks go down with what they open
+textsplit.ALL_CANNOT_START = _paragraph.ALL_CANNOT_START = "".join(
+    dict.fromkeys(textsplit.ALL_CANNOT_START + NO_LINE_START))  # the plain splitter's copy and the frag splitter's
+_plain_split = textsplit.wordSplit
+
+
+def _split_chinese(word, maxWidths, fontName, fontSize, encoding="utf8"):
+    lines = _plain_split(word, maxWidths, fontName, fontSize, encoding)
+    if not isinstance(word, str):
+        return lines
+    widths = list(maxWidths) if isinstance(maxWidths, (list, tuple)) else [maxWidths]
+    for _ in range(len(lines)):
+        bad = next((n for n in range(1, len(lines)) if lines[n][1][:1] in tuple(NO_LINE_START)
+                    or lines[n - 1][1][-1:] in tuple(NO_LINE_END)), None)
+        if bad is None:
+            break
+        prev = lines[bad - 1][1]
+        k = 1  # characters moved down: the one before the closing marks, or the opening marks themselves
+        while k < len(prev) and (prev[-k] in NO_LINE_START or prev[-k - 1] in NO_LINE_END):
+            k += 1
+        if k >= len(prev):
+            break
+        head, width = prev[:-k], widths[min(bad - 1, len(widths) - 1)]
+        rest = prev[-k:] + "".join(text for _space, text in lines[bad:])
+        tail = _plain_split(rest, widths[bad:] or widths[-1:], fontName, fontSize, encoding)
+        lines = [*lines[:bad - 1], [width - stringWidth(head, fontName, fontSize), head], *tail]
+    return lines
+
+
+_paragraph.wordSplit = _split_chinese
+
 
 PAGE_W, PAGE_H = A4
 TOP, BOTTOM, LEFT, RIGHT = 37 * mm, 35 * mm, 28 * mm, 26 * mm

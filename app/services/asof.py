@@ -43,9 +43,9 @@ from app.models import (
 from app.rules import HouseholdFacts, MemberFacts, derive_key_groups
 from app.rules.keygroups import key_flags as flags_of
 from app.services.households import HOUSEHOLD_LABELS, MEMBER_LABELS, TAGS_LABEL
-from app.services.stats import KEY_MASK, month_bounds
+from app.services.stats import KEY_MASK, NO_VILLAGE, labour_force, month_bounds
 
-NO_VILLAGE = "（未填村）"
+LABOUR_AT = 2 + len(vocab.EMPLOYMENT)  # where the labour counts start in AsOf._members' sums
 CHUNK = 500
 
 # The change-history labels of the fields a figure depends on, and the name they are rebuilt under.
@@ -321,7 +321,8 @@ class AsOf:
         return self._cache["households"]
 
     def _members(self) -> dict[tuple[int | None, int | None], list[int]]:
-        """{(village id, point id): [members, party members, then one count per vocab.EMPLOYMENT]} of the
+        """{(village id, point id): [members, party members, one count per vocab.EMPLOYMENT, one per
+        vocab.LABOUR, blank labour]} of the
         members in the register at the day in households not rebuilt: one aggregate over members. Members
         whose employment or party membership changed later are left out of those two counts (see
         `_member_fields`)."""
@@ -330,6 +331,10 @@ class AsOf:
             keep = Member.id.not_in(later) if later else literal(True)
             cols = [func.count(), func.sum(case((and_(keep, Member.party_member), 1), else_=0))]
             cols += [func.sum(case((and_(keep, Member.employment == k), 1), else_=0)) for k in vocab.EMPLOYMENT]
+            # then one count per vocab.LABOUR and one of blank capacity (the households not rebuilt have no
+            # later change, so their members' capacity is today's)
+            cols += [func.sum(case((Member.labour == k, 1), else_=0)) for k in vocab.LABOUR]
+            cols += [func.sum(case((func.coalesce(Member.labour, "") == "", 1), else_=0))]
             out: dict[tuple[int | None, int | None], list[int]] = {}
             for vid, pid, *sums in self.s.execute(
                     select(Household.village_id, Household.settlement_point_id, *cols).select_from(Member)
@@ -363,6 +368,23 @@ class AsOf:
             r["households"] += 1
             r["members"] += t.members
         return dict(sorted(out.items()))
+
+    def labour(self) -> dict[str, dict]:
+        """stats.labour_force of the members in the register at the day, their labour capacity as it stood
+        then: the members aggregate for the households not rebuilt, the rebuilt households' members one by one
+        (the change history undone)."""
+        names = self._village_names()
+        counts: dict[tuple[str, str | None], int] = defaultdict(int)
+        for (vid, _pid), sums in self._members().items():
+            village = names.get(vid, NO_VILLAGE) if vid is not None else NO_VILLAGE
+            for k, n in zip((*vocab.LABOUR, None), sums[LABOUR_AT:], strict=True):
+                counts[(village, k)] += n
+        rebuilt = {mid: t.village for t in self.present_changed().values() for mid in t.member_ids}
+        then = self.changed.member_values
+        for chunk in _chunks(rebuilt):
+            for mid, labour in self.s.execute(select(Member.id, Member.labour).where(Member.id.in_(chunk))):
+                counts[(rebuilt[mid], then.get(mid, {}).get("labour", labour))] += 1
+        return labour_force(((v, lab, n) for (v, lab), n in counts.items() if n), names.values())
 
     def points(self) -> dict[int, tuple[int, int]]:
         """{point id: (households, members)} in the register at the day."""
@@ -439,7 +461,7 @@ class AsOf:
         party = 0
         for sums in self._members().values():
             party += sums[1]
-            for k, n in zip(vocab.EMPLOYMENT, sums[2:], strict=True):
+            for k, n in zip(vocab.EMPLOYMENT, sums[2:LABOUR_AT], strict=True):
                 employment[k] += n
         changed = self.changed.member_values
         later = {mid for mid, v in changed.items() if "employment" in v or "party_member" in v}
@@ -569,6 +591,7 @@ def figures(s: Session, day: dt.date, *, month: str | None = None, view: AsOf | 
                      "overdue": s.scalar(select(func.count()).where(problem_overdue_at(day))) or 0},
         "employment": {k: n for k, n in employment.items() if n},
         "party_members": party,
+        "labour_force": view.labour(),
     }
     if not brief:
         moves = view.movements(start)

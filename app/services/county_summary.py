@@ -18,10 +18,12 @@ from app.models import Household, Problem
 from app.services import stats as stats_service
 from app.services import town as town_service
 from app.services.county import list_towns
-from app.services.county_checks import RULE_CROSS_TOWN, cross_town_duplicates
+from app.services.duties import compute_findings
+from app.services.duties.cross_town import as_dict
 from app.services.town_scope import county_read
 
 KEY_COLUMNS, RULES, RANKING = vocab.COUNTY_KEY_COLUMNS, vocab.COUNTY_RULES, vocab.COUNTY_RANKING
+RULE_CROSS_TOWN = vocab.RULE_CROSS_TOWN
 
 
 @dataclass
@@ -117,7 +119,7 @@ def county_summary(db: Database, *, month: str | None = None, today: dt.date | N
     today = today or dt.date.today()
     month = month or f"{today.year:04d}-{today.month:02d}"
     with county_read(db) as s:
-        cross = cross_town_duplicates(s)
+        cross = [as_dict(f) for f in compute_findings(s, today, rules=[RULE_CROSS_TOWN]).items]
         figures = _town_figures(s, month, today)
     county = town_service.load_town(db).county_name
     cross_by_town = Counter(t for f in cross for t in f["towns"])

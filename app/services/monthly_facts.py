@@ -34,7 +34,8 @@ from app.models import (
     Village,
 )
 from app.rules import flags_to_tags
-from app.services import asof, plans, town
+from app.services import asof, plans, subsidy_reconcile, subsidy_roster, town
+from app.services.duties import compute_findings, title_of
 from app.services.stats import FUSION_ACTIVITY, month_bounds
 
 LIST_LIMIT = 100  # rows of a named list printed in the 月报; the rest is counted, not listed
@@ -96,6 +97,17 @@ class CountRow:
     overdue: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class HalfPaid:
+    """A half of 直补 reconciled in the month: what the bank paid and what is still open, by list."""
+
+    title: str  # 2026年上半年
+    due_people: int
+    paid_ok: int
+    paid_amount: Decimal
+    open: dict[str, int]  # KIND_LABELS label → people
+
+
 @dataclass
 class MonthlyFacts:
     town: town.TownData
@@ -131,6 +143,11 @@ class MonthlyFacts:
     inspections: list[tuple[str, str, str, int, str, str]] = field(default_factory=list)
     party: list[tuple[str, int]] = field(default_factory=list)  # kind, records this month
     archive: dict[str, int] = field(default_factory=dict)  # 完整 / 不完整 / 不一致 → households
+    # the duties findings as of the day (SPEC §4.7): rule → distinct subjects, in the registry's order
+    duties: dict[str, int] = field(default_factory=dict)
+    duty_titles: dict[str, str] = field(default_factory=dict)
+    roster_people: int = 0  # 后扶人口 supported on the day (SPEC §11)
+    halves: list[HalfPaid] = field(default_factory=list)  # halves whose bank return was reconciled this month
 
     @property
     def month_label(self) -> str:
@@ -164,8 +181,9 @@ def gather(db: Database, month: str, *, previous: dict | None = None, previous_f
     step = progress or (lambda _p, _t: None)
     day = asof.report_day(month, today)
     start, end = month_bounds(month)
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         earlier = pool.submit(_previous, db, month) if previous is None else None
+        found = pool.submit(_findings, db, day)  # its own read connection, while the figures are gathered
         with db.read() as s:
             step(5, "汇总户数和人数")
             view = asof.AsOf.at(s, day)
@@ -182,9 +200,14 @@ def gather(db: Database, month: str, *, previous: dict | None = None, previous_f
             _work(s, f, start)
             _meetings(s, f, start)
             _archive(s, f)
+            step(60, "后扶直补")
+            _subsidy(s, f, start, end)
         step(65, "计划进度")
         f.plan_items = plans.item_statuses(db, day.year, month, today=day)
         f.previous = earlier.result() if earlier is not None else previous
+        step(80, "督办提醒")
+        f.duties = found.result()
+        f.duty_titles = {rule: title_of(rule) for rule in f.duties}
     nxt_start, nxt_end = month_bounds(next_month(month))
     f.plan_due_next = [i for i in f.plan_items if i.deadline and nxt_start <= i.deadline < nxt_end
                        and i.completion < 1]
@@ -394,6 +417,22 @@ def _archive(s, f: MonthlyFacts) -> None:
     f.archive = {label: counts.get(label, 0) for label in vocab.ARCHIVE_STATE_LABELS.values()}
 
 
+def _findings(db: Database, day: dt.date) -> dict[str, int]:
+    """The duties findings as of the day, by rule (those with any), from a read transaction of their own."""
+    with db.read() as s:
+        return {rule: n for rule, n in compute_findings(s, day).by_rule.items() if n}
+
+
+def _subsidy(s, f: MonthlyFacts, start: dt.date, end: dt.date) -> None:
+    f.roster_people = subsidy_roster.supported_count(s, f.day)
+    low, high = dt.datetime.combine(start, dt.time()), dt.datetime.combine(end, dt.time())
+    for r in subsidy_reconcile.reconciled_between(s, low, high):
+        if r is None:
+            continue
+        f.halves.append(HalfPaid(r.title, r.due_people, r.paid_ok, r.paid_amount,
+                                 {subsidy_reconcile.KIND_LABELS[k]: len(v) for k, v in r.lists.items() if v}))
+
+
 def _report_figures(f: MonthlyFacts) -> None:
     """The figures the text states beyond `stats`, kept with a filed version for the next month's 上月."""
     behind_items = [i for i in f.plan_items if i.behind]
@@ -418,4 +457,8 @@ def _report_figures(f: MonthlyFacts) -> None:
         "plan_items_complete": sum(i.completion >= 1 for i in f.plan_items),
         "archive": dict(f.archive),
         "funds_amount": f"{sum((a for *_x, a in f.funds), Decimal(0)):.2f}",
+        "duties": dict(f.duties),
+        "subsidy_people": f.roster_people,
+        "subsidy_halves": [{"half": h.title, "due_people": h.due_people, "paid_ok": h.paid_ok,
+                            "paid_amount": f"{h.paid_amount:.2f}", "open": dict(h.open)} for h in f.halves],
     }

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from app import vocab
+from app.services.duties import check_by_code
 from app.services.monthly_facts import MonthlyFacts, ProblemLine
 
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -18,6 +19,11 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 SECTION_TITLES = dict(SECTIONS)
 NAMED = 10  # items named in a sentence; the annex lists them all
 ORDINALS = "一二三四五六七八九十"
+# Findings that 三、存在问题 states in sentences of their own, from the same figures; every other rule with
+# findings at the month's end is stated by its title and count.
+STATED_RULES = frozenset({"问题-逾期", "包保-一对一", "包保-安置点", "走访", "计划-滞后", "档案-不完整", "档案-不一致"})
+SUBJECT_UNITS = {"household": "户", "point": "个安置点", "problem": "个", "plan_item": "项", "cadre": "名",
+                 "unit": "个单位", "person": "人"}
 
 
 def _get(figures: dict | None, path: str):
@@ -67,7 +73,9 @@ def basic(f: MonthlyFacts) -> str:
     lines = [
         f"截至{d.year}年{d.month}月{d.day}日，全镇共有搬迁群众在册{fig['households']}户"
         f"{_vs(f, 'households', '户')}、{fig['members']}人{_vs(f, 'members', '人')}，分布在{len(villages)}个村、"
-        f"{f.report['points']}个安置点。",
+        f"{f.report['points']}个安置点。"
+        + (f"纳入大中型水库移民后期扶持的在册人口{f.roster_people}人{_vs(f, 'report.subsidy_people', '人')}。"
+           if f.roster_people else ""),
         f"本月迁入{mv['households_in']}户{mv['members_in']}人，整户迁出{mv['households_out']}户，迁出"
         f"{mv['members_out']}人，出生{mv['births']}人，死亡{mv['deaths']}人。",
         f"重点群体中，三特户{kg[vocab.GROUP_SANTE]}户{_vs(f, 'key_groups.' + vocab.GROUP_SANTE, '户')}，其中"
@@ -139,6 +147,10 @@ def work(f: MonthlyFacts) -> str:
     if f.funds:
         amount = sum((a for *_x, a in f.funds), Decimal(0))
         parts.append(f"资金保障。本月发放各类资金{sum(n for _s, n, _a in f.funds)}笔，共{_yuan(amount)}元。")
+    for h in f.halves:
+        still = "、".join(f"{k}{n}人" for k, n in h.open.items())
+        parts.append(f"后扶直补。本月核对{h.title}直补发放结果：应发{h.due_people}人，发放成功{h.paid_ok}人、"
+                     f"金额{_yuan(h.paid_amount)}元；" + (f"尚待处理{still}。" if still else "无待处理事项。"))
     return "\n".join(f"（{_ordinal(i)}）{p}" for i, p in enumerate(parts))
 
 
@@ -178,9 +190,20 @@ def problems(f: MonthlyFacts) -> str:
     if arc.get("不完整") or arc.get("不一致"):
         parts.append(f"档案资料不齐全：{arc.get('不完整', 0)}户档案不完整、{arc.get('不一致', 0)}户档案信息不一致，"
                      f"需各村核实补齐。")
+    others = [f"{f.duty_titles.get(rule, rule)}{n}{_subject_unit(rule)}" for rule, n in f.duties.items()
+              if rule not in STATED_RULES]
+    if others:
+        parts.append(f"督办提醒尚未处理：{'，'.join(others)}，详见督办提醒清单。")
     if not parts:
         return "本月未发现需要报告的问题。"
     return "\n".join(f"{_ordinal(i)}是{p}" for i, p in enumerate(parts))
+
+
+def _subject_unit(rule: str) -> str:
+    try:
+        return SUBJECT_UNITS.get(check_by_code(rule).subject_kind, "项")
+    except KeyError:
+        return "项"
 
 
 def plans(f: MonthlyFacts) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, exists, func, select
@@ -207,6 +208,24 @@ def key_group_counts(flag_counts: dict[int, int]) -> tuple[dict[str, int], int]:
     return key_groups, sum(n for flags, n in flag_counts.items() if flags & KEY_MASK)
 
 
+NO_VILLAGE = "（未填村）"  # members of households with no village (as app.services.asof names them)
+NO_LABOUR = "未填"  # a member 在册 whose labour capacity is not recorded
+
+
+def labour_force(counts: Iterable[tuple[str, str | None, int]], villages: Iterable[str]) -> dict[str, dict]:
+    """SPEC §4.7 "labour force by village" from (village, labour capacity, members 在册) counts: per village
+    {"labour_force": members who are 普通/技能/弱/半劳动力, "by_labour": {capacity: n}}. Every village is
+    listed; 未填 appears only when some member's capacity is blank."""
+    out = {v: {"labour_force": 0, "by_labour": dict.fromkeys(vocab.LABOUR, 0)} for v in villages}
+    for village, labour, n in counts:
+        row = out.setdefault(village, {"labour_force": 0, "by_labour": dict.fromkeys(vocab.LABOUR, 0)})
+        kind = labour or NO_LABOUR
+        row["by_labour"][kind] = row["by_labour"].get(kind, 0) + n
+        if kind in vocab.LABOUR_ABLE:
+            row["labour_force"] += n
+    return dict(sorted(out.items()))
+
+
 def stats(db: Database, month: str | None = None, today: dt.date | None = None,
           town_id: int | None = None) -> dict:
     """The SPEC §7 stats object: counts of households and members 在册, key groups, 包保, visits, problems,
@@ -216,16 +235,21 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None,
     month = month or f"{today.year:04d}-{today.month:02d}"
     with town_read(db, town_id) as s:
         households = s.scalar(select(func.count()).select_from(Household).where(ACTIVE_HOUSEHOLD)) or 0
-        # One pass over the members 在册: how many, by 就业情况, and how many are party members.
+        # One pass over the members 在册: how many, by 就业情况 and (per village) by labour capacity, and how
+        # many are party members.
         employment = {kind: 0 for kind in vocab.EMPLOYMENT}
         members = party_members = 0
-        for kind, n, party in s.execute(
-                select(Member.employment, func.count(), func.sum(func.iif(Member.party_member, 1, 0)))
+        by_labour: dict[tuple[int | None, str | None], int] = {}
+        for vid, labour, kind, n, party in s.execute(
+                select(Household.village_id, Member.labour, Member.employment, func.count(),
+                       func.sum(func.iif(Member.party_member, 1, 0)))
                 .select_from(Member).join(Household, Household.id == Member.household_id)
-                .where(ACTIVE_HOUSEHOLD, Member.status == vocab.MEMBER_ACTIVE).group_by(Member.employment)):
+                .where(ACTIVE_HOUSEHOLD, Member.status == vocab.MEMBER_ACTIVE)
+                .group_by(Household.village_id, Member.labour, Member.employment)):
             employment[kind or "未填"] = employment.get(kind or "未填", 0) + n
             members += n
             party_members += int(party or 0)
+            by_labour[(vid, labour)] = by_labour.get((vid, labour), 0) + n
 
         villages: dict[str, dict[str, int]] = {
             name: {"households": 0, "members": 0} for name in s.scalars(select(Village.name).order_by(Village.name))
@@ -235,6 +259,9 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None,
             .join(Household, Household.village_id == Village.id).where(ACTIVE_HOUSEHOLD).group_by(Village.name)
         ):
             villages[name] = {"households": n, "members": int(people)}
+        names = dict(s.execute(select(Village.id, Village.name)).all())
+        labour = labour_force(((names.get(vid, NO_VILLAGE) if vid is not None else NO_VILLAGE, lab, n)
+                               for (vid, lab), n in by_labour.items()), villages)
 
         flag_counts = dict(s.execute(select(Household.key_flags, func.count()).where(ACTIVE_HOUSEHOLD)
                                      .group_by(Household.key_flags)).all())
@@ -263,6 +290,7 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None,
         "problems": {"open": problems_open, "overdue": overdue},
         "employment": employment,
         "party_members": party_members,
+        "labour_force": labour,
     }
     if towns is not None:
         result["towns"] = towns

@@ -335,6 +335,7 @@ class FindingRow:
     id_number: str
     status: str
     status_date: dt.date | None
+    start_on: dt.date | None = None  # 纳入扶持时间 (read for 直补-无账号)
 
 
 def should_reduce_in(s: Session, as_of: dt.date) -> list[FindingRow]:
@@ -355,7 +356,7 @@ def without_account_in(s: Session, as_of: dt.date) -> list[FindingRow]:
     county = county_settings(s)
     reason = reason_at(as_of, county)
     query = (select(Member.id, Household.id, Household.archive_no, Member.name, Member.id_number, Member.status,
-                    Member.status_date)
+                    Member.status_date, SubsidyFacts.start_on)
              .select_from(SubsidyFacts).join(Member, Member.id == SubsidyFacts.member_id)
              .join(Household, Household.id == Member.household_id)
              .where(SubsidyFacts.on_roster == True, SubsidyFacts.account == "",  # noqa: E712

@@ -47,3 +47,30 @@ def county_read(db: Database) -> Iterator[Session]:
     with db.read() as s:
         s.info.pop(TOWN_KEY, None)
         yield s
+
+
+@contextlib.contextmanager
+def every_town(s: Session) -> Iterator[int | None]:
+    """Inside a session narrowed to a town, read every town for a while (a check across towns); yields the
+    town the session is narrowed to (None when it is not)."""
+    town_id = s.info.pop(TOWN_KEY, None)
+    try:
+        yield town_id
+    finally:
+        if town_id is not None:
+            s.info[TOWN_KEY] = town_id
+
+
+@contextlib.contextmanager
+def only_town(s: Session, town_id: int) -> Iterator[Session]:
+    """Narrow the session to one town for a while (a figure that is per town, such as a town's plan)."""
+    had = TOWN_KEY in s.info
+    before = s.info.get(TOWN_KEY)
+    s.info[TOWN_KEY] = town_id
+    try:
+        yield s
+    finally:
+        if had:
+            s.info[TOWN_KEY] = before
+        else:
+            s.info.pop(TOWN_KEY, None)

@@ -1,6 +1,6 @@
 """督办提醒 on the 首页: the findings of SPEC §4.7 (`app.services.duties`) — how many per rule, and the list
-behind each count (subject, owner, since, what to do). A household finding opens the household on a
-double-click; an 应保尽保 finding can be closed as 不符合条件 with a reason, kept with who and when."""
+behind each count (subject, owner, since, what to do). A finding about a household or one of its people
+opens the household on a double-click; an 应保尽保 finding can be closed as 不符合条件 with a reason, kept with who and when."""
 
 from __future__ import annotations
 
@@ -186,7 +186,7 @@ class FindingsDialog(QDialog):
         f = self.selected()
         if f is not None:
             self.detail.setText(f"{f.subject}（{f.owner or '未定责任'}）：{f.message}")
-        self.open_button.setEnabled(f is not None and f.subject_kind == "household" and f.subject_id is not None)
+        self.open_button.setEnabled(f is not None and f.household is not None)
         closable = f is not None and duties.check_by_code(f.rule).closable if f is not None else False
         self.close_button.setEnabled(bool(closable) and not self.db.readonly)
 
@@ -194,8 +194,8 @@ class FindingsDialog(QDialog):
         f = self.selected()
         if f is None:
             return
-        if f.subject_kind == "household" and f.subject_id is not None:
-            self.household_requested.emit(f.subject_id)
+        if f.household is not None:
+            self.household_requested.emit(f.household)
         else:
             info(self, "督办提醒", f"{f.subject}\n{f.message}")
 

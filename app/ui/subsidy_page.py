@@ -29,7 +29,7 @@ from app.io.bank_return import read_bank_return
 from app.io.subsidy_import import run_subsidy_import, summary_text
 from app.rules import mask_id
 from app.rules.subsidy import half_label, mask_account
-from app.services import subsidy_reconcile, subsidy_roster, town
+from app.services import duties, subsidy_reconcile, subsidy_roster, town
 from app.services.subsidy_publicity import publicity_data
 from app.ui import file_dialogs
 from app.ui.errors import info, warn
@@ -38,6 +38,8 @@ from app.ui.widgets import page_title, primary_button
 from app.ui.workers import Background
 
 SHOWN = 500  # rows shown in a table; search narrows the rest
+RULE_REDUCE, RULE_NO_ACCOUNT = "直补-应核减", "直补-无账号"
+SUBSIDY_RULES = (RULE_REDUCE, RULE_NO_ACCOUNT)
 
 
 class _Progress(QObject):
@@ -161,7 +163,7 @@ class SubsidyPage(QWidget):
         self.findings_status = QLabel()
         self.reduce_button = QPushButton("核减所选人员…")
         self.reduce_button.clicked.connect(self.reduce_selected)
-        self.findings_table = _table(["问题", "档案编号", "姓名", "身份证号", "档案状态", "日期"])
+        self.findings_table = _table(["问题", "人员", "责任", "起始", "怎么办"])
         findings = QWidget()
         lay = QVBoxLayout(findings)
         row = QHBoxLayout()
@@ -215,9 +217,8 @@ class SubsidyPage(QWidget):
                 count = subsidy_roster.roster_count_in(s, year, half, village=village, search=search)
                 kept = subsidy_reconcile.kept_in(s, year, half)
                 review = subsidy_roster.review_in(s, year)
-                day = dt.date.today()
-                findings = ([("应核减", f) for f in subsidy_roster.should_reduce_in(s, day)]
-                            + [("无账号", f) for f in subsidy_roster.without_account_in(s, day)])
+                # The same findings as 首页 and `check --duties` (SPEC §4.7), from the one mechanism.
+                findings = duties.compute_findings(s, dt.date.today(), rules=SUBSIDY_RULES).items
             return summary, rows, count, kept, review, findings
 
         self.status.setText("正在查询…")
@@ -243,13 +244,12 @@ class SubsidyPage(QWidget):
                   [("新纳入", e) for e in review.added]
         _fill(self.review_table, [[k, e.village, e.group, e.head, e.name, mask_id(e.id_number), e.reason,
                                    e.date.isoformat() if e.date else ""] for k, e in entries[:SHOWN]])
-        reduce_count = sum(1 for k, _ in findings if k == "应核减")
-        self.findings_status.setText(f"直补-应核减 {reduce_count} 人（档案已死亡或迁出，仍在后扶名册）；"
-                                     f"直补-无账号 {len(findings) - reduce_count} 人")
+        reduce_count = sum(1 for f in findings if f.rule == RULE_REDUCE)
+        self.findings_status.setText(f"{RULE_REDUCE} {reduce_count} 人（档案已死亡或迁出，仍在后扶名册）；"
+                                     f"{RULE_NO_ACCOUNT} {len(findings) - reduce_count} 人")
         shown = findings[:SHOWN]
-        _fill(self.findings_table, [[("直补-" + k), f.archive_no, f.name, mask_id(f.id_number), f.status,
-                                     f.status_date.isoformat() if f.status_date else ""] for k, f in shown],
-              keys=[(k, f.member_id, f.name) for k, f in shown])
+        _fill(self.findings_table, [[f.rule, f.subject, f.owner, f.since.isoformat() if f.since else "", f.message]
+                                    for f in shown], keys=shown)
 
     def _show_list(self) -> None:
         kept = self.reconciliation
@@ -430,9 +430,9 @@ class SubsidyPage(QWidget):
         if item is None:
             warn(self, "核减", "请先在列表中选择一个人")
             return
-        kind, member_id, name = item.data(Qt.ItemDataRole.UserRole)
-        if kind != "应核减":
+        finding = item.data(Qt.ItemDataRole.UserRole)
+        if finding.rule != RULE_REDUCE:
             warn(self, "核减", "所选人员缺少一卡通账号，请在户档案中该成员的“后扶直补”信息里补录账号")
             return
-        if ReduceDialog(self.db, member_id, name, self).exec():
+        if ReduceDialog(self.db, finding.subject_id, finding.subject, self).exec():
             self.refresh()

@@ -173,3 +173,31 @@ def test_a_month_before_anything_was_registered_is_empty_but_prints(db, tmp_path
     db_path = str(db.path)
     assert main(["--db", db_path, "report", "monthly", "--month", "2001-01", "--out", str(out)]) == 0
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_labour_force_by_village_counts_members_on_the_register_by_capacity_then(db, add_household, two, place,
+                                                                               capsys):
+    """`stats --json` lists each village's 劳动力 by labour capacity over members 在册; `stats --month` counts
+    them as they stood at the month end: a capacity changed later and a death later are undone."""
+    from app.services import town
+
+    town.save_village(db, town.VillageData(name="白沙村"))
+    code = main(["--db", str(db.path), "stats", "--json"])
+    today = json.loads(capsys.readouterr().out)["labour_force"]
+    assert code == 0
+    assert today["清江村"] == {"labour_force": 4, "by_labour": {"普通劳动力": 2, "技能劳动力": 0, "弱劳动力": 2,
+                                                                "半劳动力": 0, "丧失劳动力": 0, "无劳动力": 0}}
+    assert today["白沙村"]["labour_force"] == 0  # every village is listed
+    data = load_household(db, two[0])
+    data.members[0].labour = "丧失劳动力"
+    data.members[1].status, data.members[1].status_date = "死亡", dt.date.today()
+    save_household(db, data)
+    now = month(db, f"{dt.date.today():%Y-%m}")["labour_force"]["清江村"]
+    assert now["labour_force"] == 2 and now["by_labour"]["丧失劳动力"] == 1 and now["by_labour"]["弱劳动力"] == 1
+    from app.services.stats import stats
+
+    assert stats(db)["labour_force"]["清江村"] == now
+    june = month(db, JUNE)["labour_force"]["清江村"]
+    assert june == today["清江村"]
+    assert main(["--db", str(db.path), "stats", "--month", JUNE, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["labour_force"]["清江村"] == today["清江村"]

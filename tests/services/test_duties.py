@@ -71,8 +71,8 @@ def test_a_small_point_needs_a_link_leader_or_higher(db, place, add_household):
 
 def test_key_households_need_exactly_one_cadre_in_force_on_the_date(db, add_household):
     """A 三特户 without a cadre is a finding; after assignment it is not; as of a day before the assignment it is."""
-    hid = add_household("钱低收", tags=("低收入户",))
-    plain = add_household("周普通")
+    hid = add_household("钱低收", tags=("低收入户",), registered_on=LONG_AGO)
+    plain = add_household("周普通", registered_on=LONG_AGO)
     assert subjects(db, "包保-一对一") == [hid]
     start = TODAY - dt.timedelta(days=10)
     bs.assign_households(db, [hid], cadre(db), start)
@@ -99,7 +99,7 @@ def test_sick_members_and_pupils_need_classified_baobao(db, add_household):
 def test_a_one_to_one_household_is_behind_until_its_own_cadre_visits_this_month(db, add_household):
     """A visit by another cadre does not count; the household's own cadre's visit this month does.
     Mid-month it is a reminder, at the month's end a finding."""
-    hid = add_household("钱低收", tags=("低收入户",))
+    hid = add_household("钱低收", tags=("低收入户",), registered_on=LONG_AGO)
     own, other = cadre(db, "包保干部"), cadre(db, "别的干部")
     bs.assign_households(db, [hid], own, LONG_AGO)
     from app.models import Visit
@@ -121,8 +121,8 @@ def test_an_activity_on_31_december_counts_for_its_year(db, place, add_household
     """A 融合共建 activity on 31 December keeps the point off the list at the year's end and after; a point
     without one is a reminder in the fourth quarter and a finding once the year is over."""
     _village, big, small = place
-    add_household("甲", point=big)
-    add_household("乙", point=small)
+    add_household("甲", point=big, registered_on=LONG_AGO)
+    add_household("乙", point=small, registered_on=LONG_AGO)
     engine.save(db, ACTIVITIES, None, {"date": dt.date(2025, 12, 31), "kind": "居民融合共建活动",
                                        "title": "邻里节", "settlement_point_id": big}, today=TODAY)
     assert duties.findings(db, dt.date(2025, 9, 30)).of_rule("融合共建") == []  # before the fourth quarter
@@ -340,12 +340,13 @@ def test_a_rule_is_a_declaration(db, add_household):
     hid = add_household("周普通")
 
     def run(s, as_of):
-        return [duties.Finding("直补-无账号", "问题", "周普通", "household", hid, "", None, "请登记一卡通账号")]
+        return [duties.Finding("测试-新规则", "问题", "周普通", "household", hid, "", None, "请办理")]
 
-    check = duties.register(duties.Check("直补-无账号", "后扶人口无账号", "问题", "household", run))
+    check = duties.register(duties.Check("测试-新规则", "新规则", "问题", "household", run))
     try:
         result = duties.findings(db, TODAY)
-        assert result.by_rule["直补-无账号"] == 1 and result.of_rule("直补-无账号")[0].subject_id == hid
+        assert result.by_rule["测试-新规则"] == 1 and result.of_rule("测试-新规则")[0].subject_id == hid
+        assert list(result.by_rule)[-1] == "测试-新规则"  # a rule outside the SPEC's list comes last
     finally:
         base.CHECKS.remove(check)
 

@@ -201,3 +201,42 @@ def test_a_point_cadre_becomes_its_leader_from_the_baobao_page(qtbot, db, place,
     page.point_history()
     point = next(p for p in page.points_model.rows if p.point_id == place[1])
     assert "郑镇长（镇级主要领导·牵头）" in point.leaders and "村干部甲（村干部·成员）" in point.leaders
+
+
+def test_the_panel_shows_the_subsidy_rules_and_a_persons_finding_opens_the_household(qtbot, db, add_household):
+    """A death recorded in the archive of someone on the 后扶 roster, and a roster person without an account,
+    appear on 首页 as 直补-应核减 and 直补-无账号; the list names the person (ID masked) and opens the household."""
+    from app.services import subsidy
+    from app.services.households import load_household, save_household
+    from tests.conftest import family
+
+    hid = add_household("王明华", members=family("王明华", 31, spouse="李秀英"))
+    data = load_household(db, hid)
+    head, spouse = (m.id for m in data.members)
+    for mid, account in ((head, "6228480000000000123"), (spouse, "")):
+        subsidy.save_facts(db, mid, subsidy.FactsData(category="原迁人口", account=account,
+                                                      start_on=dt.date(2015, 3, 1)))
+    data.members[0].status, data.members[0].status_date = "死亡", TODAY - dt.timedelta(days=5)
+    save_household(db, data)
+    page = loaded_dashboard(qtbot, db)
+    counts = {row[0]: row[2] for row in page.duties_model.rows}
+    assert counts["直补-应核减"] == 1 and counts["直补-无账号"] == 1
+    titles = [row[1] for row in page.duties_model.rows]
+    assert "死亡或迁出未核减" in titles and "后扶人口缺一卡通账号" in titles
+    row = next(i for i, r in enumerate(page.duties_model.rows) if r[0] == "直补-应核减")
+    seen: list[tuple[int | None, str]] = []
+    opened: list[int] = []
+
+    def look(dialog: FindingsDialog) -> None:
+        seen.extend((f.subject_id, f.subject) for f in dialog.model.rows)
+        dialog.household_requested.connect(opened.append)
+        dialog.view.selectRow(0)
+        assert dialog.open_button.isEnabled() and not dialog.close_button.isEnabled()
+        dialog.view.doubleClicked.emit(dialog.model.index(0, 2))
+
+    with on_modal(FindingsDialog, look):
+        page.duties_view.clicked.emit(page.duties_model.index(row, 0))
+    idn = data.members[0].id_number
+    assert [s for s, _ in seen] == [head] and "王明华" in seen[0][1]
+    assert idn not in seen[0][1] and idn[-4:] in seen[0][1]
+    assert opened == [hid]

@@ -79,6 +79,10 @@ def test_page_imports_shows_reconciles_and_reduces(qtbot, db, add_household, tmp
         dead.status, dead.status_date = "死亡", dt.date(2026, 2, 3)
     page.refresh()
     qtbot.waitUntil(lambda: "直补-应核减 1 人" in page.findings_status.text())
+    from app.services import duties  # the page lists the findings 首页 and `check --duties` list
+
+    (finding,) = duties.findings(db, dt.date.today()).of_rule("直补-应核减")
+    assert page.findings_table.item(0, 1).text() == finding.subject and people[0].id_number not in finding.subject
     page.findings_table.selectRow(0)
 
     def reduce(dialog):

@@ -25,11 +25,18 @@ class Finding:
     rule: str  # the SPEC §4.7 rule code, e.g. 问题-逾期
     severity: str  # 提醒 or 问题
     subject: str  # the household / point / cadre / unit / plan item / problem, in words
-    subject_kind: str  # household, point, problem, plan_item, cadre, unit
+    subject_kind: str  # household, point, problem, plan_item, cadre, unit, person
     subject_id: int | None
     owner: str  # the responsible cadre or unit; "" when nobody is
     since: dt.date | None
     message: str  # plain Chinese: what to do
+    household_id: int | None = None  # the household a person's finding leads to (直补 …)
+    towns: tuple[str, ...] = ()  # the towns a county finding concerns (跨镇重复)
+
+    @property
+    def household(self) -> int | None:
+        """The household to open for this finding, if any."""
+        return self.subject_id if self.subject_kind == "household" else self.household_id
 
     def as_json(self) -> dict:
         """The SPEC §7 shape of one finding."""

@@ -9,17 +9,14 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app import vocab
 from app.models import Cadre, Household, HouseholdAssignment, SettlementPoint, Village
 from app.models.households import MEMBERS_PUPIL, MEMBERS_SICK
+from app.services.asof import household_present
 
 
 def present(as_of: dt.date):
-    """Condition on Household: on the town's register on as_of (SPEC §4.8) — registered by then (a household
-    with no registration date counts as always registered) and not yet gone."""
-    return and_(or_(Household.registered_on.is_(None), Household.registered_on <= as_of),
-                or_(Household.status == vocab.HOUSEHOLD_ACTIVE,
-                    and_(Household.left_on.is_not(None), Household.left_on > as_of)))
+    """Condition on Household: on the town's register on as_of (SPEC §4.8), by the one rule the figures use."""
+    return household_present(as_of)
 
 
 def point_sizes(s: Session, as_of: dt.date) -> dict[int, int]:
