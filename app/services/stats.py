@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, exists, func, literal, select
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from app import vocab
@@ -178,11 +178,11 @@ def visit_tally(s: Session, month: str, by=None) -> dict:
     if by is not None:
         due = due.add_columns(by.label("key"))
     rows = due.subquery()
-    key = rows.c.key if by is not None else literal(None)
-    query = select(key, func.count(), func.coalesce(func.sum(rows.c.done), 0))
-    if by is not None:
-        query = query.group_by(rows.c.key)
-    return {k: (n, int(done or 0)) for k, n, done in s.execute(query) if n}
+    tally = (func.count(), func.coalesce(func.sum(rows.c.done), 0))
+    if by is None:
+        n, done = s.execute(select(*tally)).one()
+        return {None: (n, int(done or 0))} if n else {}
+    return {k: (n, int(done or 0)) for k, n, done in s.execute(select(rows.c.key, *tally).group_by(rows.c.key))}
 
 
 def visit_count(s: Session, month: str) -> VisitCount:
