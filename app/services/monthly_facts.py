@@ -34,7 +34,7 @@ from app.models import (
     Village,
 )
 from app.rules import flags_to_tags
-from app.services import asof, plans, town
+from app.services import asof, asof_archive, plans, town
 from app.services.stats import FUSION_ACTIVITY, month_bounds
 
 LIST_LIMIT = 100  # rows of a named list printed in the 月报; the rest is counted, not listed
@@ -387,9 +387,9 @@ def _meetings(s, f: MonthlyFacts, start: dt.date) -> None:
 
 
 def _archive(s, f: MonthlyFacts) -> None:
-    counts = defaultdict(int)
-    for state, n in s.execute(select(Household.archive_state, func.count())
-                              .where(asof.household_present(f.day)).group_by(Household.archive_state)):
+    """档案完整率 as of the day: households on the register then, judged by their fields as they stood."""
+    counts: dict[str, int] = defaultdict(int)
+    for state, n in asof_archive.archive_counts(s, f.day).items():
         counts[vocab.ARCHIVE_STATE_LABELS.get(state, "不一致")] += n
     f.archive = {label: counts.get(label, 0) for label in vocab.ARCHIVE_STATE_LABELS.values()}
 
