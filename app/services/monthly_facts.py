@@ -34,8 +34,9 @@ from app.models import (
     Village,
 )
 from app.rules import flags_to_tags
-from app.services import asof, asof_archive, plans, town
+from app.services import asof, asof_archive, plans, subsidy_reconcile, subsidy_roster, town
 from app.services.stats import FUSION_ACTIVITY, month_bounds
+from app.services.subsidy_roster import money_json
 
 LIST_LIMIT = 100  # rows of a named list printed in the 月报; the rest is counted, not listed
 NO_UNIT = "（未指定单位）"
@@ -131,6 +132,8 @@ class MonthlyFacts:
     inspections: list[tuple[str, str, str, int, str, str]] = field(default_factory=list)
     party: list[tuple[str, int]] = field(default_factory=list)  # kind, records this month
     archive: dict[str, int] = field(default_factory=dict)  # 完整 / 不完整 / 不一致 → households
+    subsidy_people: int = 0  # the 后扶人口 roster's size on the day (SPEC §11)
+    subsidy_paid: list[dict] = field(default_factory=list)  # the halves reconciled in the month (HALF_KEYS)
 
     @property
     def month_label(self) -> str:
@@ -182,6 +185,8 @@ def gather(db: Database, month: str, *, previous: dict | None = None, previous_f
             _work(s, f, start)
             _meetings(s, f, start)
             _archive(s, f)
+            step(60, "后扶直补")
+            _subsidy(s, f, start)
         step(65, "计划进度")
         f.plan_items = plans.item_statuses(db, day.year, month, today=day)
         f.previous = earlier.result() if earlier is not None else previous
@@ -394,6 +399,22 @@ def _archive(s, f: MonthlyFacts) -> None:
     f.archive = {label: counts.get(label, 0) for label in vocab.ARCHIVE_STATE_LABELS.values()}
 
 
+def _half(r) -> dict:
+    """A reconciled half as the 月报 states it (plain JSON: it is filed with the month's figures)."""
+    open_ = {k: len(r.lists.get(k, [])) for k in subsidy_reconcile.KINDS}
+    return {"year": r.year, "half": r.half, "label": r.title, "due_people": r.due_people,
+            "due_amount": money_json(r.due_amount), "paid_ok": r.paid_ok, "paid_amount": money_json(r.paid_amount),
+            **open_}
+
+
+def _subsidy(s, f: MonthlyFacts, start: dt.date) -> None:
+    """The roster's size at the day, and the halves whose bank return was reconciled in the month."""
+    f.subsidy_people = subsidy_roster.supported_count(s, f.day)
+    first = dt.datetime.combine(start, dt.time())
+    after = dt.datetime.combine(month_bounds(f.month)[1], dt.time())
+    f.subsidy_paid = [_half(r) for r in subsidy_reconcile.reconciled_between(s, first, after) if r is not None]
+
+
 def _report_figures(f: MonthlyFacts) -> None:
     """The figures the text states beyond `stats`, kept with a filed version for the next month's 上月."""
     behind_items = [i for i in f.plan_items if i.behind]
@@ -418,4 +439,5 @@ def _report_figures(f: MonthlyFacts) -> None:
         "plan_items_complete": sum(i.completion >= 1 for i in f.plan_items),
         "archive": dict(f.archive),
         "funds_amount": f"{sum((a for *_x, a in f.funds), Decimal(0)):.2f}",
+        "subsidy": {"people": f.subsidy_people, "paid": [dict(h) for h in f.subsidy_paid]},
     }

@@ -66,3 +66,67 @@ def test_a_later_fix_does_not_make_a_past_month_complete(db, three):
         now = duties.compute_findings(s, dt.date.today(), rules=["档案-不完整"])
     assert then.by_rule["档案-不完整"] == 1 and [f.subject_id for f in then.items] == [three[2]]
     assert now.by_rule["档案-不完整"] == 0
+
+
+def on_roster(db, household_ids) -> list[int]:
+    """Every member of the households on the 后扶 roster as 现状人口 with an account; their ids in order."""
+    from sqlalchemy import select
+
+    from app.models import Member
+    from app.services import subsidy
+
+    with db.read() as s:
+        ids = list(s.scalars(select(Member.id).where(Member.household_id.in_(household_ids)).order_by(Member.id)))
+    for i, mid in enumerate(ids):
+        subsidy.save_facts(db, mid, subsidy.FactsData(category="现状人口", account=f"62284800000000{i:05d}"))
+    return ids
+
+
+def test_roster_size_at_the_month_end_is_unchanged_by_a_later_reduction(db, three):
+    """Six people supported at March's end; a 核减 dated 15 April (recorded today) leaves March at 6, April at
+    5; 一、基本情况 of March says 6 and the figure is kept with the filed month."""
+    from app.services import monthly_report, subsidy
+
+    people = on_roster(db, three)
+    subsidy.reduce(db, people[0], dt.date(2025, 4, 15), "死亡")
+    march, april = monthly_facts.gather(db, MARCH), monthly_facts.gather(db, "2025-04")
+    assert (march.subsidy_people, april.subsidy_people) == (6, 5)
+    assert "应享受直补的6人" in report_text.basic(march)
+    monthly_report.file_month(db, MARCH, "张三", today=dt.date(2025, 4, 3))
+    assert monthly_report.filed_figures(db, MARCH)["report"]["subsidy"]["people"] == 6
+    may = monthly_report.prepare(db, "2025-05")
+    assert "应享受直补的5人" in may.texts["basic"]
+
+
+def test_a_reconciled_half_is_stated_in_the_month_it_was_reconciled(db, three):
+    """The bank's return of 2025 H1 reconciled on 20 March: March's 二、工作开展情况 states what was due and paid
+    and what is still open (one failed, one not paid); February and April say nothing of it; the filed
+    March keeps the figures."""
+    from decimal import Decimal
+
+    from sqlalchemy import update
+
+    from app.models import Member, SubsidyHalf
+    from app.services import monthly_report
+    from app.services.subsidy_reconcile import BankRow, reconcile
+
+    people = on_roster(db, three)
+    with db.read() as s:
+        held = [(m.name, m.id_number) for m in (s.get(Member, i) for i in people)]
+    rows = [BankRow("发放结果", 2 + i, name, idn, Decimal(300), True) for i, (name, idn) in enumerate(held[:4])]
+    rows.append(BankRow("发放结果", 6, *held[4], Decimal(300), False, "账户已销户"))
+    reconcile(db, rows, 2025, 1)
+    with db.write() as s:
+        s.execute(update(SubsidyHalf).values(reconciled_at=dt.datetime(2025, 3, 20, 10)))
+    march = monthly_facts.gather(db, MARCH)
+    assert [(h["label"], h["due_people"], h["paid_ok"], h["unpaid"], h["failed"]) for h in march.subsidy_paid] == [
+        ("2025年上半年", 6, 4, 1, 1)]
+    text = report_text.work(march)
+    assert "本月核对2025年上半年直补发放结果：应发6人1,800.00元，银行发放成功1,200.00元，其中足额发放4人" in text
+    assert "尚有漏发（应补发）1人、发放失败1人待处理" in text
+    for other in ("2025-02", "2025-04"):
+        assert monthly_facts.gather(db, other).subsidy_paid == []
+        assert "直补发放结果" not in report_text.work(monthly_facts.gather(db, other))
+    monthly_report.file_month(db, MARCH, "张三", today=dt.date(2025, 4, 3))
+    paid = monthly_report.filed_figures(db, MARCH)["report"]["subsidy"]["paid"]
+    assert paid[0]["paid_ok"] == 4 and paid[0]["paid_amount"] == 1200
