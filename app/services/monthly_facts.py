@@ -34,9 +34,10 @@ from app.models import (
     Village,
 )
 from app.rules import flags_to_tags
-from app.services import asof, plans, subsidy_reconcile, subsidy_roster, town
+from app.services import asof, asof_archive, plans, subsidy_reconcile, subsidy_roster, town
 from app.services.duties import compute_findings, title_of
 from app.services.stats import FUSION_ACTIVITY, month_bounds
+from app.services.subsidy_roster import money_json
 
 LIST_LIMIT = 100  # rows of a named list printed in the 月报; the rest is counted, not listed
 NO_UNIT = "（未指定单位）"
@@ -97,17 +98,6 @@ class CountRow:
     overdue: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class HalfPaid:
-    """A half of 直补 reconciled in the month: what the bank paid and what is still open, by list."""
-
-    title: str  # 2026年上半年
-    due_people: int
-    paid_ok: int
-    paid_amount: Decimal
-    open: dict[str, int]  # KIND_LABELS label → people
-
-
 @dataclass
 class MonthlyFacts:
     town: town.TownData
@@ -146,8 +136,8 @@ class MonthlyFacts:
     # the duties findings as of the day (SPEC §4.7): rule → distinct subjects, in the registry's order
     duties: dict[str, int] = field(default_factory=dict)
     duty_titles: dict[str, str] = field(default_factory=dict)
-    roster_people: int = 0  # 后扶人口 supported on the day (SPEC §11)
-    halves: list[HalfPaid] = field(default_factory=list)  # halves whose bank return was reconciled this month
+    subsidy_people: int = 0  # the 后扶人口 roster's size on the day (SPEC §11)
+    subsidy_paid: list[dict] = field(default_factory=list)  # the halves reconciled in the month (HALF_KEYS)
 
     @property
     def month_label(self) -> str:
@@ -201,7 +191,7 @@ def gather(db: Database, month: str, *, previous: dict | None = None, previous_f
             _meetings(s, f, start)
             _archive(s, f)
             step(60, "后扶直补")
-            _subsidy(s, f, start, end)
+            _subsidy(s, f, start)
         step(65, "计划进度")
         f.plan_items = plans.item_statuses(db, day.year, month, today=day)
         f.previous = earlier.result() if earlier is not None else previous
@@ -410,9 +400,9 @@ def _meetings(s, f: MonthlyFacts, start: dt.date) -> None:
 
 
 def _archive(s, f: MonthlyFacts) -> None:
-    counts = defaultdict(int)
-    for state, n in s.execute(select(Household.archive_state, func.count())
-                              .where(asof.household_present(f.day)).group_by(Household.archive_state)):
+    """档案完整率 as of the day: households on the register then, judged by their fields as they stood."""
+    counts: dict[str, int] = defaultdict(int)
+    for state, n in asof_archive.archive_counts(s, f.day).items():
         counts[vocab.ARCHIVE_STATE_LABELS.get(state, "不一致")] += n
     f.archive = {label: counts.get(label, 0) for label in vocab.ARCHIVE_STATE_LABELS.values()}
 
@@ -423,14 +413,20 @@ def _findings(db: Database, day: dt.date) -> dict[str, int]:
         return {rule: n for rule, n in compute_findings(s, day).by_rule.items() if n}
 
 
-def _subsidy(s, f: MonthlyFacts, start: dt.date, end: dt.date) -> None:
-    f.roster_people = subsidy_roster.supported_count(s, f.day)
-    low, high = dt.datetime.combine(start, dt.time()), dt.datetime.combine(end, dt.time())
-    for r in subsidy_reconcile.reconciled_between(s, low, high):
-        if r is None:
-            continue
-        f.halves.append(HalfPaid(r.title, r.due_people, r.paid_ok, r.paid_amount,
-                                 {subsidy_reconcile.KIND_LABELS[k]: len(v) for k, v in r.lists.items() if v}))
+def _half(r) -> dict:
+    """A reconciled half as the 月报 states it (plain JSON: it is filed with the month's figures)."""
+    open_ = {k: len(r.lists.get(k, [])) for k in subsidy_reconcile.KINDS}
+    return {"year": r.year, "half": r.half, "label": r.title, "due_people": r.due_people,
+            "due_amount": money_json(r.due_amount), "paid_ok": r.paid_ok, "paid_amount": money_json(r.paid_amount),
+            **open_}
+
+
+def _subsidy(s, f: MonthlyFacts, start: dt.date) -> None:
+    """The roster's size at the day, and the halves whose bank return was reconciled in the month."""
+    f.subsidy_people = subsidy_roster.supported_count(s, f.day)
+    first = dt.datetime.combine(start, dt.time())
+    after = dt.datetime.combine(month_bounds(f.month)[1], dt.time())
+    f.subsidy_paid = [_half(r) for r in subsidy_reconcile.reconciled_between(s, first, after) if r is not None]
 
 
 def _report_figures(f: MonthlyFacts) -> None:
@@ -458,7 +454,5 @@ def _report_figures(f: MonthlyFacts) -> None:
         "archive": dict(f.archive),
         "funds_amount": f"{sum((a for *_x, a in f.funds), Decimal(0)):.2f}",
         "duties": dict(f.duties),
-        "subsidy_people": f.roster_people,
-        "subsidy_halves": [{"half": h.title, "due_people": h.due_people, "paid_ok": h.paid_ok,
-                            "paid_amount": f"{h.paid_amount:.2f}", "open": dict(h.open)} for h in f.halves],
+        "subsidy": {"people": f.subsidy_people, "paid": [dict(h) for h in f.subsidy_paid]},
     }

@@ -296,7 +296,8 @@ def _labels() -> list[tuple[str, str]]:
              ("report.support_households", "月末享受兜底保障户数"), ("report.activities", "本月活动"),
              ("report.fusion_points_done", "今年已开展融合共建的安置点"), ("report.meetings", "本月调度会"),
              ("report.decisions_done", "已落实议定事项"), ("report.inspections", "本月督查"),
-             ("report.plan_items_behind", "进度滞后的计划事项"), ("report.funds_amount", "本月资金（元）")]
+             ("report.plan_items_behind", "进度滞后的计划事项"), ("report.funds_amount", "本月资金（元）"),
+             ("report.subsidy.people", "扶持期内的后扶人口")]
     return rows
 
 

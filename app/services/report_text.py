@@ -73,11 +73,14 @@ def basic(f: MonthlyFacts) -> str:
     lines = [
         f"截至{d.year}年{d.month}月{d.day}日，全镇共有搬迁群众在册{fig['households']}户"
         f"{_vs(f, 'households', '户')}、{fig['members']}人{_vs(f, 'members', '人')}，分布在{len(villages)}个村、"
-        f"{f.report['points']}个安置点。"
-        + (f"纳入大中型水库移民后期扶持的在册人口{f.roster_people}人{_vs(f, 'report.subsidy_people', '人')}。"
-           if f.roster_people else ""),
+        f"{f.report['points']}个安置点。",
         f"本月迁入{mv['households_in']}户{mv['members_in']}人，整户迁出{mv['households_out']}户，迁出"
         f"{mv['members_out']}人，出生{mv['births']}人，死亡{mv['deaths']}人。",
+    ]
+    if f.subsidy_people or _get(f.previous, "report.subsidy.people"):
+        lines.append(f"截至{d.month}月{d.day}日，大中型水库移民后期扶持人口（后扶人口）中在扶持期内、应享受直补的"
+                     f"{f.subsidy_people}人{_vs(f, 'report.subsidy.people', '人')}。")
+    lines += [
         f"重点群体中，三特户{kg[vocab.GROUP_SANTE]}户{_vs(f, 'key_groups.' + vocab.GROUP_SANTE, '户')}，其中"
         + "、".join(f"{t}{kg[t]}户" for t in vocab.SANTE_TAGS) + f"；三无户{kg[vocab.GROUP_SANWU]}户"
         f"{_vs(f, 'key_groups.' + vocab.GROUP_SANWU, '户')}，其中" + "、".join(f"{t}{kg[t]}户" for t in vocab.SANWU_TAGS)
@@ -118,6 +121,8 @@ def work(f: MonthlyFacts) -> str:
     parts.append("政策兜底。" + (f"本月新增{new}；" if new else "本月无新增兜底保障记录；")
                  + f"月末享受兜底保障{sup.get('合计', 0)}户{_vs(f, 'report.support_households', '户')}"
                  + (f"（{held}）" if held else "") + "。")
+    for h in f.subsidy_paid:
+        parts.append(_paid(h))
     if f.housing:
         parts.append("住房保障。本月" + "，".join(f"{k}{n}户（已完成{c}户）" for k, n, c in f.housing) + "。")
     else:
@@ -147,11 +152,17 @@ def work(f: MonthlyFacts) -> str:
     if f.funds:
         amount = sum((a for *_x, a in f.funds), Decimal(0))
         parts.append(f"资金保障。本月发放各类资金{sum(n for _s, n, _a in f.funds)}笔，共{_yuan(amount)}元。")
-    for h in f.halves:
-        still = "、".join(f"{k}{n}人" for k, n in h.open.items())
-        parts.append(f"后扶直补。本月核对{h.title}直补发放结果：应发{h.due_people}人，发放成功{h.paid_ok}人、"
-                     f"金额{_yuan(h.paid_amount)}元；" + (f"尚待处理{still}。" if still else "无待处理事项。"))
     return "\n".join(f"（{_ordinal(i)}）{p}" for i, p in enumerate(parts))
+
+
+def _paid(h: dict) -> str:
+    """后扶直补: a half reconciled this month — what was due and paid, and what is still open."""
+    still = [f"{label}{h[k]}{unit}" for k, label, unit in (
+        ("unpaid", "漏发（应补发）", "人"), ("overpaid", "多发（应追缴）", "人"), ("failed", "发放失败", "人"),
+        ("amount_mismatch", "金额不符", "人"), ("unknown", "身份证号不在档案中", "条")) if h.get(k)]
+    tail = ("尚有" + "、".join(still) + "待处理") if still else "无漏发、多发和发放失败"
+    return (f"后扶直补。本月核对{h['label']}直补发放结果：应发{h['due_people']}人{_yuan(Decimal(str(h['due_amount'])))}"
+            f"元，银行发放成功{_yuan(Decimal(str(h['paid_amount'])))}元，其中足额发放{h['paid_ok']}人；{tail}。")
 
 
 def _problem_text(p: ProblemLine, *, overdue: bool) -> str:

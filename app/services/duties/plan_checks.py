@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app import vocab
 from app.models import Cadre, Plan, PlanItem, Unit
-from app.services import plans
+from app.services import asof_archive, plans
 from app.services.duties.base import PROBLEM, Check, Finding, register
 from app.services.duties.common import as_date, facts_of, register_of
 from app.services.town_scope import only_town
@@ -68,10 +68,19 @@ def plan_without_owner(s: Session, as_of: dt.date) -> list[Finding]:
     return out
 
 
+def archive_states(s: Session, as_of: dt.date) -> dict[int, int]:
+    """{household: archive state} of the households not complete at the end of as_of, judged by their fields
+    as they stood then (the 月报 of a past month and 首页 today read the same rule); once per run."""
+    key = ("duties.archive_states", as_of)
+    if key not in s.info:
+        s.info[key] = asof_archive.states_at(s, as_of, facts_of(s, as_of).archive)
+    return s.info[key]
+
+
 def _archive(code: str, state: int, message: str):
     def run(s: Session, as_of: dt.date) -> list[Finding]:
         reg = register_of(s, as_of)
-        ids = reg.sorted(h for h, st in facts_of(s, as_of).archive.items() if st == state)
+        ids = reg.sorted(h for h, st in archive_states(s, as_of).items() if st == state)
         return [Finding(code, PROBLEM, reg.label[hid], "household", hid, reg.owner(hid), None, message) for hid in ids]
     return run
 
