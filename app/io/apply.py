@@ -17,18 +17,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import vocab
+from app.db import insert_many
 from app.io.validate import HouseholdIn, Known, MemberIn, Person, Validation
 from app.models import Household, HouseholdTag, Member, SettlementPoint, Unit, Village
 from app.models._common import now
 from app.rules import mask_id
 from app.services import history
 from app.services.households import (
+    CACHE_MEMBER_FIELDS,
     HOUSEHOLD_LABELS,
     MEMBER_LABELS,
     REGISTER_LABELS,
     TAGS_LABEL,
     HouseholdData,
     MemberData,
+    cache_values,
     refresh_derived_many,
 )
 
@@ -370,7 +373,12 @@ def _places(s: Session, ops: list[Op], written: Written) -> tuple[dict[str, int]
 
 def write(s: Session, p: Plan, reason: str, *, progress: Callable[[float], None] | None = None,
           cancel: Callable[[], bool] | None = None) -> Written:
-    """Carry out the plan inside the caller's transaction: places, new households, updates, caches, history."""
+    """Carry out the plan inside the caller's transaction: places, updates, new households, caches, history.
+
+    The households already held are updated first, so that the database then holds every member except those
+    of the new households; the new households then go in with their cached values (households.cache_values)
+    already computed, so they are written once and indexed for search once.
+    """
     written = Written()
     ops = p.new + p.updated
     if not ops:
@@ -384,45 +392,21 @@ def write(s: Session, p: Plan, reason: str, *, progress: Callable[[float], None]
             raise Cancelled()
 
     numbers = _archive_numbers(s, [op.incoming.archive_no for op in p.new], len(p.new))
-    # New households go in with plain executemany INSERTs and ids given here: inside this write transaction
-    # nobody else adds rows, and RETURNING in parameter order would make SQLite insert one row at a time.
+    # Ids are given here, new households' members first: inside this write transaction nobody else adds rows,
+    # and RETURNING in parameter order would make SQLite insert one row at a time.
     stamp = now()
     next_household = (s.scalar(select(func.max(Household.id))) or 0) + 1
     next_member = (s.scalar(select(func.max(Member.id))) or 0) + 1
-    created_ids: list[int] = []
-    for start in range(0, len(p.new), 2000):
-        batch = list(zip(p.new[start:start + 2000], numbers[start:start + 2000]))
-        rows, member_rows, tag_rows = [], [], []
-        for op, number in batch:
-            hid = next_household
-            next_household += 1
-            created_ids.append(hid)
-            rows.append({"id": hid, "archive_no": number, "created_at": stamp, "updated_at": stamp,
-                         "status": vocab.HOUSEHOLD_ACTIVE, **op.values,
-                         "village_id": villages.get(op.village) if op.village else None,
-                         "settlement_point_id": points.get((op.village, op.point)) if op.point else None,
-                         "key_flags": 0, "archive_state": 0, "head_name": "", "member_count": 0, "search_text": ""})
-            member_ids = []
-            for order, m in enumerate(op.new_members):
-                member_ids.append(next_member)
-                member_rows.append({"id": next_member, "household_id": hid, "sort_order": order,
-                                    "created_at": stamp, "updated_at": stamp,
-                                    **{a: getattr(m.data, a) for a in _MEMBER_ATTRS}})
-                next_member += 1
-            _attach_ids(op.changes, member_ids)
-            tag_rows.extend({"household_id": hid, "tag": t} for t in sorted(op.tags or ()))
-        s.execute(Household.__table__.insert(), rows)
-        if member_rows:
-            s.execute(Member.__table__.insert(), member_rows)
-        if tag_rows:
-            s.execute(HouseholdTag.__table__.insert(), tag_rows)
-        check_cancel()
-        if progress is not None:
-            progress(0.5 * (start + len(batch)) / max(len(ops), 1))
-    written.households_imported = len(created_ids)
-    written.members_imported = sum(len(op.new_members) for op in p.new)
+    created_ids = list(range(next_household, next_household + len(p.new)))
+    new_member_ids: list[list[int]] = []
+    for op in p.new:
+        ids = list(range(next_member, next_member + len(op.new_members)))
+        next_member += len(ids)
+        new_member_ids.append(ids)
+        _attach_ids(op.changes, ids)
 
     household_table, member_table, tag_table = Household.__table__, Member.__table__, HouseholdTag.__table__
+    added_rows: list[dict[str, object]] = []
     for index, op in enumerate(p.updated):
         tid = op.target.id
         values = dict(op.values)
@@ -440,24 +424,66 @@ def write(s: Session, p: Plan, reason: str, *, progress: Callable[[float], None]
             s.execute(member_table.update().where(member_table.c.id == update.member_id)
                       .values(**update.values, updated_at=stamp))
         start = max((m.sort_order for m in op.target.members), default=-1) + 1
-        rows, member_ids = [], []
+        member_ids = []
         for offset, incoming in enumerate(op.new_members):
             member_ids.append(next_member)
-            rows.append({"id": next_member, "household_id": tid, "sort_order": start + offset, "created_at": stamp,
-                         "updated_at": stamp, **{a: getattr(incoming.data, a) for a in _MEMBER_ATTRS}})
+            added_rows.append({"id": next_member, "household_id": tid, "sort_order": start + offset,
+                               "created_at": stamp, "updated_at": stamp,
+                               **{a: getattr(incoming.data, a) for a in _MEMBER_ATTRS}})
             next_member += 1
-        if rows:
-            s.execute(member_table.insert(), rows)
         _attach_ids(op.changes, member_ids)
         if index % 1000 == 999:
             check_cancel()
+    insert_many(s, member_table, added_rows)
     written.households_updated = len(p.updated)
-    written.members_imported += sum(len(op.new_members) for op in p.updated)
+    written.members_imported = sum(len(op.new_members) for op in p.updated)
     check_cancel()
     if progress is not None:
-        progress(0.6)
+        progress(0.3)
 
-    refresh_derived_many(s, created_ids + [op.target.id for op in p.updated])
+    held = _held_elsewhere(s, [m.data.id_number for op in p.new for m in op.new_members if m.data.id_number])
+    incoming: dict[str, list[tuple[int, str]]] = {}  # ID -> the new households holding it, described
+    for op, hid, number in zip(p.new, created_ids, numbers, strict=True):
+        for m in op.new_members:
+            if m.data.id_number:
+                incoming.setdefault(m.data.id_number, []).append((hid, f"档案编号 {number} 的{m.data.name}"))
+    rows, member_rows, tag_rows = [], [], []
+    for op, hid, number, member_ids in zip(p.new, created_ids, numbers, new_member_ids, strict=True):
+        village_id = villages.get(op.village) if op.village else None
+        point_id = points.get((op.village, op.point)) if op.point else None
+        values = {"left_on": None, **op.values}  # every row has the same columns (one executemany)
+        people = [{"id": mid, "household_id": hid, "sort_order": order, "created_at": stamp, "updated_at": stamp,
+                   **{a: getattr(m.data, a) for a in _MEMBER_ATTRS}}
+                  for order, (m, mid) in enumerate(zip(op.new_members, member_ids, strict=True))]
+        elsewhere = {}
+        for person in people:
+            idn = person["id_number"]
+            if idn:
+                for other, who in held.get(idn, []) + incoming.get(idn, []):  # type: ignore[operator]
+                    if other != hid:
+                        elsewhere[idn] = who
+        cache = cache_values([number, values["phone"], village_id, point_id, values["housing_status"],
+                              values["land_mu"], values["household_size"], values["original_no"]],
+                             [[person[f] for f in CACHE_MEMBER_FIELDS] for person in people],
+                             op.tags or (), elsewhere)
+        rows.append({"id": hid, "archive_no": number, "created_at": stamp, "updated_at": stamp,
+                     "status": vocab.HOUSEHOLD_ACTIVE, **values, "village_id": village_id,
+                     "settlement_point_id": point_id, **cache})
+        member_rows.extend(people)
+        tag_rows.extend({"household_id": hid, "tag": t} for t in sorted(op.tags or ()))
+    for start in range(0, len(rows), 2000):
+        insert_many(s, household_table, rows[start:start + 2000])
+        check_cancel()
+        if progress is not None:
+            progress(0.3 + 0.5 * (start + 2000) / max(len(rows), 1))
+    insert_many(s, member_table, member_rows)
+    insert_many(s, tag_table, tag_rows)
+    written.households_imported = len(created_ids)
+    written.members_imported += len(member_rows)
+    check_cancel()
+
+    # Caches of the updated households last: the IDs their members hold may now be held by a new household too.
+    refresh_derived_many(s, [op.target.id for op in p.updated])
     if progress is not None:
         progress(0.85)
     history.record_many(s, list(zip(created_ids, (op.changes for op in p.new)))
@@ -466,6 +492,18 @@ def write(s: Session, p: Plan, reason: str, *, progress: Callable[[float], None]
     if progress is not None:
         progress(1.0)
     return written
+
+
+def _held_elsewhere(s: Session, id_numbers: list[str]) -> dict[str, list[tuple[int, str]]]:
+    """ID -> the households already holding it (any status), as refresh_derived_many describes them."""
+    wanted = sorted(set(id_numbers))
+    held: dict[str, list[tuple[int, str]]] = {}
+    for chunk in _chunks(wanted):
+        for idn, hid, number, name in s.execute(
+                select(Member.id_number, Member.household_id, Household.archive_no, Member.name)
+                .join(Household, Household.id == Member.household_id).where(Member.id_number.in_(list(chunk)))):
+            held.setdefault(idn, []).append((hid, f"档案编号 {number} 的{name}"))
+    return held
 
 
 def _attach_ids(changes: list[history.Change], member_ids: list[int]) -> None:

@@ -23,6 +23,7 @@ from app.db import Database
 from app.io import apply as apply_step
 from app.io.against import check_against
 from app.io.apply import HeldChange
+from app.io.cells import collector_paused
 from app.io.grouping import SheetParse, group_sheet
 from app.io.validate import ERROR, Issue, Options, Validation, validate
 from app.io.workbook import Cancelled, WorkbookError, read_workbook
@@ -139,6 +140,12 @@ def read_files(paths: Sequence[Path], *, progress: ProgressText | None = None,
 def prepare(db: Database, paths: Sequence[Path], options: Options | None = None, *,
             progress: ProgressText | None = None, cancel: CancelCheck | None = None) -> Prepared:
     """Read, group and validate the files and plan against the database; writes nothing (the preview)."""
+    with collector_paused():
+        return _prepare(db, paths, options, progress=progress, cancel=cancel)
+
+
+def _prepare(db: Database, paths: Sequence[Path], options: Options | None, *,
+             progress: ProgressText | None, cancel: CancelCheck | None) -> Prepared:
     options = options or Options()
     t0 = time.perf_counter()
     step = progress or (lambda fraction, text: None)
@@ -190,6 +197,12 @@ def commit(db: Database, prepared: Prepared, *, skip_invalid: bool, dry_run: boo
 
     The database checks are re-run inside the transaction, so edits made since the preview are respected.
     """
+    with collector_paused():
+        return _commit(db, prepared, skip_invalid=skip_invalid, dry_run=dry_run, progress=progress, cancel=cancel)
+
+
+def _commit(db: Database, prepared: Prepared, *, skip_invalid: bool, dry_run: bool,
+            progress: ProgressText | None, cancel: CancelCheck | None) -> ImportResult:
     step = progress or (lambda fraction, text: None)
     result = ImportResult(dry_run=dry_run, timings=dict(prepared.timings))
     result.skipped_sheets = [(s.file, s.name, s.skipped_reason) for s in prepared.validation.sheets
@@ -243,7 +256,13 @@ def run_import(db: Database, paths: Sequence[Path], options: Options | None = No
                dry_run: bool = False, progress: ProgressText | None = None,
                cancel: CancelCheck | None = None) -> tuple[Prepared, ImportResult]:
     """The command line's import: read and validate, then commit (or only count, on a dry run)."""
-    options = options or Options()
+    with collector_paused():
+        return _run_import(db, paths, options or Options(), skip_invalid=skip_invalid, dry_run=dry_run,
+                           progress=progress, cancel=cancel)
+
+
+def _run_import(db: Database, paths: Sequence[Path], options: Options, *, skip_invalid: bool, dry_run: bool,
+                progress: ProgressText | None, cancel: CancelCheck | None) -> tuple[Prepared, ImportResult]:
     t0 = time.perf_counter()
     parsed, unreadable = read_files(paths, progress=progress, cancel=cancel)
     t1 = time.perf_counter()
@@ -251,5 +270,5 @@ def run_import(db: Database, paths: Sequence[Path], options: Options | None = No
     t2 = time.perf_counter()
     prepared = Prepared(list(map(Path, paths)), parsed, unreadable, validation, options,
                         timings={"read": t1 - t0, "validate": t2 - t1})
-    result = commit(db, prepared, skip_invalid=skip_invalid, dry_run=dry_run, progress=progress, cancel=cancel)
+    result = _commit(db, prepared, skip_invalid=skip_invalid, dry_run=dry_run, progress=progress, cancel=cancel)
     return prepared, result

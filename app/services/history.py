@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db import Database
+from app.db import Database, insert_many
 from app.models import ChangeLog, TownRange
 from app.models._common import now
 
@@ -27,9 +27,13 @@ class Change:
 
 def _row_hash(prev: str, at: dt.datetime, household_id: int | None, member_id: int | None,
               subject: str, field: str, old: str, new: str, reason: str) -> str:
+    return _hash_of(prev, at.isoformat(sep=" "), household_id, member_id, subject, field, old, new, reason)
+
+
+def _hash_of(prev: str, at_text: str, household_id: int | None, member_id: int | None,
+             subject: str, field: str, old: str, new: str, reason: str) -> str:
     payload = "\x1f".join([
-        prev, at.isoformat(sep=" "), str(household_id or ""), str(member_id or ""),
-        subject, field, old, new, reason,
+        prev, at_text, str(household_id or ""), str(member_id or ""), subject, field, old, new, reason,
     ])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -49,15 +53,15 @@ def record_many(session: Session, entries: list[tuple[int | None, list[Change]]]
     session.flush()
     at = at or now()
     prev = session.scalar(select(ChangeLog.row_hash).order_by(ChangeLog.id.desc()).limit(1)) or ""
+    at_text = at.isoformat(sep=" ")
     rows = []
     for household_id, changes in entries:
         for c in changes:
-            prev = _row_hash(prev, at, household_id, c.member_id, c.subject, c.field, c.old, c.new, reason)
+            prev = _hash_of(prev, at_text, household_id, c.member_id, c.subject, c.field, c.old, c.new, reason)
             rows.append({"at": at, "household_id": household_id, "member_id": c.member_id, "subject": c.subject,
                          "field": c.field, "old_value": c.old, "new_value": c.new, "reason": reason,
                          "row_hash": prev})
-    for start in range(0, len(rows), 5000):
-        session.execute(ChangeLog.__table__.insert(), rows[start:start + 5000])
+    insert_many(session, ChangeLog.__table__, rows)
 
 
 def display_text(value) -> str:

@@ -8,16 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import and_, bindparam, func, literal_column, select, table, text, update
+from sqlalchemy import and_, bindparam, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
 from app import vocab
-from app.db import TOWN_INFO_KEY, Database
+from app.db import TOWN_INFO_KEY, Database, update_many
 from app.errors import Refused
 from app.ledgers.engine import household_label
 from app.models import Attachment, Household, HouseholdTag, Member, SettlementPoint, Village
@@ -527,10 +527,18 @@ def refresh_derived(s: Session, h: Household) -> None:
     s.expire(h, ["key_flags", "archive_state", "head_name", "member_count", "search_text"])
 
 
+# What cache_values reads of a household and of each member, in the order of refresh_derived_many's queries.
+CACHE_HOUSEHOLD_FIELDS = ("archive_no", "phone", "village_id", "settlement_point_id", "housing_status", "land_mu",
+                          "household_size", "original_no")
+CACHE_MEMBER_FIELDS = ("household_id", "name", "relation", "sex", "id_number", "birth_date", "labour", "status", "id",
+                       "phone")
+
+
 def refresh_derived_many(s: Session, household_ids: Sequence[int]) -> None:
     """refresh_derived for many households at once (an import's 10,000): the same facts and `derive`, with
     households, members, tags and IDs held elsewhere read in a few batched queries and the caches written
-    back with one bulk UPDATE. Flushes the session first; does not refresh ORM objects already loaded."""
+    back with one bulk UPDATE (updated_at set, as an ORM update would). Flushes the session first; does not
+    refresh ORM objects already loaded."""
     ids = sorted(set(household_ids))
     if not ids:
         return
@@ -540,14 +548,10 @@ def refresh_derived_many(s: Session, household_ids: Sequence[int]) -> None:
     tags: dict[int, set[str]] = {i: set() for i in ids}
     for start in range(0, len(ids), 5000):
         chunk = ids[start:start + 5000]
-        for row in s.execute(select(Household.id, Household.archive_no, Household.phone, Household.village_id,
-                                    Household.settlement_point_id, Household.housing_status, Household.land_mu,
-                                    Household.household_size, Household.original_no)
+        for row in s.execute(select(Household.id, *(getattr(Household, f) for f in CACHE_HOUSEHOLD_FIELDS))
                              .where(Household.id.in_(chunk))):
             heads[row[0]] = row
-        for row in s.execute(select(Member.household_id, Member.name, Member.relation, Member.sex,
-                                    Member.id_number, Member.birth_date, Member.labour, Member.status, Member.id,
-                                    Member.phone)
+        for row in s.execute(select(*(getattr(Member, f) for f in CACHE_MEMBER_FIELDS))
                              .where(Member.household_id.in_(chunk))
                              .order_by(Member.household_id, Member.sort_order, Member.id)):
             members[row[0]].append(row)
@@ -566,25 +570,32 @@ def refresh_derived_many(s: Session, household_ids: Sequence[int]) -> None:
     for hid in ids:
         if hid not in heads:
             continue
-        _, archive_no, phone, village_id, point_id, housing, land, size, original_no = heads[hid]
         ms = members[hid]
-        facts = HouseholdFacts(
-            members=[MemberFacts(m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8]) for m in ms],
-            village=str(village_id) if village_id else None,
-            settlement_point=str(point_id) if point_id else None,
-            housing_status=housing or None,
-            land_mu=land,
-            declared_tags=frozenset(tags[hid]),
-            household_size=size,
-        )
         elsewhere = {m[4]: who for m in ms if m[4] for other, who in holders.get(m[4], ()) if other != hid}
-        cache = derive(facts, archive_no=archive_no, phone=phone, member_phones=[m[9] for m in ms],
-                       duplicate_ids=elsewhere, original_no=original_no)
-        updates.append({"id": hid, "key_flags": cache.key_flags, "archive_state": cache.archive_state,
-                        "head_name": cache.head_name, "member_count": cache.member_count,
-                        "search_text": cache.search_text})
-    for start in range(0, len(updates), 5000):
-        s.execute(update(Household), updates[start:start + 5000])
+        updates.append({"id": hid, **cache_values(heads[hid][1:], ms, tags[hid], elsewhere)})
+    update_many(s, Household.__table__, updates)
+
+
+def cache_values(household: Sequence, members: Sequence[Sequence], tags: Iterable[str],
+                 elsewhere: Mapping[str, str]) -> dict[str, object]:
+    """The cached columns of one household (key_flags, archive_state, head_name, member_count, search_text)
+    from its values in CACHE_HOUSEHOLD_FIELDS order and its members' in CACHE_MEMBER_FIELDS order (sorted as
+    held), its tags, and the IDs of its members held by other households. refresh_derived_many reads these
+    from the database; the importer passes a new household's values before inserting it."""
+    archive_no, phone, village_id, point_id, housing, land, size, original_no = household
+    facts = HouseholdFacts(
+        members=[MemberFacts(m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8]) for m in members],
+        village=str(village_id) if village_id else None,
+        settlement_point=str(point_id) if point_id else None,
+        housing_status=housing or None,
+        land_mu=land,
+        declared_tags=frozenset(tags),
+        household_size=size,
+    )
+    cache = derive(facts, archive_no=archive_no, phone=phone, member_phones=[m[9] for m in members],
+                   duplicate_ids=elsewhere, original_no=original_no)
+    return {"key_flags": cache.key_flags, "archive_state": cache.archive_state, "head_name": cache.head_name,
+            "member_count": cache.member_count, "search_text": cache.search_text}
 
 
 def attachment_bytes(db: Database, attachment_id: int) -> tuple[str, bytes]:
