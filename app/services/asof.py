@@ -43,7 +43,7 @@ from app.models import (
 from app.rules import HouseholdFacts, MemberFacts, derive_key_groups
 from app.rules.keygroups import key_flags as flags_of
 from app.services.households import HOUSEHOLD_LABELS, MEMBER_LABELS, TAGS_LABEL
-from app.services.stats import KEY_MASK, NO_VILLAGE, labour_force, month_bounds
+from app.services.stats import KEY_MASK, NO_VILLAGE, key_group_counts, labour_force, month_bounds
 
 LABOUR_AT = 2 + len(vocab.EMPLOYMENT)  # where the labour counts start in AsOf._members' sums
 CHUNK = 500
@@ -179,13 +179,15 @@ def _changed_ids(cut: dt.datetime):
             .where(*_later_changes(cut)).distinct())
 
 
-def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+def chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    """Sorted ids in lists of CHUNK (bound parameters per query)."""
     ids = sorted(ids)
     for i in range(0, len(ids), CHUNK):
         yield ids[i:i + CHUNK]
 
 
-def _decimal(text: str) -> Decimal | None:
+def decimal_or_none(text: str) -> Decimal | None:
+    """A history text read back as a number; blank or not a number is None."""
     try:
         return Decimal(text) if text.strip() else None
     except InvalidOperation:
@@ -222,7 +224,7 @@ def rebuild(s: Session, day: dt.date) -> Changed:
         return out
     then_h: dict[int, dict[str, str]] = defaultdict(dict)
     then_m: dict[int, dict[str, str]] = defaultdict(dict)
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         for hid, mid, label, old in s.execute(
                 select(ChangeLog.household_id, ChangeLog.member_id, ChangeLog.field, ChangeLog.old_value)
                 .join(Household, Household.id == ChangeLog.household_id)
@@ -238,7 +240,7 @@ def rebuild(s: Session, day: dt.date) -> Changed:
     point_by_name: dict[str, int] = {}
     for (_v, p), pid in sorted(point_ids.items()):
         point_by_name.setdefault(p, pid)
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         tags: dict[int, set[str]] = defaultdict(set)
         for hid, tag in s.execute(select(HouseholdTag.household_id, HouseholdTag.tag)
                                   .where(HouseholdTag.household_id.in_(chunk))):
@@ -263,7 +265,7 @@ def rebuild(s: Session, day: dt.date) -> Changed:
             declared = tags[hid]
             if "tags" in undo:
                 declared = {t for t in undo["tags"].split("、") if t}
-            land_then = _decimal(undo["land_mu"]) if "land_mu" in undo else land
+            land_then = decimal_or_none(undo["land_mu"]) if "land_mu" in undo else land
             rows = members.get(hid, [])
             facts = HouseholdFacts(
                 members=[MemberFacts(None, None, None, None, None, labour,
@@ -381,7 +383,7 @@ class AsOf:
                 counts[(village, k)] += n
         rebuilt = {mid: t.village for t in self.present_changed().values() for mid in t.member_ids}
         then = self.changed.member_values
-        for chunk in _chunks(rebuilt):
+        for chunk in chunks(rebuilt):
             for mid, labour in self.s.execute(select(Member.id, Member.labour).where(Member.id.in_(chunk))):
                 counts[(rebuilt[mid], then.get(mid, {}).get("labour", labour))] += 1
         return labour_force(((v, lab, n) for (v, lab), n in counts.items() if n), names.values())
@@ -413,7 +415,7 @@ class AsOf:
     def covered(self, household_ids: Iterable[int]) -> set[int]:
         """Those of the households with a one-to-one cadre in force at the day."""
         out: set[int] = set()
-        for chunk in _chunks(household_ids):
+        for chunk in chunks(household_ids):
             out.update(self.s.scalars(select(HouseholdAssignment.household_id).where(
                 HouseholdAssignment.household_id.in_(chunk),
                 in_force(HouseholdAssignment.start_date, HouseholdAssignment.end_date, self.day))))
@@ -467,7 +469,7 @@ class AsOf:
         later = {mid for mid, v in changed.items() if "employment" in v or "party_member" in v}
         rebuilt = {mid for t in self.present_changed().values() for mid in t.member_ids}
         todo = sorted(later | rebuilt)
-        for chunk in _chunks(todo):
+        for chunk in chunks(todo):
             for mid, hid, emp, is_party in self.s.execute(
                     select(Member.id, Member.household_id, Member.employment, Member.party_member)
                     .join(Household, Household.id == Member.household_id)
@@ -533,22 +535,6 @@ class AsOf:
         return result
 
 
-def key_groups(flag_counts: dict[int, int]) -> dict[str, int]:
-    """{tag, 三特户, 三无户: households} from a key_flags distribution."""
-    out = dict.fromkeys(vocab.KEY_TAGS, 0)
-    out[vocab.GROUP_SANTE] = 0
-    out[vocab.GROUP_SANWU] = 0
-    for flags, n in flag_counts.items():
-        for tag, bit in vocab.TAG_BITS.items():
-            if flags & bit:
-                out[tag] += n
-        if flags & vocab.SANTE_MASK:
-            out[vocab.GROUP_SANTE] += n
-        if flags & vocab.SANWU_MASK:
-            out[vocab.GROUP_SANWU] += n
-    return out
-
-
 def big_points(s: Session, sizes: dict[int, tuple[int, int]]) -> list[int]:
     """Ids of 集中 points with at least 50 households in `sizes`."""
     kinds = dict(s.execute(select(SettlementPoint.id, SettlementPoint.kind)).all())
@@ -578,7 +564,7 @@ def figures(s: Session, day: dt.date, *, month: str | None = None, view: AsOf | 
         "households": sum(v["households"] for v in villages.values()),
         "members": sum(v["members"] for v in villages.values()),
         "villages": villages,
-        "key_groups": key_groups(flags),
+        "key_groups": key_group_counts(flags)[0],
         "baobao": {
             "key_households": sum(n for f, n in flags.items() if f & KEY_MASK),
             "key_households_uncovered": uncovered,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import DateTime, and_, func, select
 from sqlalchemy.orm import Session
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 from app import vocab
 from app.models import ChangeLog, Household, Member
 from app.rules import HouseholdFacts, MemberFacts, archive_state, check_archive, normalize_id
-from app.services.asof import CREATION_SECONDS, cut_of, household_present
+from app.services.asof import CREATION_SECONDS, chunks, cut_of, decimal_or_none, household_present
 from app.services.households import HOUSEHOLD_LABELS, MEMBER_LABELS
 
 CHUNK = 500
@@ -39,19 +38,6 @@ def _added_after(cut: dt.datetime):
     return and_(Member.created_at >= cut,
                 Member.created_at > func.datetime(Household.created_at, f"+{CREATION_SECONDS} seconds",
                                                   type_=DateTime))
-
-
-def _chunks(ids):
-    ids = sorted(ids)
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i:i + CHUNK]
-
-
-def _decimal(text: str) -> Decimal | None:
-    try:
-        return Decimal(text) if text.strip() else None
-    except InvalidOperation:
-        return None
 
 
 def _int(text: str) -> int | None:
@@ -86,7 +72,7 @@ def changed_households(s: Session, day: dt.date) -> set[int]:
         if label == ADDED_LABEL and mid is not None:
             added.add(mid)
     late_ids: set[str] = set()
-    for chunk in _chunks(added):
+    for chunk in chunks(added):
         late_ids.update(idn for idn in s.scalars(select(Member.id_number).where(Member.id.in_(chunk))) if idn)
     wanted = sorted(late_ids)
     for i in range(0, len(wanted), CHUNK):
@@ -98,7 +84,7 @@ def states_then(s: Session, day: dt.date, ids: set[int]) -> dict[int, int]:
     """{household id: archive state at the end of `day`} for the given households, rebuilt from the history."""
     cut = cut_of(day)
     out: dict[int, int] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         undo_h: dict[int, dict[str, str]] = defaultdict(dict)
         undo_m: dict[int, dict[str, str]] = defaultdict(dict)
         for hid, mid, label, old in s.execute(
@@ -140,7 +126,7 @@ def states_then(s: Session, day: dt.date, ids: set[int]) -> dict[int, int]:
                 settlement_point=(u["settlement_point_id"] or None if "settlement_point_id" in u
                                   else (str(point) if point else None)),
                 housing_status=u.get("housing_status", housing) or None,
-                land_mu=_decimal(u["land_mu"]) if "land_mu" in u else land,
+                land_mu=decimal_or_none(u["land_mu"]) if "land_mu" in u else land,
                 household_size=_int(u["household_size"]) if "household_size" in u else size)
             others = {idn: who for idn in held.get(hid, ()) for other, who in elsewhere.get(idn, ()) if other != hid}
             out[hid] = archive_state(check_archive(facts, others, day))
@@ -171,7 +157,7 @@ def archive_counts(s: Session, day: dt.date) -> dict[int, int]:
     for state, n in s.execute(stmt.group_by(Household.archive_state)):
         counts[state] += n
     present: set[int] = set()
-    for chunk in _chunks(changed):
+    for chunk in chunks(changed):
         present.update(s.scalars(select(Household.id).where(Household.id.in_(chunk), household_present(day))))
     for state in states_then(s, day, present).values():
         counts[state] += 1

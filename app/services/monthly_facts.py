@@ -237,7 +237,7 @@ def _uncovered(s, f: MonthlyFacts, view: asof.AsOf) -> None:
     _n, ids = view.uncovered_ids(limit=LIST_LIMIT)
     flags = {hid: t.flags for hid, t in view.changed.households.items()}
     rows = {}
-    for chunk in asof._chunks(ids):
+    for chunk in asof.chunks(ids):
         for hid, head, no, village, point, key in s.execute(
                 select(Household.id, Household.head_name, Household.archive_no, Village.name, SettlementPoint.name,
                        Household.key_flags)

@@ -74,3 +74,17 @@ def table_fingerprint(path: Path) -> dict[str, int]:
         return {t: con.execute(f'SELECT count(*), total(rowid) FROM "{t}"').fetchone() for t in tables}
     finally:
         con.close()
+
+
+def share_an_id(from_town: Path, to_town: Path) -> tuple[str, str]:
+    """Give a member 在册 of to_town the ID of one of from_town's; returns (id, from_town's holder's name)."""
+    con = sqlite3.connect(from_town)
+    idn, name = con.execute("SELECT m.id_number, m.name FROM members m JOIN households h ON h.id = m.household_id "
+                            "WHERE m.status = '在册' AND h.status = '在册' AND m.id_number != '' LIMIT 1").fetchone()
+    con.close()
+    con = sqlite3.connect(to_town)
+    con.execute("UPDATE members SET id_number = ? WHERE id = (SELECT m.id FROM members m JOIN households h "
+                "ON h.id = m.household_id WHERE m.status = '在册' AND h.status = '在册' LIMIT 1)", (idn,))
+    con.commit()
+    con.close()
+    return idn, name

@@ -18,6 +18,7 @@ from tests.services.county_helpers import (
     households_leave,
     make_town,
     rename_town,
+    share_an_id,
     table_fingerprint,
 )
 
@@ -164,15 +165,7 @@ def test_cli_creates_the_county_lists_towns_and_refuses_town_work(tmp_path, town
 def test_same_id_in_two_towns_is_a_cross_town_finding_with_both_towns(tmp_path):
     qj = make_town(tmp_path, "清江镇", households=10, seed=1)
     bh = make_town(tmp_path, "白河镇", households=10, seed=2)
-    con = sqlite3.connect(qj)
-    idn, name = con.execute("SELECT m.id_number, m.name FROM members m JOIN households h ON h.id = m.household_id "
-                            "WHERE m.status = '在册' AND h.status = '在册' AND m.id_number != '' LIMIT 1").fetchone()
-    con.close()
-    con = sqlite3.connect(bh)
-    con.execute("UPDATE members SET id_number = ? WHERE id = (SELECT m.id FROM members m JOIN households h "
-                "ON h.id = m.household_id WHERE m.status = '在册' AND h.status = '在册' LIMIT 1)", (idn,))
-    con.commit()
-    con.close()
+    idn, name = share_an_id(qj, bh)
     county = tmp_path / "县.db"
     merge(county, [copy_of(qj, tmp_path / "qj.db"), copy_of(bh, tmp_path / "bh.db")])
     from app.services.check import run_check

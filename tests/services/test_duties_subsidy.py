@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 
 import pytest
 
@@ -17,7 +16,7 @@ from app.services.county_merge import create_county, merge_copies
 from app.services.households import load_household, save_household
 from tests.conftest import family
 from tests.ledgers.helpers import cadre
-from tests.services.county_helpers import copy_of, make_town
+from tests.services.county_helpers import copy_of, make_town, share_an_id
 
 TODAY = dt.date.today()
 ACCOUNT = "6228 4800 0000 0000 123"
@@ -124,20 +123,6 @@ def test_the_subsidy_rules_follow_the_archive_rules_in_the_spec_order(db):
 
 
 # ------------------------------------------------------------------------------------------ county
-
-
-def share_an_id(from_town, to_town) -> tuple[str, str]:
-    """Give a member 在册 of to_town the ID of one of from_town's; returns (id, from_town's holder's name)."""
-    con = sqlite3.connect(from_town)
-    idn, name = con.execute("SELECT m.id_number, m.name FROM members m JOIN households h ON h.id = m.household_id "
-                            "WHERE m.status = '在册' AND h.status = '在册' AND m.id_number != '' LIMIT 1").fetchone()
-    con.close()
-    con = sqlite3.connect(to_town)
-    con.execute("UPDATE members SET id_number = ? WHERE id = (SELECT m.id FROM members m JOIN households h "
-                "ON h.id = m.household_id WHERE m.status = '在册' AND h.status = '在册' LIMIT 1)", (idn,))
-    con.commit()
-    con.close()
-    return idn, name
 
 
 @pytest.fixture
