@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app import APP_NAME, __version__, cli_subsidy, config
 from app.cli_options import add_import_options
+from app.config import db_target
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -60,13 +61,13 @@ def _positive_int(text: str) -> int:
 def build_parser() -> Parser:
     db_help = f"数据库文件（默认：{config.default_db_path()}）"
     parser = Parser(prog="python -m app", description=f"{APP_NAME}：不带命令时打开图形界面。")
-    parser.add_argument("--db", type=Path, help=db_help)
+    parser.add_argument("--db", type=db_target, help=db_help)
     parser.add_argument("--version", action="version", version=f"houfu {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
 
     def command(name: str, help_text: str) -> Parser:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+        p.add_argument("--db", type=db_target, default=argparse.SUPPRESS, help=db_help)
         return p
 
     p = command("init", "新建一个空数据库（已存在时不覆盖）")
@@ -140,17 +141,17 @@ def _add_io_commands(command, db_help: str) -> None:
     what = p.add_subparsers(dest="what", metavar="内容", parser_class=Parser, required=True)
     q = what.add_parser("households", help="导出全部户和成员（一人一行，可再导入）",
                         description="导出全部户和成员（一人一行，可再导入）")
-    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("--db", type=db_target, default=argparse.SUPPRESS, help=db_help)
     q.add_argument("out", type=Path, metavar="OUT.xlsx", help="要写入的 .xlsx 文件")
     q.add_argument("--mask-ids", action="store_true",
                    help="身份证号只显示前6位和后4位（用于打印或外发；这样的文件不能再导入）")
     q = what.add_parser("county", help="县级汇总：各镇分列、排名和全县合计（.xlsx）",
                         description="县级汇总：各镇分列、排名和全县合计（.xlsx）")
-    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("--db", type=db_target, default=argparse.SUPPRESS, help=db_help)
     q.add_argument("out", type=Path, metavar="OUT.xlsx", help="要写入的 .xlsx 文件")
     q = what.add_parser("template", help="空白的花名册导入模板，发给各村填写",
                         description="空白的花名册导入模板，发给各村填写")
-    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("--db", type=db_target, default=argparse.SUPPRESS, help=db_help)
     q.add_argument("out", type=Path, metavar="OUT.xlsx", help="要写入的 .xlsx 文件")
     _add_ledger_export(what, db_help)
 
@@ -167,15 +168,36 @@ def _date_arg(text: str):
 
 
 def _db_path(args) -> Path:
+    """The database --db names (default: the per-user file): a path, or a config.ServerURL for a county
+    database on a PostgreSQL server (which callers pass on as they would a path)."""
+    if config.is_server(args.db):
+        return args.db
     return Path(args.db) if args.db else config.default_db_path()
+
+
+def _file_only(args, what: str) -> None:
+    """Refuse, in one sentence, a command that only a database file can do when --db names a server."""
+    from app.db import DatabaseError
+
+    if config.is_server(getattr(args, "db", None)):
+        raise DatabaseError(f"{what}只能用于数据库文件；服务器上的数据库只用作县级汇总数据库"
+                            "（用“county merge”新建和更新，用 county towns、stats、check、report county 查看）。")
+
+
+def _protected(args) -> list:
+    """The database files no output may be written over (none when the database is on a server)."""
+    return [] if config.is_server(getattr(args, "db", None)) else [_db_path(args)]
 
 
 def _writer_lock(path: Path):
     """A command that writes holds the database's instance lock (shared) while it runs: refused (exit 2)
-    while a window has the database; other writing commands wait their turn inside SQLite instead."""
+    while a window has the database; other writing commands wait their turn inside SQLite instead. A
+    database on a server has no lock file: its writer (county merge) takes the server's advisory lock."""
     from app import dblock
     from app.db import DatabaseError
 
+    if config.is_server(path):
+        return None
     try:
         return dblock.hold_writer(path)
     except dblock.LockBusy as exc:
@@ -218,6 +240,7 @@ def _create(path: Path):
 def cmd_init(args) -> int:
     from app.services import town
 
+    _file_only(args, "新建镇的数据库（init）")
     db = _create(_db_path(args))
     try:
         town.seed_reference_data(db)
@@ -237,6 +260,7 @@ def cmd_demo(args) -> int:
     from app import demo
     from app.services import town
 
+    _file_only(args, "生成演示数据（demo）")
     path = _db_path(args)
     if path.exists() and path.stat().st_size > 0:
         db = _open(args, write=True)
@@ -357,6 +381,7 @@ def _snapshot_password() -> str:
 def cmd_snapshot(args) -> int:
     from app.services.snapshot import take_snapshot
 
+    _file_only(args, "导出给县局的副本（snapshot）")
     password = _snapshot_password() if args.encrypt else None
     db = _open(args, write=False)
     try:
@@ -412,8 +437,11 @@ def cmd_verify(args) -> int:
 
 
 def cmd_backup(args) -> int:
+    from app.db import SERVER_BACKUP_REASON, DatabaseError
     from app.services import backup
 
+    if config.is_server(args.db):
+        raise DatabaseError(SERVER_BACKUP_REASON)
     path = _db_path(args)
     if args.list:
         items = backup.list_backups(path)
@@ -434,6 +462,7 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     from app.services import backup
 
+    _file_only(args, "从备份恢复（restore）")
     lock = _writer_lock(_db_path(args))
     try:
         result = backup.restore(_db_path(args), args.file)
@@ -455,7 +484,7 @@ def _xlsx_out(path: Path, args=None, inputs=()) -> Path:
         raise UsageError(f"用法错误：{path} 是一个文件夹，请给出 .xlsx 文件名")
     if path.suffix.lower() != ".xlsx":
         raise UsageError(f"用法错误：输出文件应以 .xlsx 结尾：{path}")
-    check_target(path, inputs=inputs, databases=[_db_path(args)] if args is not None else ())
+    check_target(path, inputs=inputs, databases=_protected(args) if args is not None else ())
     return path
 
 
@@ -631,7 +660,7 @@ def _add_ledger_export(what, db_help: str) -> None:
     names = "；".join(f"{name}（{ledger.title}）" for name, ledger in LEDGERS.items())
     q = what.add_parser("ledger", help=f"导出台账：{names}",
                         description=f"把一个台账导出为乡镇台账格式的 Excel 表。可导出的台账：{names}")
-    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("--db", type=db_target, default=argparse.SUPPRESS, help=db_help)
     q.add_argument("name", choices=list(LEDGERS), metavar="NAME", help=f"台账名称：{names}")
     q.add_argument("out", type=Path, metavar="OUT.xlsx", help="要写入的 .xlsx 文件")
 
@@ -664,7 +693,7 @@ def _add_report_commands(command, db_help: str) -> None:
     what = add_report_commands(command, db_help)
     q = what.add_parser("county", help="县级汇总：各镇分列、排名、全县合计和图表（PDF，A4）",
                         description="县级汇总：各镇分列、排名、全县合计和图表（PDF，A4）")
-    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("--db", type=db_target, default=argparse.SUPPRESS, help=db_help)
     q.add_argument("--out", required=True, type=Path, metavar="OUT.pdf", help="要写入的 PDF 文件")
     q.add_argument("--month", metavar="YYYY-MM", help="走访统计的月份（默认本月）")
     cli_subsidy.add_publicity(what, db_help)
@@ -688,7 +717,7 @@ def cmd_report(args) -> int:
     if args.what == "publicity":
         from app.outputs import check_target
 
-        check_target(args.out, databases=[_db_path(args)])  # refuse before the lists are built
+        check_target(args.out, databases=_protected(args))  # refuse before the lists are built
         return cli_subsidy.cmd_publicity(args, _open, UsageError)
     from app.cli_reports import cmd_report as run
 
@@ -700,7 +729,7 @@ def _report_county(args) -> int:
     from app.services.county_summary import county_pdf
     from app.services.stats import parse_month
 
-    check_target(args.out, databases=[_db_path(args)])  # refuse before the report is built
+    check_target(args.out, databases=_protected(args))  # refuse before the report is built
     if args.what == "publicity":
         return cli_subsidy.cmd_publicity(args, _open, UsageError)
     db = _open(args, write=False)
@@ -747,6 +776,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             from app.ui.main import run_gui
 
+            if config.is_server(args.db):
+                raise DatabaseError("图形界面只能打开数据库文件；服务器上的县级汇总数据库请用命令行查看"
+                                    "（county towns、stats、check、report county、export county）。")
             return run_gui(_db_path(args) if args.db else None)
         return COMMANDS[args.command](args)
     except UsageError as exc:

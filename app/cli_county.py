@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from app.config import db_target
+
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
@@ -16,13 +18,13 @@ def add_county_commands(command, parser_class, db_help: str) -> None:
     q = what.add_parser("merge", help="校验并合并各镇导出的副本（--db 不存在时新建县级数据库）",
                         description="校验并合并各镇导出的副本：某镇较新的副本整体替换该镇的数据；"
                                     "相同或较旧的副本不改动；校验不通过的副本不合并")
-    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("--db", type=db_target, default=argparse.SUPPRESS, help=db_help)
     q.add_argument("files", nargs="+", type=Path, metavar="SNAPSHOT", help="镇导出的副本（.db 或加密的 .zip）")
     q.add_argument("--password", metavar="P", help="加密副本的密码")
     q.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     q = what.add_parser("towns", help="列出县级数据库中的镇及各镇副本的日期和 SHA-256",
                         description="列出县级数据库中的镇及各镇副本的日期和 SHA-256")
-    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("--db", type=db_target, default=argparse.SUPPRESS, help=db_help)
     q.add_argument("--json", action="store_true", help="以 JSON 输出")
 
 
@@ -33,13 +35,15 @@ def _open_county(path: Path, writer_lock):
     try:
         db = open_database(path, county=True)
     except BaseException:
-        lock.release()
+        if lock is not None:
+            lock.release()
         raise
-    db.hold(lock)
+    if lock is not None:
+        db.hold(lock)
     if not db.county:
         db.close()
-        raise DatabaseError(f"这不是县级汇总数据库（是一个镇的台账）：{path}；请用 --db 指定县级数据库，"
-                            "或给一个还不存在的文件名来新建")
+        raise DatabaseError(f"这不是县级汇总数据库（是一个镇的台账）：{db.where}；请用 --db 指定县级数据库，"
+                            "或给一个还不存在的文件名（或服务器上一个空的数据库）来新建")
     if db.readonly:
         db.close()
         raise DatabaseError(db.readonly_reason)
@@ -62,9 +66,10 @@ def _county_name(files: list[Path]) -> str:
 def cmd_county(args, db_path: Path, writer_lock) -> int:
     if args.what == "towns":
         return _towns(args, db_path)
+    from app.db import database_exists
     from app.services.county_merge import MERGED, REFUSED, UNCHANGED, create_county, merge_copies
 
-    if db_path.exists() and db_path.stat().st_size > 0:
+    if database_exists(db_path):
         db = _open_county(db_path, writer_lock)
         created = False
     else:
@@ -72,14 +77,16 @@ def cmd_county(args, db_path: Path, writer_lock) -> int:
         try:
             db = create_county(db_path, _county_name(args.files))
         except BaseException:
-            lock.release()
+            if lock is not None:
+                lock.release()
             raise
-        db.hold(lock)
+        if lock is not None:
+            db.hold(lock)
         created = True
     quiet = args.json
     try:
         if created and not quiet:
-            print(f"已新建县级汇总数据库：{db_path}")
+            print(f"已新建县级汇总数据库：{db.where}")
         outcomes = merge_copies(db, args.files, args.password,
                                 progress=None if quiet else (lambda t: print(t, flush=True)))
     finally:
@@ -104,7 +111,7 @@ def _towns(args, db_path: Path) -> int:
     db = open_database(db_path)
     try:
         if not db.county:
-            raise DatabaseError(f"这不是县级汇总数据库（是一个镇的台账）：{db_path}")
+            raise DatabaseError(f"这不是县级汇总数据库（是一个镇的台账）：{db.where}")
         towns = list_towns(db)
     finally:
         db.close()

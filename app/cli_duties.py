@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 from app.cli_options import add_import_options
+from app.config import db_target
 
 
 def _as_of(text: str | None) -> dt.date:
@@ -140,7 +141,7 @@ def add_report_plan(what, db_help: str) -> None:
 
     q = what.add_parser("plan", help="年度计划责任分解表（按责任单位和责任人，PDF 或 Excel）",
                         description="年度计划责任分解表（按责任单位和责任人，PDF 或 Excel）")
-    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("--db", type=db_target, default=argparse.SUPPRESS, help=db_help)
     q.add_argument("--year", type=int, required=True, help="计划年度，例如 2026")
     q.add_argument("--month", metavar="YYYY-MM", help="截至月份（默认：当年为本月，往年为12月）")
     q.add_argument("--kind", default="年度计划", choices=("年度计划", "发展规划"), help="计划类型")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from app.config import db_target
+
 FORMATS = ".xlsx/.xlsm/.xls/.xlsb/.ods"
 
 
 def add_import_options(q: argparse.ArgumentParser, db_help: str, *, skipped: str = "有错误的行跳过") -> None:
     """--db, FILE..., --dry-run, --skip-invalid, --json and --error-report for one import subcommand."""
-    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("--db", type=db_target, default=argparse.SUPPRESS, help=db_help)
     q.add_argument("files", nargs="+", type=Path, metavar="FILE", help=f"一个或多个 {FORMATS} 文件")
     q.add_argument("--dry-run", action="store_true", help="只检查并统计，不写入数据库")
     q.add_argument("--skip-invalid", action="store_true", help=f"导入没有错误的部分，{skipped}")

@@ -9,6 +9,8 @@ import json
 import sys
 from pathlib import Path
 
+from app.config import db_target
+
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2  # SPEC §7: done, refused for the data, bad usage
 
 
@@ -18,7 +20,7 @@ def add_report_commands(command, db_help: str):
 
     def sub(name: str, text: str):
         q = what.add_parser(name, help=text, description=text)
-        q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+        q.add_argument("--db", type=db_target, default=argparse.SUPPRESS, help=db_help)
         return q
 
     q = sub("monthly", "月报：报镇党委、政府的月度报告（公文和附件，PDF，A4；可另存 Word）")

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from app.cli_options import add_import_options
+from app.config import db_target
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -60,7 +61,7 @@ def add_commands(command) -> None:
 
     def sub(name: str, help_text: str):
         q = what.add_parser(name, help=help_text, description=help_text)
-        q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+        q.add_argument("--db", type=db_target, default=argparse.SUPPRESS, help=db_help)
         q.add_argument("--year", required=True, type=_year, metavar="Y", help="年份，例如 2026")
         return q
 
@@ -84,7 +85,7 @@ def add_commands(command) -> None:
 def add_publicity(what, db_help: str) -> None:
     q = what.add_parser("publicity", help="各村后扶人口公示（PDF，A4，每村一组页）",
                         description="各村大中型水库移民后期扶持人口公示（PDF，A4，每村一组页）")
-    q.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    q.add_argument("--db", type=db_target, default=argparse.SUPPRESS, help=db_help)
     q.add_argument("--year", required=True, type=_year, metavar="Y", help="年份，例如 2026")
     q.add_argument("--village", metavar="V", help="只生成这个村的公示")
     q.add_argument("--out", required=True, type=Path, metavar="OUT.pdf", help="要写入的 PDF 文件")

@@ -38,3 +38,35 @@ def log_path() -> Path:
 def backup_dir(db_path: Path) -> Path:
     """Backups of a database live beside it, in a folder named after it."""
     return db_path.parent / f"{db_path.stem}-备份"
+
+
+SERVER_SCHEMES = ("postgresql+psycopg://", "postgresql://", "postgres://")
+
+
+class ServerURL(str):
+    """A database on a server (SPEC §8: a county that outgrows one file): a SQLAlchemy URL such as
+    postgresql+psycopg://user@host/dbname, in place of a file's path."""
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        for scheme in SERVER_SCHEMES[1:]:
+            if self.startswith(scheme):
+                return "postgresql+psycopg://" + self[len(scheme):]
+        return str(self)
+
+    def display(self) -> str:
+        """The URL with any password masked, for messages."""
+        import re
+
+        return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", str(self))
+
+
+def is_server(target: object) -> bool:
+    return isinstance(target, ServerURL)
+
+
+def db_target(text: str) -> Path | ServerURL:
+    """What --db names: a server URL (postgresql+psycopg://...) or a file's path."""
+    if text.lower().startswith(SERVER_SCHEMES):
+        return ServerURL(text)
+    return Path(text)

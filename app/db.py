@@ -2,6 +2,11 @@
 
 Opening a file checks that it is SQLite and ours (application_id), takes a backup before running any
 pending Alembic migration, and opens a file written by a newer version read-only, never for writing.
+
+A county database may instead live on a PostgreSQL server (a config.ServerURL in place of the path): the same
+models and migrations; what only a file has (its header, WAL pragmas, file locks, file-copy backups) is
+replaced here by the server's own means (transactional DDL, advisory locks) or refused in one sentence, so
+that callers branch on nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import config, dblock, outputs
+from app.config import ServerURL, is_server
 from app.errors import DatabaseError, StorageError, storage_error_message
 from app.models.base import Base
 
@@ -81,6 +87,23 @@ def make_engine(path: Path, *, readonly: bool = False, busy_timeout: float = BUS
     return engine
 
 
+def make_server_engine(url: ServerURL) -> Engine:
+    """An engine on a PostgreSQL database (psycopg 3). Connections are checked before use: a server
+    restarted between two actions costs a reconnect, not a failed action."""
+    try:
+        return create_engine(url.sqlalchemy_url, pool_pre_ping=True,
+                             connect_args={"connect_timeout": 10, "application_name": "houfu"})
+    except (sa_exc.ArgumentError, ValueError) as exc:
+        raise DatabaseError(f"数据库地址写得不对：{url.display()}（{exc}）") from None
+    except ImportError:
+        raise DatabaseError("缺少 PostgreSQL 组件（psycopg），无法连接数据库服务器；请重新安装本软件") from None
+
+
+def is_postgres(bind) -> bool:
+    """Whether an engine, connection or session is on PostgreSQL (the one dialect check of the fast paths)."""
+    return bind.dialect.name == "postgresql"
+
+
 def writer(engine: Engine) -> Engine:
     """The same engine, beginning its transactions with BEGIN IMMEDIATE (for units of work that write)."""
     return engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
@@ -104,8 +127,15 @@ def parse_header(head: bytes) -> tuple[bool, int]:
 UNMAPPED_TABLE_PREFIXES = ("household_fts",)
 
 
+# The trigram search index of migration 0002 on PostgreSQL, which the models do not declare.
+UNMAPPED_INDEXES = ("ix_households_search_trgm",)
+
+
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Alembic filter: leave the unmapped full-text tables out of schema comparisons."""
+    """Alembic filter: leave the unmapped full-text tables (and PostgreSQL's trigram index) out of schema
+    comparisons."""
+    if type_ == "index" and reflected and name in UNMAPPED_INDEXES:
+        return False
     return not (type_ == "table" and reflected and name.startswith(UNMAPPED_TABLE_PREFIXES))
 
 
@@ -208,12 +238,18 @@ def known_revisions() -> set[str]:
     return {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
 
 
+def _has_table(conn, name: str) -> bool:
+    if conn.dialect.name == "sqlite":
+        return conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).first() is not None
+    from sqlalchemy import inspect
+
+    return inspect(conn).has_table(name)
+
+
 def _current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        has = conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-        ).first()
-        if not has:
+        if not _has_table(conn, "alembic_version"):
             return None
         row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
         return row[0] if row else None
@@ -222,6 +258,14 @@ def _current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine) -> None:
     """Run every pending migration on the file in one go."""
     from alembic import command
+
+    if is_postgres(engine):
+        # PostgreSQL changes its schema inside the transaction: a failed upgrade leaves nothing behind. The
+        # advisory lock keeps two programs from upgrading the same database at once.
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({APPLICATION_ID})")
+            command.upgrade(_alembic_config(conn), "head")
+        return
 
     # Foreign keys are off while the schema changes (SQLite's procedure for rebuilding a table: a rebuilt
     # parent table must not cascade into its children) and checked before the one transaction commits.
@@ -241,6 +285,8 @@ def upgrade(engine: Engine) -> None:
 def backup_file(engine: Engine, db_path: Path, label: str) -> Path:
     """A consistent copy of the database (SQLite backup API) into its backup folder; returns its path.
     The copy is one self-contained file (rollback journal, not WAL), so it opens from anywhere, read-only too."""
+    if is_postgres(engine):
+        raise DatabaseError(SERVER_BACKUP_REASON)
     folder = config.backup_dir(db_path)
     folder.mkdir(mode=outputs.PRIVATE_DIR, parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -274,6 +320,10 @@ def _storage_errors() -> Iterator[None]:
         raise StorageError(message) from exc
 
 
+SERVER_BACKUP_REASON = ("数据库在 PostgreSQL 服务器上：本软件不复制服务器上的数据库，"
+                        "请由服务器管理员用 PostgreSQL 的备份工具（pg_dump）备份。")
+
+
 @dataclass
 class Database:
     """An open database file: its engine, a session factory, and whether it may be written.
@@ -289,6 +339,7 @@ class Database:
     backup_path: Path | None = None
     county: bool = False  # a county database (many towns; COUNTY_SETTING)
     town_id: int | None = None  # a county database narrowed to one town (services.town_scope)
+    url: ServerURL | None = None  # a database on a PostgreSQL server (then path is only a label)
     _sessions: sessionmaker = field(init=False, repr=False)
     _write_sessions: sessionmaker = field(init=False, repr=False)
     _holds: list = field(init=False, repr=False, default_factory=list)
@@ -296,7 +347,18 @@ class Database:
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(writer(self.engine), expire_on_commit=False)
-        outputs.protect_database(self.path)  # no report or export may ever be written over it
+        if self.url is None:
+            outputs.protect_database(self.path)  # no report or export may ever be written over it
+
+    @property
+    def server(self) -> bool:
+        """Whether the database is on a PostgreSQL server rather than in a file."""
+        return self.url is not None
+
+    @property
+    def where(self) -> str:
+        """The file's path or the server URL (password masked), for messages."""
+        return self.url.display() if self.url is not None else str(self.path)
 
     def session(self) -> Session:
         """A new session; the caller owns it (use as a context manager)."""
@@ -416,8 +478,11 @@ def _hold_open(path: Path) -> dblock.OpenHold:
         raise DatabaseError(str(exc)) from None
 
 
-def create_database(path: Path) -> Database:
-    """Create a new, empty database at path (refuses to overwrite an existing file)."""
+def create_database(path: Path | ServerURL) -> Database:
+    """Create a new, empty database at path (refuses to overwrite an existing file). On a server the
+    database itself must exist (its owner creates it) and be empty: the migrations build the schema."""
+    if is_server(path):
+        return _create_on_server(ServerURL(path))
     path = Path(path)
     if path.exists() and path.stat().st_size > 0:
         raise DatabaseError(f"文件已存在，不会覆盖：{path}")
@@ -464,13 +529,29 @@ def _read_head(path: Path) -> bytes | None:
         raise DatabaseError(f"无法读取数据库文件：{path}（{exc.strerror or exc}）") from exc
 
 
-def open_database(path: Path, *, readonly: bool = False, county: bool = False) -> Database:
+def database_exists(target: Path | ServerURL) -> bool:
+    """Whether target holds a database already (a file with content; a server database with our schema)."""
+    if not is_server(target):
+        path = Path(target)
+        return path.exists() and path.stat().st_size > 0
+    engine = make_server_engine(ServerURL(target))
+    try:
+        with _server_errors(ServerURL(target)), engine.connect() as conn:
+            return _has_table(conn, "alembic_version")
+    finally:
+        engine.dispose()
+
+
+def open_database(path: Path | ServerURL, *, readonly: bool = False, county: bool = False) -> Database:
     """Open an existing database of ours; upgrade an older schema after a backup; newer files read-only.
 
     A county database opens read-only (the towns' records are the towns' to change) unless county=True: the
     county merge, the one writer of a county database.
     The header is read and checked before anything connects, so a file that is not ours gets no -wal, -shm or
-    lock file beside it. While open, the database holds its shared open lock (app.dblock)."""
+    lock file beside it. While open, the database holds its shared open lock (app.dblock). A server URL
+    opens the database on the server (only a county database may be written there)."""
+    if is_server(path):
+        return _open_on_server(ServerURL(path), readonly=readonly, county=county)
     path = Path(path)
     if not path.exists():
         raise DatabaseError(f"找不到数据库文件：{path}")
@@ -571,10 +652,7 @@ def settings_marker(engine: Engine, key: str) -> dict | None:
     import json
 
     with engine.connect() as conn:
-        has = conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='settings'"
-        ).first()
-        if not has:
+        if not _has_table(conn, "settings"):
             return None
         row = conn.execute(text("SELECT value FROM settings WHERE key = :k"), {"k": key}).first()
     if row is None:
@@ -684,8 +762,17 @@ def _writable(path: Path) -> bool:
 
 
 def integrity_check(engine: Engine) -> list[str]:
-    """PRAGMA integrity_check and foreign_key_check; an empty list means the file is sound."""
+    """PRAGMA integrity_check and foreign_key_check; an empty list means the file is sound. On a server the
+    storage is the server's to keep sound and foreign keys are enforced as rows are written: what is checked
+    is that the database answers."""
     problems: list[str] = []
+    if is_postgres(engine):
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar()
+        except sa_exc.DBAPIError as exc:
+            problems.append(storage_error_message(exc) or "数据库服务器上的数据库无法读取，完整性检查无法完成。")
+        return problems
     try:
         with engine.connect() as conn:
             rows = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
@@ -696,3 +783,71 @@ def integrity_check(engine: Engine) -> list[str]:
     except (sa_exc.DBAPIError, sqlite3.Error) as exc:  # too damaged for the check itself to finish
         problems.append(storage_error_message(exc) or "数据库文件已损坏，完整性检查无法完成。")
     return problems
+
+
+# ------------------------------------------------------------------------------------- on a server
+
+def _server_label(url: ServerURL) -> Path:
+    """The Path a server database goes by where a path is expected (backups and outputs never use it)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        name = make_url(url.sqlalchemy_url).database or "postgres"
+    except Exception:
+        name = "postgres"
+    return Path(f"postgresql-{name}")
+
+
+@contextlib.contextmanager
+def _server_errors(url: ServerURL) -> Iterator[None]:
+    """A server that cannot be reached (or refuses us) as one Chinese sentence."""
+    try:
+        yield
+    except sa_exc.DBAPIError as exc:
+        message = storage_error_message(exc) or f"数据库服务器上的数据库无法使用（{type(exc.orig).__name__}）"
+        raise DatabaseError(f"{message.rstrip('。')}：{url.display()}") from exc
+
+
+def _create_on_server(url: ServerURL) -> Database:
+    engine = make_server_engine(url)
+    try:
+        with _server_errors(url):
+            with engine.connect() as conn:
+                if _has_table(conn, "alembic_version"):
+                    raise DatabaseError(f"服务器上的数据库已有数据，不会覆盖：{url.display()}")
+            upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(path=_server_label(url), engine=engine, url=url)
+
+
+def _open_on_server(url: ServerURL, *, readonly: bool, county: bool) -> Database:
+    engine = make_server_engine(url)
+    try:
+        with _server_errors(url):
+            revision = _current_revision(engine)
+            if revision is None:
+                raise DatabaseError(f"服务器上的数据库还是空的（不是本软件的数据库）：{url.display()}")
+            head_rev = head_revision()
+            if revision != head_rev and revision not in known_revisions():
+                return Database(path=_server_label(url), engine=engine, url=url, readonly=True,
+                                readonly_reason="此数据库由更新版本的软件创建，本软件只能查看，不能修改。请升级软件后再编辑。")
+            county_db = county_marker(engine) is not None
+            label = _server_label(url)
+            if not county_db:
+                # Only the county edition lives on a server: a town's register is one file on the clerk's PC.
+                return Database(path=label, engine=engine, url=url, readonly=True,
+                                readonly_reason="服务器上的数据库只用作县级汇总数据库，这个数据库不是县级汇总数据库，只能查看。")
+            if not county or readonly:
+                return Database(path=label, engine=engine, url=url, readonly=True,
+                                readonly_reason=COUNTY_READONLY_REASON if not readonly else "数据库以只读方式打开，不能修改。",
+                                county=True)
+            db = Database(path=label, engine=engine, url=url, county=True)
+            if revision != head_rev:
+                upgrade(engine)  # one transaction on the server: a failure leaves the schema as it was
+                db.upgraded_from = revision
+            return db
+    except BaseException:
+        engine.dispose()
+        raise

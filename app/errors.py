@@ -75,11 +75,42 @@ def _storage_entry(exc: BaseException) -> tuple | None:
     return None
 
 
+# A PostgreSQL server's failures by SQLSTATE class or code (psycopg errors carry .sqlstate): the sentence
+# when a change fails. Constraint violations (class 23) and program errors are not storage failures.
+_SERVER = (
+    (("08", "57P"), "无法连接数据库服务器，或连接已中断，本次操作没有完成。请检查网络和服务器后再试。"),
+    (("53",), "数据库服务器的磁盘空间或内存不足，本次修改没有保存。请联系服务器管理员。"),
+    (("25006",), "数据库服务器上的数据库是只读的，本次修改没有保存。"),
+    (("28", "42501"), "数据库服务器拒绝了本软件的登录或操作（用户名、密码或权限不对），本次操作没有完成。"),
+    (("3D000",), "数据库服务器上没有这个数据库，请先由服务器管理员创建（CREATE DATABASE）。"),
+    (("40",), "数据库服务器上有其他程序同时修改这些数据，本次修改没有保存。请稍后再试。"),
+    (("XX",), "数据库服务器报告数据已损坏，本次操作没有完成。请联系服务器管理员。"),
+)
+
+
+def _server_message(orig: BaseException) -> str | None:
+    """The sentence for a psycopg (PostgreSQL) failure, None when it is no storage failure. A connection
+    that never got a SQLSTATE (server down, wrong host) is a connection failure."""
+    if not type(orig).__module__.startswith("psycopg"):
+        return None
+    state = str(getattr(orig, "sqlstate", "") or "")
+    if not state:
+        names = {c.__name__ for c in type(orig).__mro__}
+        return _SERVER[0][1] if "OperationalError" in names else None
+    for prefixes, message in _SERVER:
+        if state.startswith(prefixes):
+            return message
+    return None
+
+
 def storage_error_message(exc: BaseException) -> str | None:
-    """The clerk's sentence for an SQLite storage failure (disk full, read-only, damaged, locked, I/O);
-    None for anything else (constraint violations and program errors are not storage failures)."""
+    """The clerk's sentence for an SQLite storage failure (disk full, read-only, damaged, locked, I/O), or
+    a PostgreSQL server's (unreachable, disk full, refused); None for anything else (constraint violations
+    and program errors are not storage failures)."""
     orig = getattr(exc, "orig", exc)
-    if not isinstance(orig, sqlite3.Error) or isinstance(orig, sqlite3.IntegrityError):
+    if not isinstance(orig, sqlite3.Error):
+        return _server_message(orig) if orig is not None else None
+    if isinstance(orig, sqlite3.IntegrityError):
         return None
     entry = _storage_entry(orig)
     return entry[2] if entry else None
@@ -87,6 +118,9 @@ def storage_error_message(exc: BaseException) -> str | None:
 
 def storage_reason(exc: BaseException) -> str:
     """A few words for why copying or writing a database file failed, to put inside a longer sentence."""
+    server = _server_message(getattr(exc, "orig", exc) or exc)
+    if server is not None:
+        return server.split("，")[0].rstrip("。")
     entry = _storage_entry(exc)
     return entry[3] if entry else "读写文件时出错"
 

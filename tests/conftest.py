@@ -29,6 +29,36 @@ def _gui_jobs_finish_with_their_test():
             QApplication.processEvents()
 
 
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL cluster on a Unix socket for the session (tests/pg_cluster.py), or the server of
+    HOUFU_TEST_PG; the PostgreSQL cases are skipped, saying why, when neither is to be had."""
+    from tests.pg_cluster import start_cluster
+
+    try:
+        cluster = start_cluster()
+    except (RuntimeError, OSError) as exc:
+        pytest.skip(f"PostgreSQL cases skipped: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def county_target(request, tmp_path):
+    """Where a county test's county database goes, once per backend: a file that does not exist yet, or a
+    fresh empty database on PostgreSQL (a config.ServerURL; dropped afterwards). `county merge` creates
+    the county database in either."""
+    if request.param == "sqlite":
+        yield tmp_path / "县.db"
+        return
+    from app.config import ServerURL
+
+    cluster = request.getfixturevalue("pg_cluster")
+    url = cluster.create_database()
+    yield ServerURL(url)
+    cluster.drop_database(url)
+
+
 @pytest.fixture
 def db(tmp_path):
     """A new, empty database with the town's default units and a town profile."""

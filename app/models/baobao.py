@@ -35,7 +35,7 @@ class HouseholdAssignment(Timestamps, Base):
     __table_args__ = (
         Index(
             "uq_household_assignments_current", "household_id", unique=True,
-            sqlite_where=text("end_date IS NULL"),
+            sqlite_where=text("end_date IS NULL"), postgresql_where=text("end_date IS NULL"),
         ),
     )
 

@@ -99,8 +99,8 @@ class Member(Timestamps, Base):
     __tablename__ = "members"
     __table_args__ = (
         # The members the 分类包保 duty rules look for (SPEC §4.7), so that a county is not scanned in full.
-        Index("ix_members_sick", "household_id", sqlite_where=text(MEMBERS_SICK)),
-        Index("ix_members_pupil", "household_id", sqlite_where=text(MEMBERS_PUPIL)),
+        Index("ix_members_sick", "household_id", sqlite_where=text(MEMBERS_SICK), postgresql_where=text(MEMBERS_SICK)),
+        Index("ix_members_pupil", "household_id", sqlite_where=text(MEMBERS_PUPIL), postgresql_where=text(MEMBERS_PUPIL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

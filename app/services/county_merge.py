@@ -11,6 +11,12 @@ Top-level records get the county's id for the town in their town_id.
 
 A town is known by the uid of its `towns` row (it survives renames); an identical or older copy of a town
 changes nothing; a copy that fails any check changes nothing. No Qt here.
+
+A county database on a PostgreSQL server gets the same plan, read from the server's catalog: the copy (always
+an SQLite file, verified as above) is read with sqlite3, its ids shifted by the same offsets in the SELECT
+itself, and its rows streamed into the server with COPY, all in one server transaction that also holds an
+advisory lock (one merge at a time, as the file's writer lock does); the id sequences are then set past the
+explicit ids.
 """
 
 from __future__ import annotations
@@ -21,11 +27,13 @@ import json
 import os
 import secrets
 import sqlite3
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.db import (
+    APPLICATION_ID,
     COUNTY_SETTING,
     SNAPSHOT_SETTING,
     Database,
@@ -288,16 +296,27 @@ class _Plan:
 def _plan(con: sqlite3.Connection) -> _Plan:
     county_tables = _tables(con, "main")
     snap_tables = set(_tables(con, "snap"))
+    return _make_plan(county_tables, snap_tables,
+                      lambda t: con.execute(f'SELECT 1 FROM snap."{t}" LIMIT 1').fetchone() is not None,
+                      lambda t: _foreign_keys(con, t), lambda t: _columns(con, "main", t),
+                      lambda t: _columns(con, "snap", t))
+
+
+def _make_plan(county_tables: list[str], snap_tables: set[str], has_rows: Callable[[str], bool],
+               foreign_keys: Callable[[str], dict[str, str]], county_columns: Callable[[str], dict[str, int]],
+               copy_columns: Callable[[str], dict[str, int]]) -> _Plan:
+    """The tables both databases have (parents first), with their columns, ids and foreign keys; a table
+    only the copy has refuses the merge when it holds rows (a newer program's data would be lost)."""
     extra = sorted(snap_tables - set(county_tables))
     for t in extra:
-        if con.execute(f'SELECT 1 FROM snap."{t}" LIMIT 1').fetchone():
+        if has_rows(t):
             raise CountyError(f"副本中有本软件不认识的表 {t}，请先升级本软件再合并")
     tables = [t for t in county_tables if t in snap_tables]
-    fks = {t: _foreign_keys(con, t) for t in tables}
+    fks = {t: foreign_keys(t) for t in tables}
     has_id, has_town, columns = {}, {}, {}
     for t in tables:
-        mine = _columns(con, "main", t)
-        theirs = _columns(con, "snap", t)
+        mine = county_columns(t)
+        theirs = copy_columns(t)
         has_id[t] = mine.get("id") == 1 and sum(1 for v in mine.values() if v) == 1
         has_town[t] = "town_id" in mine
         columns[t] = [c for c in mine if c in theirs or c == "town_id"]
@@ -319,6 +338,21 @@ def _delete_town(con: sqlite3.Connection, plan: _Plan, town_id: int) -> None:
     con.execute("DELETE FROM town_ranges WHERE town_id = ?", (town_id,))
 
 
+def _select_list(plan: _Plan, t: str, town_id: int, offsets: dict[str, int]) -> list[str]:
+    """The copy's columns of table t as the county stores them: town_id set, ids and foreign keys shifted."""
+    exprs = []
+    for c in plan.columns[t]:
+        if c == "town_id" and plan.has_town[t]:
+            exprs.append(str(int(town_id)))
+        elif c == "id" and plan.has_id[t]:
+            exprs.append(f'"id" + {int(offsets[t])}')
+        elif c in plan.fks[t] and plan.fks[t][c] in offsets:
+            exprs.append(f'"{c}" + {int(offsets[plan.fks[t][c]])}')
+        else:
+            exprs.append(f'"{c}"')
+    return exprs
+
+
 def _copy_town(con: sqlite3.Connection, plan: _Plan, town_id: int, say: Callable[[str], None],
                town: str) -> dict[str, int]:
     offsets = {t: con.execute(f'SELECT coalesce(max(id), 0) FROM main."{t}"').fetchone()[0]
@@ -326,16 +360,7 @@ def _copy_town(con: sqlite3.Connection, plan: _Plan, town_id: int, say: Callable
     copied: dict[str, int] = {}
     for t in plan.tables:
         cols = plan.columns[t]
-        exprs = []
-        for c in cols:
-            if c == "town_id" and plan.has_town[t]:
-                exprs.append(str(int(town_id)))
-            elif c == "id" and plan.has_id[t]:
-                exprs.append(f'"id" + {offsets[t]}')
-            elif c in plan.fks[t] and plan.fks[t][c] in offsets:
-                exprs.append(f'"{c}" + {offsets[plan.fks[t][c]]}')
-            else:
-                exprs.append(f'"{c}"')
+        exprs = _select_list(plan, t, town_id, offsets)
         names = ", ".join(f'"{c}"' for c in cols)
         cur = con.execute(f'INSERT INTO main."{t}" ({names}) SELECT {", ".join(exprs)} FROM snap."{t}"')
         copied[t] = cur.rowcount
@@ -350,6 +375,8 @@ def _copy_town(con: sqlite3.Connection, plan: _Plan, town_id: int, say: Callable
 
 def merge_copy(db: Database, copy: VerifiedCopy, say: Callable[[str], None]) -> MergeOutcome:
     """Take one verified copy into the county database db, in one transaction."""
+    if db.server:
+        return _merge_on_server(db, copy, say)
     name = Path(copy.manifest.get("file") or copy.db_file.name).name
     taken_at = str(copy.manifest.get("taken_at") or "")
     sha = str(copy.manifest.get("sha256") or "")
@@ -433,7 +460,8 @@ def merge_copies(db: Database, files: list[Path], password: str | None = None,
         f = Path(f)
         say(f"校验 {f.name}……")
         try:
-            copy = verify_copy(f, password, db.path.absolute().parent)
+            work_dir = Path(tempfile.gettempdir()) if db.server else db.path.absolute().parent
+            copy = verify_copy(f, password, work_dir)
         except CountyError as exc:
             outcomes.append(MergeOutcome(f.name, REFUSED, "", f"{exc}，未合并"))
             continue
@@ -447,3 +475,185 @@ def merge_copies(db: Database, files: list[Path], password: str | None = None,
         outcomes.append(outcome)
     return outcomes
 
+
+
+# ------------------------------------------------------------------------------------ into a server
+
+_MERGE_LOCK = APPLICATION_ID + 1  # the advisory lock one merge at a time holds (upgrades hold APPLICATION_ID)
+
+
+def _server_plan(cur, src: sqlite3.Connection) -> _Plan:
+    """The plan of _plan with the county's side read from PostgreSQL's catalog (current schema)."""
+    cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+                "AND table_type = 'BASE TABLE'")
+    county_tables = sorted(r[0] for r in cur.fetchall() if r[0] not in NOT_COPIED)
+    cur.execute("SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position")
+    columns: dict[str, dict[str, int]] = {}
+    for t, c in cur.fetchall():
+        columns.setdefault(t, {})[c] = 0
+    cur.execute("SELECT c.relname, a.attname, array_position(i.indkey::int2[], a.attnum) FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey) "
+                "WHERE i.indisprimary AND n.nspname = current_schema()")
+    for t, c, position in cur.fetchall():
+        if t in columns and c in columns[t]:
+            columns[t][c] = int(position or 1)
+    cur.execute("SELECT cl.relname, att.attname, ref.relname FROM pg_constraint con "
+                "JOIN pg_class cl ON cl.oid = con.conrelid JOIN pg_class ref ON ref.oid = con.confrelid "
+                "JOIN pg_namespace n ON n.oid = cl.relnamespace "
+                "JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = con.conkey[1] "
+                "WHERE con.contype = 'f' AND n.nspname = current_schema() AND cardinality(con.conkey) = 1")
+    fks: dict[str, dict[str, str]] = {}
+    for t, c, parent in cur.fetchall():
+        fks.setdefault(t, {})[c] = parent
+    snap_tables = set(_tables(src, "main"))
+    return _make_plan(county_tables, snap_tables,
+                      lambda t: src.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone() is not None,
+                      lambda t: fks.get(t, {}), lambda t: columns.get(t, {}),
+                      lambda t: _columns(src, "main", t))
+
+
+def _server_delete_town(cur, plan: _Plan, town_id: int) -> None:
+    cur.execute("SELECT table_name, first_id, last_id FROM town_ranges WHERE town_id = %s", (town_id,))
+    ranges = {t: (a, b) for t, a, b in cur.fetchall()}
+    for t in reversed(plan.tables):
+        if plan.has_id[t]:
+            if t in ranges:
+                cur.execute(f'DELETE FROM "{t}" WHERE id BETWEEN %s AND %s', ranges[t])
+            continue
+        for col, parent in plan.fks[t].items():  # a table without its own id follows its parent's range
+            if parent in ranges:
+                cur.execute(f'DELETE FROM "{t}" WHERE "{col}" BETWEEN %s AND %s', ranges[parent])
+                break
+    cur.execute("DELETE FROM town_ranges WHERE town_id = %s", (town_id,))
+
+
+def _server_copy_town(cur, src: sqlite3.Connection, plan: _Plan, town_id: int, say: Callable[[str], None],
+                      town: str) -> dict[str, int]:
+    """The copy's rows into the server with COPY (text format: the server reads SQLite's ISO dates, 0/1
+    booleans and integer amounts by each column's own type), parents first."""
+    offsets = {}
+    for t in plan.tables:
+        if plan.has_id[t]:
+            cur.execute(f'SELECT coalesce(max(id), 0) FROM "{t}"')
+            offsets[t] = int(cur.fetchone()[0])
+    copied: dict[str, int] = {}
+    for t in plan.tables:
+        cols = plan.columns[t]
+        names = ", ".join(f'"{c}"' for c in cols)
+        rows = src.execute(f'SELECT {", ".join(_select_list(plan, t, town_id, offsets))} FROM "{t}"')
+        n = 0
+        with cur.copy(f'COPY "{t}" ({names}) FROM STDIN') as out:
+            for row in rows:
+                out.write_row(row)
+                n += 1
+        copied[t] = n
+        if plan.has_id[t] and n:
+            first, last = src.execute(f'SELECT min(id), max(id) FROM "{t}"').fetchone()
+            cur.execute("INSERT INTO town_ranges (town_id, table_name, first_id, last_id) VALUES (%s, %s, %s, %s)",
+                        (town_id, t, first + offsets[t], last + offsets[t]))
+            # Explicit ids leave the table's sequence behind: set it past them.
+            cur.execute(f"SELECT setval(pg_get_serial_sequence('\"{t}\"', 'id'), %s) "
+                        f"WHERE pg_get_serial_sequence('\"{t}\"', 'id') IS NOT NULL", (last + offsets[t],))
+        if n >= 1000:  # progress on the big tables of a long merge
+            say(f"  {town}：{t} {n} 行")
+    return copied
+
+
+def _merge_on_server(db: Database, copy: VerifiedCopy, say: Callable[[str], None]) -> MergeOutcome:
+    """merge_copy into a county database on a PostgreSQL server (see the module docstring)."""
+    name = Path(copy.manifest.get("file") or copy.db_file.name).name
+    taken_at = str(copy.manifest.get("taken_at") or "")
+    sha = str(copy.manifest.get("sha256") or "")
+    try:
+        src = sqlite3.connect(f"{copy.db_file.absolute().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        raise CountyError("副本无法打开（不是有效的数据库文件），未合并") from None
+    try:
+        raw = db.engine.raw_connection()
+    except Exception as exc:
+        src.close()
+        raise CountyError(f"合并失败（{storage_reason(exc)}），县级数据库未改动") from None
+    pg = raw.driver_connection
+    try:
+        with pg.cursor() as cur:
+            try:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", (_MERGE_LOCK,))
+                cur.execute("SELECT id, name, copy_taken_at, copy_sha256 FROM towns WHERE uid = %s", (copy.uid,))
+                row = cur.fetchone()
+                if row is None:
+                    cur.execute("SELECT uid FROM towns WHERE name = %s", (copy.town,))
+                    if cur.fetchone() is not None:
+                        pg.rollback()
+                        return MergeOutcome(name, REFUSED, copy.town,
+                                            f"县级数据库中已有另一个“{copy.town}”的数据（来自不同的数据库文件），未合并")
+                elif row[3] == sha:
+                    pg.rollback()
+                    return MergeOutcome(name, UNCHANGED, copy.town, f"与已合并的{row[1]}副本相同，未改动")
+                elif taken_at <= row[2]:
+                    pg.rollback()
+                    return MergeOutcome(name, UNCHANGED, copy.town,
+                                        f"比已合并的{row[1]}副本（{row[2]} 导出）旧，未改动")
+                plan = _server_plan(cur, src)
+                if row is None:
+                    cur.execute(
+                        "INSERT INTO towns (uid, name, county, copy_taken_at, copy_sha256, copy_revision, merged_at) "
+                        "VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                        (copy.uid, copy.town, copy.county, taken_at, sha, copy.revision, _now()))
+                    town_id, verb = cur.fetchone()[0], "新增"
+                else:
+                    town_id = row[0]
+                    say(f"{copy.town}：删除上次合并的数据……")
+                    _server_delete_town(cur, plan, town_id)
+                    cur.execute("UPDATE towns SET name = %s, county = %s, copy_taken_at = %s, copy_sha256 = %s, "
+                                "copy_revision = %s, merged_at = %s WHERE id = %s",
+                                (copy.town, copy.county, taken_at, sha, copy.revision, _now(), town_id))
+                    verb = "替换" if row[1] == copy.town else f"替换（原名{row[1]}）"
+                say(f"{copy.town}：正在复制……")
+                copied = _server_copy_town(cur, src, plan, town_id, say, copy.town)
+                pg.commit()
+            except BaseException:
+                pg.rollback()
+                raise
+        _server_analyze(pg, plan.tables)
+    except CountyError:
+        raise
+    except (sqlite3.Error, Exception) as exc:
+        if not _is_database_failure(exc):
+            raise
+        raise CountyError(f"合并失败（{_server_reason(exc)}），县级数据库未改动") from None
+    finally:
+        raw.close()
+        src.close()
+    households = copied.get("households", 0)
+    return MergeOutcome(name, MERGED, copy.town,
+                        f"{verb}{copy.town}（{taken_at} 导出，{households} 户，共 {sum(copied.values())} 行）",
+                        rows=sum(copied.values()), tables=copied)
+
+
+def _is_database_failure(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.Error) or type(exc).__module__.startswith("psycopg")
+
+
+def _server_reason(exc: BaseException) -> str:
+    if isinstance(exc, sqlite3.Error):
+        return storage_reason(exc)
+    from app.errors import storage_error_message
+
+    if storage_error_message(exc) is not None:
+        return storage_reason(exc)
+    state = str(getattr(exc, "sqlstate", "") or "")
+    if state.startswith("23"):
+        return "副本中的记录与县级数据库的约束冲突"
+    return f"数据库服务器报错 {state or type(exc).__name__}"
+
+
+def _server_analyze(pg, tables: list[str]) -> None:
+    """Planner statistics of the tables just written (the merge is already committed)."""
+    try:
+        with pg.cursor() as cur:
+            cur.execute("ANALYZE " + ", ".join(f'"{t}"' for t in [*tables, "towns", "town_ranges"]))
+        pg.commit()
+    except Exception:
+        pg.rollback()

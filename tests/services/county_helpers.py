@@ -1,4 +1,5 @@
-"""Towns' databases and their copies for the county tests."""
+"""Towns' databases and their copies for the county tests, and what a county database holds, read the same
+way from a county file or from a county database on PostgreSQL (the county_target fixture of conftest)."""
 
 from __future__ import annotations
 
@@ -55,18 +56,51 @@ def copy_of(path: Path, out: Path, password: str | None = None) -> Path:
         db.close()
 
 
+ACTIVE_HOUSEHOLDS = "SELECT count(*) FROM households WHERE status = '在册'"
+ACTIVE_MEMBERS = ("SELECT count(*) FROM members m JOIN households h ON h.id = m.household_id "
+                  "WHERE h.status = '在册' AND m.status = '在册'")
+
+
+def _server_rows(url: str, statements: list[str]) -> list:
+    import sqlalchemy as sa
+
+    from app.config import ServerURL
+
+    engine = sa.create_engine(ServerURL(url).sqlalchemy_url)
+    try:
+        with engine.connect() as conn:
+            return [conn.exec_driver_sql(sql).first() for sql in statements]
+    finally:
+        engine.dispose()
+
+
 def active_counts(path: Path) -> tuple[int, int]:
+    from app.config import is_server
+
+    if is_server(path):
+        (households,), (members,) = _server_rows(str(path), [ACTIVE_HOUSEHOLDS, ACTIVE_MEMBERS])
+        return households, members
     con = sqlite3.connect(path)
     try:
-        households = con.execute("SELECT count(*) FROM households WHERE status = '在册'").fetchone()[0]
-        members = con.execute("SELECT count(*) FROM members m JOIN households h ON h.id = m.household_id "
-                              "WHERE h.status = '在册' AND m.status = '在册'").fetchone()[0]
+        households = con.execute(ACTIVE_HOUSEHOLDS).fetchone()[0]
+        members = con.execute(ACTIVE_MEMBERS).fetchone()[0]
     finally:
         con.close()
     return households, members
 
 
-def table_fingerprint(path: Path) -> dict[str, int]:
+def table_fingerprint(path: Path) -> dict[str, tuple]:
+    """Each table's row count and a digest of its rows (a file: total of rowids; a server: md5 of the rows)."""
+    from app.config import is_server
+
+    if is_server(path):
+        (names,) = _server_rows(str(path), [
+            "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"])
+        tables = names[0].split(",")
+        rows = _server_rows(str(path), [f'SELECT count(*), md5(coalesce(string_agg(t::text, \'|\' ORDER BY t::text), \'\')) '
+                                        f'FROM "{t}" t' for t in tables])
+        return {t: tuple(r) for t, r in zip(tables, rows)}
     con = sqlite3.connect(path)
     try:
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' "

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from app.cli import main
-from app.db import open_database
+from app.db import database_exists, open_database
 from app.services.county import list_towns
 from app.services.county_merge import MERGED, REFUSED, UNCHANGED, create_county, merge_copies
 from tests.services.county_helpers import (
@@ -33,7 +33,7 @@ def towns(tmp_path):
 
 
 def merge(county_path, files, password=None):
-    if county_path.exists():
+    if database_exists(county_path):
         db = open_database(county_path, county=True)
     else:
         db = create_county(county_path, "竹山县")
@@ -51,9 +51,9 @@ def county_towns(county_path):
         db.close()
 
 
-def test_three_towns_merge_and_each_keeps_its_counts(tmp_path, towns):
+def test_three_towns_merge_and_each_keeps_its_counts(county_target, tmp_path, towns):
     paths, copies = towns
-    county = tmp_path / "县.db"
+    county = county_target
     outcomes = merge(county, copies.values())
     assert [o.status for o in outcomes] == [MERGED] * 3
     held = county_towns(county)
@@ -69,9 +69,9 @@ def test_three_towns_merge_and_each_keeps_its_counts(tmp_path, towns):
         db.close()
 
 
-def test_same_copy_again_changes_nothing(tmp_path, towns):
+def test_same_copy_again_changes_nothing(county_target, tmp_path, towns):
     _paths, copies = towns
-    county = tmp_path / "县.db"
+    county = county_target
     merge(county, copies.values())
     before = table_fingerprint(county)
     outcomes = merge(county, [copies["白河镇"]])
@@ -79,9 +79,9 @@ def test_same_copy_again_changes_nothing(tmp_path, towns):
     assert table_fingerprint(county) == before
 
 
-def test_newer_copy_replaces_that_town_only_and_an_older_one_then_changes_nothing(tmp_path, towns):
+def test_newer_copy_replaces_that_town_only_and_an_older_one_then_changes_nothing(county_target, tmp_path, towns):
     paths, copies = towns
-    county = tmp_path / "县.db"
+    county = county_target
     merge(county, copies.values())
     others_before = {n: (t.households, t.members) for n, t in county_towns(county).items() if n != "清江镇"}
     households_leave(paths["清江镇"], 7)
@@ -98,9 +98,9 @@ def test_newer_copy_replaces_that_town_only_and_an_older_one_then_changes_nothin
     assert table_fingerprint(county) == before
 
 
-def test_tampered_copy_is_refused_and_nothing_changes(tmp_path, towns):
+def test_tampered_copy_is_refused_and_nothing_changes(county_target, tmp_path, towns):
     paths, copies = towns
-    county = tmp_path / "县.db"
+    county = county_target
     merge(county, [copies["清江镇"]])
     before = table_fingerprint(county)
     con = sqlite3.connect(copies["白河镇"])
@@ -113,9 +113,9 @@ def test_tampered_copy_is_refused_and_nothing_changes(tmp_path, towns):
     assert set(county_towns(county)) == {"清江镇"}
 
 
-def test_encrypted_copy_merges_and_a_tampered_or_wrongly_opened_one_is_refused(tmp_path, towns):
+def test_encrypted_copy_merges_and_a_tampered_or_wrongly_opened_one_is_refused(county_target, tmp_path, towns):
     paths, _copies = towns
-    county = tmp_path / "县.db"
+    county = county_target
     good = copy_of(paths["石门镇"], tmp_path / "石门镇.zip", password="secret-pass-1")
     bad = copy_of(paths["白河镇"], tmp_path / "白河镇.zip", password="secret-pass-1")
     data = bytearray(bad.read_bytes())
@@ -131,9 +131,9 @@ def test_encrypted_copy_merges_and_a_tampered_or_wrongly_opened_one_is_refused(t
     assert not list(tmp_path.glob(".houfu-merge-*"))
 
 
-def test_a_town_renamed_between_copies_stays_one_town(tmp_path, towns):
+def test_a_town_renamed_between_copies_stays_one_town(county_target, tmp_path, towns):
     paths, copies = towns
-    county = tmp_path / "县.db"
+    county = county_target
     merge(county, copies.values())
     rename_town(paths["白河镇"], "白河街道")
     outcomes = merge(county, [copy_of(paths["白河镇"], tmp_path / "白河-副本2.db")])
@@ -143,9 +143,9 @@ def test_a_town_renamed_between_copies_stays_one_town(tmp_path, towns):
     assert (held["白河街道"].households, held["白河街道"].members) == active_counts(paths["白河镇"])
 
 
-def test_cli_creates_the_county_lists_towns_and_refuses_town_work(tmp_path, towns, capsys):
+def test_cli_creates_the_county_lists_towns_and_refuses_town_work(county_target, tmp_path, towns, capsys):
     _paths, copies = towns
-    county = tmp_path / "县.db"
+    county = county_target
     assert main(["--db", str(county), "county", "merge", *map(str, copies.values())]) == 0
     out = capsys.readouterr().out
     assert "已新建县级汇总数据库" in out and "合并 3 个" in out
@@ -162,11 +162,11 @@ def test_cli_creates_the_county_lists_towns_and_refuses_town_work(tmp_path, town
     assert "未合并" in capsys.readouterr().err
 
 
-def test_same_id_in_two_towns_is_a_cross_town_finding_with_both_towns(tmp_path):
+def test_same_id_in_two_towns_is_a_cross_town_finding_with_both_towns(county_target, tmp_path):
     qj = make_town(tmp_path, "清江镇", households=10, seed=1)
     bh = make_town(tmp_path, "白河镇", households=10, seed=2)
     idn, name = share_an_id(qj, bh)
-    county = tmp_path / "县.db"
+    county = county_target
     merge(county, [copy_of(qj, tmp_path / "qj.db"), copy_of(bh, tmp_path / "bh.db")])
     from app.services.check import run_check
 
@@ -187,11 +187,11 @@ def test_same_id_in_two_towns_is_a_cross_town_finding_with_both_towns(tmp_path):
         town_db.close()
 
 
-def test_stats_of_a_town_in_the_county_equal_the_towns_own_and_towns_are_listed(tmp_path, towns, capsys):
+def test_stats_of_a_town_in_the_county_equal_the_towns_own_and_towns_are_listed(county_target, tmp_path, towns, capsys):
     from app.services.stats import stats
 
     paths, copies = towns
-    county = tmp_path / "县.db"
+    county = county_target
     merge(county, copies.values())
     db = open_database(county)
     try:
@@ -218,14 +218,14 @@ def test_stats_of_a_town_in_the_county_equal_the_towns_own_and_towns_are_listed(
     assert "无此镇" in capsys.readouterr().err
 
 
-def test_county_summary_totals_are_the_sum_of_the_towns_and_print_and_export(tmp_path, towns, capsys):
+def test_county_summary_totals_are_the_sum_of_the_towns_and_print_and_export(county_target, tmp_path, towns, capsys):
     import openpyxl
 
     from app.services.county_summary import county_summary
     from app.services.stats import stats
 
     paths, copies = towns
-    county = tmp_path / "县.db"
+    county = county_target
     merge(county, copies.values())
     db = open_database(county)
     try:
@@ -258,7 +258,7 @@ def test_county_summary_totals_are_the_sum_of_the_towns_and_print_and_export(tmp
     assert main(["--db", str(paths["清江镇"]), "report", "county", "--out", str(pdf)]) == 2
 
 
-def test_each_towns_row_of_the_county_summary_is_that_towns_own_figures(tmp_path, towns):
+def test_each_towns_row_of_the_county_summary_is_that_towns_own_figures(county_target, tmp_path, towns):
     """The summary counts all towns at once (grouped by town); every figure of a town's row is still what
     stats narrowed to that town gives, and what the town's own file gives."""
     import datetime as dt
@@ -269,7 +269,7 @@ def test_each_towns_row_of_the_county_summary_is_that_towns_own_figures(tmp_path
     from app.vocab import ARCHIVE_INCOMPLETE, ARCHIVE_INCONSISTENT, COUNTY_KEY_COLUMNS
 
     paths, copies = towns
-    county = tmp_path / "县.db"
+    county = county_target
     merge(county, copies.values())
     today = dt.date.today()
     month = f"{today.year:04d}-{today.month:02d}"
@@ -311,11 +311,11 @@ def test_each_towns_row_of_the_county_summary_is_that_towns_own_figures(tmp_path
     assert any(t.visits_done for t in summary.towns) and any(t.problems_open for t in summary.towns)
 
 
-def test_merge_leaves_the_planner_statistics_of_the_county_database(tmp_path, towns):
+def test_merge_leaves_the_planner_statistics_of_the_county_database(county_target, tmp_path, towns):
     """After a merge the county database carries SQLite's statistics (a narrowed town's visits are then looked
     up by household, not by scanning the town's visits for each household)."""
     _paths, copies = towns
-    county = tmp_path / "县.db"
+    county = county_target
     assert [o.status for o in merge(county, copies.values())] == [MERGED] * 3
     con = sqlite3.connect(county)
     try:

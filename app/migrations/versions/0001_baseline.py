@@ -277,7 +277,7 @@ def upgrade() -> None:
     with op.batch_alter_table('household_assignments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_household_assignments_cadre_id'), ['cadre_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_assignments_household_id'), ['household_id'], unique=False)
-        batch_op.create_index('uq_household_assignments_current', ['household_id'], unique=True, sqlite_where=sa.text('end_date IS NULL'))
+        batch_op.create_index('uq_household_assignments_current', ['household_id'], unique=True, sqlite_where=sa.text('end_date IS NULL'), postgresql_where=sa.text('end_date IS NULL'))
 
     op.create_table('household_tags',
     sa.Column('household_id', sa.Integer(), nullable=False),
@@ -659,7 +659,7 @@ def downgrade() -> None:
     op.drop_table('housing_records')
     op.drop_table('household_tags')
     with op.batch_alter_table('household_assignments', schema=None) as batch_op:
-        batch_op.drop_index('uq_household_assignments_current', sqlite_where=sa.text('end_date IS NULL'))
+        batch_op.drop_index('uq_household_assignments_current', sqlite_where=sa.text('end_date IS NULL'), postgresql_where=sa.text('end_date IS NULL'))
         batch_op.drop_index(batch_op.f('ix_household_assignments_household_id'))
         batch_op.drop_index(batch_op.f('ix_household_assignments_cadre_id'))
 

@@ -104,6 +104,8 @@ def downgrade() -> None:
         batch_op.drop_column("left_on")
         batch_op.drop_column("registered_on")
         batch_op.drop_column("original_no")
+    if op.get_bind().dialect.name != "sqlite":  # the full-text triggers are SQLite's (0002)
+        return
     for name in ("household_fts_au", "household_fts_ad", "household_fts_ai"):
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     for sql in TRIGGERS_OF_0002:

@@ -53,6 +53,8 @@ FTS_REBUILD = "INSERT INTO household_fts(household_fts) VALUES ('rebuild')"
 
 
 def _put_back_fts() -> None:
+    if op.get_bind().dialect.name != "sqlite":  # the full-text index is SQLite's (0002)
+        return
     for name in ("household_fts_au", "household_fts_ad", "household_fts_ai"):
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     for sql in FTS_TRIGGERS:
@@ -91,6 +93,8 @@ def upgrade() -> None:
         "VALUES (1, :uid, :name, :county, '', '', '', '')"),
         {"uid": uuid.uuid4().hex, "name": (profile[0] if profile else "") or "",
          "county": (profile[1] if profile else "") or ""})
+    if bind.dialect.name == "postgresql":  # the explicit id 1 leaves the id sequence behind it
+        bind.exec_driver_sql("SELECT setval(pg_get_serial_sequence('towns', 'id'), 1)")
     for table in TOP_LEVEL:
         op.add_column(table, sa.Column("town_id", sa.Integer(), nullable=False, server_default=sa.text("1")))
         op.create_index(op.f(f"ix_{table}_town_id"), table, ["town_id"], unique=False)
@@ -102,6 +106,10 @@ def upgrade() -> None:
 def _rebuild(table: str, old: str, new: str, columns: list[str]) -> None:
     """Replace the unique constraint old of table by new over columns (SQLite's table-rebuild procedure)."""
     bind = op.get_bind()
+    if bind.dialect.name != "sqlite":  # a server alters the constraint in place
+        op.drop_constraint(old, table, type_="unique")
+        op.create_unique_constraint(new, table, columns)
+        return
     create = bind.execute(sa.text("SELECT sql FROM sqlite_master WHERE type='table' AND name=:t"),
                           {"t": table}).scalar()
     indexes = [r[0] for r in bind.execute(sa.text(
