@@ -24,7 +24,9 @@ from pathlib import Path
 from sqlalchemy import Table, bindparam, create_engine, event, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.functions import GenericFunction
 
 from app import config, dblock, outputs
 from app.config import ServerURL, is_server
@@ -102,6 +104,81 @@ def make_server_engine(url: ServerURL) -> Engine:
 def is_postgres(bind) -> bool:
     """Whether an engine, connection or session is on PostgreSQL (the one dialect check of the fast paths)."""
     return bind.dialect.name == "postgresql"
+
+
+# ----------------------------------------------------------------------- SQL functions on either database
+# The queries were written, measured and tuned on SQLite and call its functions by name (func.iif, func.date,
+# func.datetime, func.instr). Registered here, each still renders exactly as before on SQLite and as its
+# PostgreSQL equivalent on a server, so that no caller branches.
+
+class iif(GenericFunction):
+    """SQLite's iif(condition, a, b)."""
+
+    name = "iif"
+    inherit_cache = True
+
+
+class date(GenericFunction):
+    """SQLite's date(x): the day of a date or datetime."""
+
+    name = "date"
+    inherit_cache = True
+
+
+class datetime(GenericFunction):
+    """SQLite's datetime(x, '+N seconds') (one modifier)."""
+
+    name = "datetime"
+    inherit_cache = True
+
+
+class instr(GenericFunction):
+    """SQLite's instr(text, part): the 1-based position of part in text, 0 when absent."""
+
+    name = "instr"
+    inherit_cache = True
+
+
+def _args(element, compiler, **kw) -> list[str]:
+    return [compiler.process(c, **kw) for c in element.clauses]
+
+
+@compiles(iif, "postgresql")
+def _iif_pg(element, compiler, **kw) -> str:
+    cond, a, b = _args(element, compiler, **kw)
+    return f"CASE WHEN {cond} THEN {a} ELSE {b} END"
+
+
+@compiles(date, "postgresql")
+def _date_pg(element, compiler, **kw) -> str:
+    (x,) = _args(element, compiler, **kw)
+    return f"CAST({x} AS DATE)"
+
+
+@compiles(datetime, "postgresql")
+def _datetime_pg(element, compiler, **kw) -> str:
+    args = _args(element, compiler, **kw)
+    if len(args) == 1:
+        return f"CAST({args[0]} AS TIMESTAMP)"
+    x, modifier = args
+    return f"(CAST({x} AS TIMESTAMP) + CAST({modifier} AS INTERVAL))"
+
+
+@compiles(instr, "postgresql")
+def _instr_pg(element, compiler, **kw) -> str:
+    text_, part = _args(element, compiler, **kw)
+    return f"strpos({text_}, {part})"
+
+
+def driver_rows(s: Session, sql: str, params: Sequence | Mapping | None = None) -> list[tuple]:
+    """Rows of SQL compiled for the session's dialect, run straight on the driver's connection in the
+    session's transaction (no SQLAlchemy result handling). SQLite takes a sequence of parameters, psycopg a
+    mapping, always given: with it psycopg reads the doubled %% of a compiled literal as one %."""
+    raw = s.connection().connection.driver_connection
+    assert raw is not None
+    if is_postgres(s.get_bind()):
+        return raw.execute(sql, dict(params or {})).fetchall()
+    return raw.execute(sql, params or ()).fetchall()
 
 
 def writer(engine: Engine) -> Engine:
@@ -417,6 +494,13 @@ def _executemany(s: Session, table: Table, statement, rows: Sequence[Mapping[str
     values (and the fixed ones) in the order the SQL binds them, through the column types' own bind
     conversions (dates to text, amounts to integer 分 ...), as SQLAlchemy itself would send them."""
     dialect = s.get_bind().dialect
+    if dialect.name != "sqlite":  # a server: SQLAlchemy's own executemany (psycopg batches it)
+        if where_key is None:
+            s.execute(table.insert(), [{**row, **fixed} for row in rows])
+        else:
+            s.execute(statement, [{**{k: v for k, v in row.items() if k != where_key}, _WHERE: row[where_key],
+                                   **fixed} for row in rows])
+        return
     keys = [k for k in rows[0] if k != where_key]
     compiled = statement.compile(dialect=dialect, column_keys=keys + list(fixed))
     order = list(compiled.positiontup or ())

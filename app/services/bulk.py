@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from sqlalchemy.orm import Session
 
+from app.db import is_postgres
 from app.services.town_scope import narrowed
 
 _lock = threading.Lock()
@@ -52,11 +53,16 @@ def _cursor(s: Session):
     return s.connection().connection.cursor()
 
 
+def _params(s: Session) -> tuple:
+    # psycopg reads a compiled literal's doubled %% as one % only when given parameters (none needed here).
+    return ({},) if is_postgres(s.get_bind()) else ()
+
+
 def plain_rows(s: Session, stmt) -> list[tuple]:
     """Every row of stmt as a plain tuple, in the session's transaction."""
     cursor = _cursor(s)
     try:
-        cursor.execute(_sql(s, stmt))
+        cursor.execute(_sql(s, stmt), *_params(s))
         return cursor.fetchall()
     finally:
         cursor.close()
@@ -66,7 +72,7 @@ def plain_column(s: Session, stmt) -> list:
     """The first column of every row of stmt."""
     cursor = _cursor(s)
     try:
-        cursor.execute(_sql(s, stmt))
+        cursor.execute(_sql(s, stmt), *_params(s))
         return [row[0] for row in cursor]
     finally:
         cursor.close()

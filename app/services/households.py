@@ -13,11 +13,13 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import and_, bindparam, func, literal_column, select, table, text
+from sqlalchemy import Boolean, ColumnElement, and_, bindparam, func, literal_column, select, table, text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from app import vocab
-from app.db import TOWN_INFO_KEY, Database, update_many
+from app.db import TOWN_INFO_KEY, Database, driver_rows, is_postgres, update_many
 from app.errors import Refused
 from app.ledgers.engine import household_label
 from app.models import Attachment, Household, HouseholdTag, Member, SettlementPoint, Village
@@ -142,14 +144,36 @@ def _conditions(q: HouseholdQuery) -> list:
         cond.append(Household.archive_state == q.archive_state)
     for i, word in enumerate(normalize_search(q.text)):
         if len(word) >= 3:
-            # The trigram index answers substrings of three or more characters without a scan.
-            phrase = '"' + word.replace('"', '""') + '"'
-            matches = (select(literal_column("rowid")).select_from(table("household_fts"))
-                       .where(text(f"household_fts MATCH :fts{i}").bindparams(bindparam(f"fts{i}", phrase))))
-            cond.append(Household.id.in_(matches))
+            cond.append(_SearchText(word, i))
         else:
             cond.append(func.instr(Household.search_text, word) > 0)
     return cond
+
+
+class _SearchText(ColumnElement[bool]):
+    """Condition: search_text contains word (three or more characters). SQLite's trigram index (FTS5,
+    migration 0002) answers it without a scan; on PostgreSQL a LIKE, which its trigram index answers."""
+
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [("word", InternalTraversal.dp_string), ("n", InternalTraversal.dp_plain_obj)]
+
+    def __init__(self, word: str, n: int) -> None:
+        self.word = word
+        self.n = n
+
+
+@compiles(_SearchText)
+def _search_sqlite(element: _SearchText, compiler, **kw) -> str:
+    phrase = '"' + element.word.replace('"', '""') + '"'
+    matches = (select(literal_column("rowid")).select_from(table("household_fts"))
+               .where(text(f"household_fts MATCH :fts{element.n}").bindparams(bindparam(f"fts{element.n}", phrase))))
+    return compiler.process(Household.id.in_(matches), **kw)
+
+
+@compiles(_SearchText, "postgresql")
+def _search_pg(element: _SearchText, compiler, **kw) -> str:
+    return compiler.process(Household.search_text.like(f"%{_like_escape(element.word)}%", escape="\\"), **kw)
 
 
 def _ordered(q: HouseholdQuery, *columns):
@@ -166,6 +190,8 @@ def _raw_rows(s: Session, stmt) -> list[tuple]:
         stmt = stmt.where(Household.town_id == town_id)
     conn = s.connection()
     compiled = stmt.compile(dialect=conn.dialect)
+    if is_postgres(conn):
+        return driver_rows(s, str(compiled), compiled.params)
     params = [compiled.params[name] for name in compiled.positiontup or ()]
     return conn.connection.driver_connection.execute(str(compiled), params).fetchall()
 

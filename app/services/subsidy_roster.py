@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import Date, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from app import vocab
@@ -42,8 +42,9 @@ def exclusion_sql(*, on_roster, state, reduced_on, start_on, member_status, stat
     """app.rules.subsidy.exclusion as a SQL CASE over the given columns (NULL when paid), test for test in
     the same order. Dates compare as ISO text in SQLite (dates in PostgreSQL); the end of the period is
     tested as a start on or before rules.subsidy.last_ended_start, so no date function is needed."""
-    iso = literal(day.isoformat())
-    ended = literal(last_ended_start(day, int(years)).isoformat())
+    # Typed as dates: SQLite binds them as the same ISO text; PostgreSQL compares them as dates.
+    iso = literal(day, Date())
+    ended = literal(last_ended_start(day, int(years)), Date())
     gone = or_(status_date.is_(None), status_date <= iso)
     return case(
         (or_(on_roster.is_(None), on_roster == False), literal(NOT_ON_ROSTER)),  # noqa: E712

@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 
 from app.cli import main
+from app.config import is_server
 from app.db import database_exists, open_database
 from app.services.county import list_towns
 from app.services.county_merge import MERGED, REFUSED, UNCHANGED, create_county, merge_copies
@@ -312,11 +313,23 @@ def test_each_towns_row_of_the_county_summary_is_that_towns_own_figures(county_t
 
 
 def test_merge_leaves_the_planner_statistics_of_the_county_database(county_target, tmp_path, towns):
-    """After a merge the county database carries SQLite's statistics (a narrowed town's visits are then looked
-    up by household, not by scanning the town's visits for each household)."""
+    """After a merge the county database carries the planner's statistics (SQLite's: a narrowed town's visits
+    are then looked up by household, not by scanning the town's visits for each household)."""
     _paths, copies = towns
     county = county_target
     assert [o.status for o in merge(county, copies.values())] == [MERGED] * 3
+    if is_server(county):  # PostgreSQL: the merged tables were analysed
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(county.sqlalchemy_url)
+        try:
+            with engine.connect() as conn:
+                analysed = {r[0] for r in conn.exec_driver_sql(
+                    "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")}
+        finally:
+            engine.dispose()
+        assert {"visits", "households", "members"} <= analysed
+        return
     con = sqlite3.connect(county)
     try:
         analysed = {row[0] for row in con.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'visits'")}

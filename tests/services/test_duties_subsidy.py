@@ -126,12 +126,13 @@ def test_the_subsidy_rules_follow_the_archive_rules_in_the_spec_order(db):
 
 
 @pytest.fixture
-def county(tmp_path):
-    """A county database merged from three towns' copies; 清江镇 and 白河镇 share one ID, 石门镇 none."""
+def county(tmp_path, county_target):
+    """A county database merged from three towns' copies (in a file, and on PostgreSQL); 清江镇 and 白河镇
+    share one ID, 石门镇 none."""
     towns = {name: make_town(tmp_path, name, households=20, seed=seed)
              for seed, name in enumerate(("清江镇", "白河镇", "石门镇"), start=1)}
     idn, name = share_an_id(towns["清江镇"], towns["白河镇"])
-    path = tmp_path / "县.db"
+    path = county_target
     db = create_county(path, "竹山县")
     try:
         merge_copies(db, [copy_of(p, tmp_path / f"{n}-副本.db") for n, p in towns.items()], None)

@@ -8,10 +8,13 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
-from sqlalchemy import Boolean, ColumnElement, and_, func, literal_column, or_, select
+from sqlalchemy import Boolean, ColumnElement, and_, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, with_loader_criteria
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from app.db import TOWN_INFO_KEY as TOWN_KEY
+from app.db import driver_rows, is_postgres
 from app.models import Cadre, Household, HouseholdAssignment, SettlementPoint, Village
 from app.models._common import TownScoped
 from app.models.households import MEMBERS_PUPIL, MEMBERS_SICK
@@ -23,12 +26,15 @@ def fetch(s: Session, stmt, ids: Iterable[int] | None = None) -> list[tuple]:
     0/1), narrowed to the session's town as the ORM would narrow it. At 100,000 households SQLAlchemy's row
     handling costs several times what SQLite does; the statement carries literals only, so it runs as
     compiled. `ids` is the list an `among(column)` condition of the statement reads (one query for any
-    number of ids). Callers read dates through as_date."""
+    number of ids). Callers read dates through as_date. On PostgreSQL the driver gives dates as dates and
+    booleans as booleans, and the ids travel as one array parameter."""
     town_id = s.info.get(TOWN_KEY)
     if town_id is not None:
         stmt = stmt.options(with_loader_criteria(TownScoped, lambda cls: cls.town_id == town_id,
                                                  include_aliases=True))
     sql = str(stmt.compile(dialect=s.get_bind().dialect, compile_kwargs={"literal_binds": True}))
+    if is_postgres(s.get_bind()):
+        return driver_rows(s, sql, {} if ids is None else {_IDS: list(ids)})
     params = () if ids is None else (json.dumps(list(ids)),)
     return driver(s).execute(sql, params).fetchall()
 
@@ -40,9 +46,33 @@ def driver(s: Session) -> sqlite3.Connection:
     return raw
 
 
+_IDS = "houfu_ids"
+
+
+class _Among(ColumnElement[bool]):
+    """column IN the ids given to fetch: one JSON parameter on SQLite, one array parameter on PostgreSQL."""
+
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column) -> None:
+        self.column = column
+
+
+@compiles(_Among)
+def _among_sqlite(element: _Among, compiler, **kw) -> str:
+    return f"{element.column.table.name}.{element.column.name} IN (SELECT value FROM json_each(?))"
+
+
+@compiles(_Among, "postgresql")
+def _among_pg(element: _Among, compiler, **kw) -> str:
+    return f"{element.column.table.name}.{element.column.name} = ANY(%({_IDS})s)"
+
+
 def among(column) -> ColumnElement[bool]:
-    """Condition: column is one of the ids given to fetch (read from one JSON parameter)."""
-    return literal_column(f"{column.table.name}.{column.name} IN (SELECT value FROM json_each(?))", Boolean)
+    """Condition: column is one of the ids given to fetch (read from one parameter)."""
+    return _Among(column)
 
 
 def present(as_of: dt.date):
@@ -168,6 +198,8 @@ def register_of(s: Session, as_of: dt.date) -> Register:
 
 def _members(s: Session, index: str, where: str) -> set[int]:
     # Without statistics SQLite would rather walk ix_members_status; the partial index holds just these rows.
+    if is_postgres(s.get_bind()):  # a server picks its partial index by itself
+        return {r[0] for r in driver_rows(s, f"SELECT DISTINCT household_id FROM members WHERE {where}")}
     raw = driver(s)
     try:
         rows = raw.execute(f"SELECT DISTINCT household_id FROM members INDEXED BY {index} WHERE {where}").fetchall()
