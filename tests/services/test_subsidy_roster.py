@@ -198,7 +198,8 @@ def test_reconcile_sums_an_ids_lines_and_a_failure_retried_with_success_is_paid(
     assert kept(db, 2025, 2) is None  # keep=False leaves nothing behind
 
 
-def test_in_a_county_database_narrowed_to_a_town_the_roster_and_reconciliation_are_that_towns(tmp_path):
+def test_in_a_county_database_narrowed_to_a_town_the_roster_and_reconciliation_are_that_towns(tmp_path,
+                                                                                             county_target):
     """The whole-town roster and the reconciliation's due list read plain rows for speed; narrowed to one
     town of a county database they still hold that town's people only, as its own file does."""
     from app.db import open_database
@@ -211,7 +212,7 @@ def test_in_a_county_database_narrowed_to_a_town_the_roster_and_reconciliation_a
     paths = {name: make_town(tmp_path, name, households=20, seed=seed)
              for seed, name in enumerate(("清江镇", "白河镇"), start=1)}
     copies = [copy_of(p, tmp_path / f"{name}-副本.db") for name, p in paths.items()]
-    county = create_county(tmp_path / "县.db", "竹山县")
+    county = create_county(county_target, "竹山县")
     try:
         merge_copies(county, copies)
         towns = {t.name: t.id for t in list_towns(county)}
