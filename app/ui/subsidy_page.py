@@ -314,7 +314,7 @@ class SubsidyPage(QWidget):
 
     def import_roster(self) -> None:
         from app.io.subsidy_import import run_subsidy_import
-        paths = file_dialogs.get_open_paths(self, "选择后扶人口名册", None, "Excel 文件 (*.xlsx)")
+        paths = file_dialogs.get_open_paths(self, "选择后扶人口名册", None, file_dialogs.WORKBOOK_FILTER)
         if not paths:
             return
         db = self.db
@@ -367,7 +367,8 @@ class SubsidyPage(QWidget):
     def reconcile_bank(self) -> None:
         from app.io.bank_return import read_bank_return
         year, half, _village, _search = self.selected()
-        path = file_dialogs.get_open_path(self, f"选择{half_label(year, half)}银行发放结果", None, "Excel 文件 (*.xlsx)")
+        path = file_dialogs.get_open_path(self, f"选择{half_label(year, half)}银行发放结果", None,
+                                          file_dialogs.WORKBOOK_FILTER)
         if not path:
             return
         db = self.db
