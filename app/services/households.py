@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Boolean, ColumnElement, and_, bindparam, func, literal_column, select, table, text
+from sqlalchemy import ColumnElement, and_, bindparam, func, literal_column, select, table, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -150,12 +150,12 @@ def _conditions(q: HouseholdQuery) -> list:
     return cond
 
 
-class _SearchText(ColumnElement[bool]):
+class _SearchText(ColumnElement):
     """Condition: search_text contains word (three or more characters). SQLite's trigram index (FTS5,
-    migration 0002) answers it without a scan; on PostgreSQL a LIKE, which its trigram index answers."""
+    migration 0002) answers it without a scan; on PostgreSQL a LIKE, which its trigram index answers.
+    Untyped, so that SQLite gets the IN (...) as written and not compared to 1."""
 
     inherit_cache = True
-    type = Boolean()
     _traverse_internals = [("word", InternalTraversal.dp_string), ("n", InternalTraversal.dp_plain_obj)]
 
     def __init__(self, word: str, n: int) -> None:

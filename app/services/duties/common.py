@@ -8,7 +8,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
-from sqlalchemy import Boolean, ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, with_loader_criteria
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -49,11 +49,12 @@ def driver(s: Session) -> sqlite3.Connection:
 _IDS = "houfu_ids"
 
 
-class _Among(ColumnElement[bool]):
-    """column IN the ids given to fetch: one JSON parameter on SQLite, one array parameter on PostgreSQL."""
+class _Among(ColumnElement):
+    """column IN the ids given to fetch: one JSON parameter on SQLite, one array parameter on PostgreSQL.
+    Untyped on purpose, like plain SQL text: a Boolean-typed condition would be compared to 1 on SQLite,
+    which hides the primary key from the planner and turns a lookup of a few ids into a scan of the table."""
 
     inherit_cache = True
-    type = Boolean()
     _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
 
     def __init__(self, column) -> None:
@@ -70,7 +71,7 @@ def _among_pg(element: _Among, compiler, **kw) -> str:
     return f"{element.column.table.name}.{element.column.name} = ANY(%({_IDS})s)"
 
 
-def among(column) -> ColumnElement[bool]:
+def among(column) -> ColumnElement:
     """Condition: column is one of the ids given to fetch (read from one parameter)."""
     return _Among(column)
 
