@@ -348,7 +348,8 @@ def cmd_check(args) -> int:
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
     else:
-        print("数据库文件：" + ("完好" if not report.integrity else "；".join(report.integrity)))
+        where = "数据库" if config.is_server(args.db) else "数据库文件"
+        print(f"{where}：" + ("完好" if not report.integrity else "；".join(report.integrity)))
         print("变更记录：" + ("未被改动" if not report.history else "；".join(report.history)))
         print(f"检查 {report.households} 户：" + "，".join(f"{k} {v} 户" for k, v in report.states.items()))
         for f in report.findings[:200]:

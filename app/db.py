@@ -899,6 +899,10 @@ def _create_on_server(url: ServerURL) -> Database:
             with engine.connect() as conn:
                 if _has_table(conn, "alembic_version"):
                     raise DatabaseError(f"服务器上的数据库已有数据，不会覆盖：{url.display()}")
+                from sqlalchemy import inspect
+
+                if inspect(conn).get_table_names():
+                    raise DatabaseError(f"服务器上的数据库里已有别的表（不是本软件的数据库），不会改动：{url.display()}")
             upgrade(engine)
     except BaseException:
         engine.dispose()

@@ -2,7 +2,9 @@
 < 60 s on 2 cores, memory < 500 MB) and the county summary at 100,000 households (target < 5 s).
 Prints figures; never fails a build.
 
-usage: python bench/bench_county.py [--towns T] [--households N] [--workdir DIR]
+usage: python bench/bench_county.py [--towns T] [--households N] [--workdir DIR] [--pg | --db URL]
+--pg merges into a county database on a throwaway PostgreSQL cluster (tests/pg_cluster.py, the server's
+default durability); --db URL into an existing empty PostgreSQL database instead of a file.
 One town is made with `init` + `demo`; the other towns are copies of its file given their own identity (the
 uid of their `towns` row, their name, and their own region code in the members' ID numbers), so that T
 different towns' copies can be made quickly with `snapshot`. The merge runs as `county merge` in a fresh process (its peak memory is the child's max RSS)."""
@@ -42,7 +44,23 @@ def main() -> None:
     parser.add_argument("--towns", type=int, default=10)
     parser.add_argument("--households", type=int, default=10_000)
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--pg", action="store_true", help="county database on a throwaway PostgreSQL cluster")
+    parser.add_argument("--db", help="county database on this PostgreSQL URL (an empty database)")
     args = parser.parse_args()
+    cluster = None
+    if args.pg:
+        from tests.pg_cluster import start_cluster
+
+        cluster = start_cluster(durable=True)
+        args.db = cluster.create_database("houfu_bench")
+    try:
+        run(args)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def run(args) -> None:
     work = args.workdir or Path(tempfile.mkdtemp(prefix="houfu-county-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     base = work / f"town-{args.households}.db"
@@ -73,9 +91,14 @@ def main() -> None:
         copies.append(out)
     print(f"{args.towns} towns' copies made: {time.perf_counter() - t:.1f} s")
 
-    county = work / "county.db"
-    for f in work.glob("county.db*"):
-        f.unlink()
+    from app.config import ServerURL
+
+    county: Path | ServerURL = work / "county.db"
+    if args.db:
+        county = ServerURL(args.db)
+    else:
+        for f in work.glob("county.db*"):
+            f.unlink()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     merge_s, merge_cpu, rss_mb = app("--db", str(county), "county", "merge", *map(str, copies))
     print(f"county merge of {args.towns} copies x {args.households} households: {merge_s:.1f} s "
@@ -101,7 +124,16 @@ def main() -> None:
               f"load average {os.getloadavg()[0]:.1f}")
     finally:
         db.close()
-    print(f"county database: {county.stat().st_size / 1e6:.0f} MB in {work}")
+    if isinstance(county, ServerURL):
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(county.sqlalchemy_url)
+        with engine.connect() as conn:
+            size = conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar() or 0
+        engine.dispose()
+        print(f"county database on PostgreSQL: {size / 1e6:.0f} MB (copies in {work})")
+    else:
+        print(f"county database: {county.stat().st_size / 1e6:.0f} MB in {work}")
 
 
 if __name__ == "__main__":

@@ -70,8 +70,9 @@ def _as_postgres(cmd: list[str]) -> list[str]:
     return cmd
 
 
-def start_cluster() -> Cluster:
-    """The server of HOUFU_TEST_PG, else a new throwaway cluster. RuntimeError saying why when neither can be had."""
+def start_cluster(*, durable: bool = False) -> Cluster:
+    """The server of HOUFU_TEST_PG, else a new throwaway cluster. RuntimeError saying why when neither can be had.
+    The tests' cluster skips fsync; durable=True (the benchmark) keeps the server's defaults."""
     if os.environ.get(ENV_URL):
         return Cluster(os.environ[ENV_URL])
     bindir = server_binaries()
@@ -100,8 +101,9 @@ def start_cluster() -> Cluster:
     try:
         run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
              "--locale=C.UTF-8", "--no-sync"])
+        fast = "" if durable else " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60", "start", "-o",
-             f"-k {sock} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off"])
+             f"-k {sock} -c listen_addresses=''{fast}"])
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise

@@ -45,6 +45,14 @@ def _answers(capsys, target) -> dict:
     return answers
 
 
+def _cells(capsys, target, argv, out) -> list[tuple]:
+    import openpyxl
+
+    code, _out, err = run(capsys, "--db", str(target), *argv, str(out))
+    assert code == 0, err
+    return [tuple(r) for ws in openpyxl.load_workbook(out).worksheets for r in ws.iter_rows(values_only=True)]
+
+
 def test_every_county_command_gives_the_same_answers_on_postgresql_as_on_a_file(tmp_path, copies, pg_cluster,
                                                                                  capsys):
     from app.config import ServerURL
@@ -56,6 +64,10 @@ def test_every_county_command_gives_the_same_answers_on_postgresql_as_on_a_file(
             assert code == 0 and "合并 2 个" in out
         on_file, on_server = _answers(capsys, tmp_path / "县.db"), _answers(capsys, server)
         assert on_server == on_file
+        for argv in (("export", "county"), ("export", "households")):
+            sheets = [_cells(capsys, target, argv, tmp_path / f"{argv[1]}-{n}.xlsx")
+                      for n, target in enumerate((tmp_path / "县.db", server))]
+            assert sheets[0] == sheets[1] and len(sheets[0]) > 5, argv
         assert on_server[("check", "--duties", "--json")]["by_rule"]["跨镇重复"] == 1
         assert sum(t["households"] for t in on_server[("county", "towns", "--json")]["towns"]) == \
             on_server[("stats", "--json")]["households"] > 0
@@ -112,6 +124,23 @@ def test_what_only_a_file_can_do_is_one_chinese_line_on_a_server(tmp_path, copie
             assert db.readonly and db.county and "县级汇总数据库" in db.readonly_reason
         finally:
             db.close()
+    finally:
+        pg_cluster.drop_database(server)
+
+
+def test_a_server_database_holding_other_tables_is_not_taken_over(tmp_path, copies, pg_cluster, capsys):
+    import sqlalchemy as sa
+
+    from app.config import ServerURL
+
+    server = ServerURL(pg_cluster.create_database())
+    try:
+        engine = sa.create_engine(server.sqlalchemy_url)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE their_data (id integer primary key)")
+        engine.dispose()
+        code, _out, err = run(capsys, "--db", server, "county", "merge", str(copies[0]))
+        assert code == 2 and "已有别的表" in err and len(err.strip().splitlines()) == 1
     finally:
         pg_cluster.drop_database(server)
 
