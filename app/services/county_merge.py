@@ -473,6 +473,10 @@ def merge_copies(db: Database, files: list[Path], password: str | None = None,
             copy.discard()
         outcome.file = f.name
         outcomes.append(outcome)
+    if db.server and any(o.status == MERGED for o in outcomes):
+        # The server's planner statistics, once for the whole merge (each copy is committed already): a
+        # sampled ANALYZE per copy would cost more than a town's COPY.
+        _server_analyze(db)
     return outcomes
 
 
@@ -616,7 +620,6 @@ def _merge_on_server(db: Database, copy: VerifiedCopy, say: Callable[[str], None
             except BaseException:
                 pg.rollback()
                 raise
-        _server_analyze(pg, plan.tables)
     except CountyError:
         raise
     except (sqlite3.Error, Exception) as exc:
@@ -649,11 +652,19 @@ def _server_reason(exc: BaseException) -> str:
     return f"数据库服务器报错 {state or type(exc).__name__}"
 
 
-def _server_analyze(pg, tables: list[str]) -> None:
-    """Planner statistics of the tables just written (the merge is already committed)."""
+def _server_analyze(db: Database) -> None:
+    """Planner statistics of the county database (ANALYZE samples each table)."""
     try:
-        with pg.cursor() as cur:
-            cur.execute("ANALYZE " + ", ".join(f'"{t}"' for t in [*tables, "towns", "town_ranges"]))
-        pg.commit()
+        raw = db.engine.raw_connection()
     except Exception:
-        pg.rollback()
+        return
+    try:
+        pg = raw.driver_connection
+        try:
+            with pg.cursor() as cur:
+                cur.execute("ANALYZE")
+            pg.commit()
+        except Exception:
+            pg.rollback()
+    finally:
+        raw.close()

@@ -152,3 +152,25 @@ def test_a_server_that_cannot_be_reached_is_one_chinese_line(tmp_path, capsys):
     assert code == 2 and len(err.strip().splitlines()) == 1 and "服务器" in err and "Traceback" not in err
     code, _out, err = run(capsys, "--db", url, "county", "merge", str(tmp_path / "none.db"))
     assert code == 2 and len(err.strip().splitlines()) == 1 and "服务器" in err
+
+
+def test_the_migrations_build_on_postgresql_the_schema_the_models_declare(pg_cluster):
+    """Every migration runs on PostgreSQL, and the result is the models' schema (the partial indexes too)."""
+    from app.config import ServerURL
+    from app.db import head_revision, schema_diff
+    from app.services.county_merge import create_county
+
+    server = ServerURL(pg_cluster.create_database())
+    try:
+        db = create_county(server, "竹山县")
+        try:
+            with db.engine.connect() as conn:
+                assert schema_diff(conn) == []
+                assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
+                where = conn.exec_driver_sql("SELECT indexdef FROM pg_indexes "
+                                             "WHERE indexname = 'uq_household_assignments_current'").scalar()
+            assert "WHERE (end_date IS NULL)" in where
+        finally:
+            db.close()
+    finally:
+        pg_cluster.drop_database(server)
