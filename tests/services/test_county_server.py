@@ -1,5 +1,6 @@
 """The county database on a PostgreSQL server (SPEC §8, issue 17 point 6): every county command answers on
-the server as on a file, with the same figures; what only a file can do is refused in one Chinese line."""
+the server as on a file, with the same figures (JSON, workbooks, the 月报's text); what only a file can do is
+refused in one Chinese line."""
 
 from __future__ import annotations
 
@@ -53,6 +54,14 @@ def _cells(capsys, target, argv, out) -> list[tuple]:
     return [tuple(r) for ws in openpyxl.load_workbook(out).worksheets for r in ws.iter_rows(values_only=True)]
 
 
+def _pdf_text(capsys, target, out) -> str:
+    from pypdf import PdfReader
+
+    code, _out, err = run(capsys, "--db", str(target), "report", "monthly", "--month", "2026-11", "--out", str(out))
+    assert code == 0, err
+    return "".join(page.extract_text() for page in PdfReader(out).pages)
+
+
 def test_every_county_command_gives_the_same_answers_on_postgresql_as_on_a_file(tmp_path, copies, pg_cluster,
                                                                                  capsys):
     from app.config import ServerURL
@@ -68,6 +77,9 @@ def test_every_county_command_gives_the_same_answers_on_postgresql_as_on_a_file(
             sheets = [_cells(capsys, target, argv, tmp_path / f"{argv[1]}-{n}.xlsx")
                       for n, target in enumerate((tmp_path / "县.db", server))]
             assert sheets[0] == sheets[1] and len(sheets[0]) > 5, argv
+        texts = [_pdf_text(capsys, target, tmp_path / f"月报-{n}.pdf")
+                 for n, target in enumerate((tmp_path / "县.db", server))]
+        assert texts[0] == texts[1] and "一、基本情况" in texts[0]
         assert on_server[("check", "--duties", "--json")]["by_rule"]["跨镇重复"] == 1
         assert sum(t["households"] for t in on_server[("county", "towns", "--json")]["towns"]) == \
             on_server[("stats", "--json")]["households"] > 0
