@@ -95,10 +95,10 @@ def make_server_engine(url: ServerURL) -> Engine:
     try:
         return create_engine(url.sqlalchemy_url, pool_pre_ping=True,
                              connect_args={"connect_timeout": 10, "application_name": "houfu"})
+    except (ImportError, sa_exc.NoSuchModuleError):
+        raise DatabaseError("缺少 PostgreSQL 组件（psycopg），无法连接数据库服务器；请重新安装本软件") from None
     except (sa_exc.ArgumentError, ValueError) as exc:
         raise DatabaseError(f"数据库地址写得不对：{url.display()}（{exc}）") from None
-    except ImportError:
-        raise DatabaseError("缺少 PostgreSQL 组件（psycopg），无法连接数据库服务器；请重新安装本软件") from None
 
 
 def is_postgres(bind) -> bool:

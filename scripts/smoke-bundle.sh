@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the built bundle and .deb as the clerk's PC would run them, with no Python of ours anywhere on PATH
 # (env -i PATH=/usr/bin:/bin, a fresh HOME):
-#   1. the frozen program: init, demo --households 300, report monthly, stats, and the window offscreen
+#   1. the frozen program: init, demo --households 300, report monthly, stats, check, a PostgreSQL URL
+#      (psycopg is in the bundle: an unreachable server is one Chinese line), and the window offscreen
 #      for a few seconds (HOUFU_SMOKE_SECONDS, handled in app/ui/main.py);
 #   2. the .deb: its contents (launchers, desktop entry, icons, nothing outside /opt and /usr), installed
 #      with dpkg into a throwaway root; a clerk's data directory made by the installed program; a newer
@@ -32,12 +33,17 @@ head -c 5 "$work/月报.pdf" | grep -q '%PDF-' || fail "月报不是 PDF 文件"
 run "$bundle/houfu" --db "$db" stats --json > "$work/stats.json" || fail "stats"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d, d' "$work/stats.json" || fail "stats --json 的输出"
 run "$bundle/houfu" --db "$db" check > /dev/null || fail "check"
+# A county database on PostgreSQL: the frozen program has psycopg (no server listens in $work, so it says that).
+if run "$bundle/houfu" --db "postgresql+psycopg://houfu@/houfu?host=$work" county towns 2> "$work/pg.err"; then
+    fail "county towns 连接不存在的数据库服务器时没有报错"
+fi
+grep -q "无法连接数据库服务器" "$work/pg.err" || { cat "$work/pg.err" >&2; fail "冻结的程序不能连接 PostgreSQL"; }
 
 run QT_QPA_PLATFORM=offscreen HOUFU_SMOKE_SECONDS=3 timeout 120 "$bundle/houfu-gui" --db "$db" \
     2> "$work/gui.err" || { cat "$work/gui.err" >&2; fail "图形界面没有正常退出"; }
 grep -q "已显示主窗口" "$work/gui.err" || { cat "$work/gui.err" >&2; fail "图形界面没有显示主窗口"; }
 if grep -q "Traceback" "$work/gui.err"; then cat "$work/gui.err" >&2; fail "图形界面出错"; fi
-echo "程序检查通过：init、demo、report monthly、stats、check、主窗口"
+echo "程序检查通过：init、demo、report monthly、stats、check、PostgreSQL 组件、主窗口"
 
 echo "== 安装包（$deb）"
 listing=$(dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./||')
