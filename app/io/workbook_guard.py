@@ -148,6 +148,23 @@ def _rows_beyond(last: int) -> tuple[bytes, int]:
     return longer + b'"', 10 ** k - 1
 
 
+def _width_within_az(data: bytes) -> int:
+    """The columns of a sheet whose cells all lie within A..AZ: 52 when any reference has two letters, else the
+    last single letter used (a bank's return of 300,000 rows in columns A..G is a grid of 7 columns, not 52).
+    A bisection over the letters: a handful of scans that each stop at their first match."""
+    if re.search(rb'<c r="[A-Za-z]{2}[0-9]', data) is not None:
+        return 52
+    lo, hi = 1, 26
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        upper, lower = chr(64 + mid).encode(), chr(96 + mid).encode()
+        if re.search(rb'<c r="[' + upper + rb'-Z' + lower + rb'-z][0-9]', data) is not None:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
 def xlsx_extent(data: bytes) -> int | None:
     """An upper bound of the cells in the grid calamine would build for this sheet XML, or None when a cell's
     place is not written down (calamine's grid could then be as wide as the row is long)."""
@@ -162,7 +179,7 @@ def xlsx_extent(data: bytes) -> int | None:
         # anchored on '<c r="' (a column past AZ, a row past the last row's leading digit) settle the common case.
         if re.search(rb'<c r="(?:[B-Zb-z][A-Za-z]|[A-Za-z]{3})[0-9]', data) is None \
                 and re.search(rb'<c r="[A-Za-z]{1,3}' + rows_pattern, data) is None:
-            return row_bound * 52
+            return row_bound * _width_within_az(data)
     if re.search(_NO_REF_PREFIXED if prefixed else _NO_REF, data):
         return None
     width = 52

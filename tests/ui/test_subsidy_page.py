@@ -29,9 +29,8 @@ def _roster_file(path, people):
     wb.save(path)
 
 
-def test_page_imports_shows_reconciles_and_reduces(qtbot, db, add_household, tmp_path, monkeypatch):
-    for i in range(2):
-        add_household(f"王{i}华", members=family(f"王{i}华", 400 + i, spouse=f"李{i}英"))
+def _people_and_page(qtbot, db):
+    """The members, and the page on 2026 H1 with nobody on the roster yet."""
     with db.read() as s:
         people = list(s.scalars(select(Member).order_by(Member.id)))
     page = SubsidyPage(db)
@@ -39,6 +38,13 @@ def test_page_imports_shows_reconciles_and_reduces(qtbot, db, add_household, tmp
     page.year.setValue(2026)
     page.half.setCurrentIndex(0)
     qtbot.waitUntil(lambda: "应发 0 人" in page.roster_status.text())
+    return people, page
+
+
+def test_page_imports_shows_reconciles_and_reduces(qtbot, db, add_household, tmp_path, monkeypatch):
+    for i in range(2):
+        add_household(f"王{i}华", members=family(f"王{i}华", 400 + i, spouse=f"李{i}英"))
+    people, page = _people_and_page(qtbot, db)
 
     roster = tmp_path / "名册.xlsx"
     _roster_file(roster, people)
@@ -131,13 +137,7 @@ def test_roster_saved_as_xls_imports_through_the_page(qtbot, db, add_household, 
     from tests.io.other_formats import to_xls
 
     add_household("赵一华", members=family("赵一华", 410, spouse="钱一英"))
-    with db.read() as s:
-        people = list(s.scalars(select(Member).order_by(Member.id)))
-    page = SubsidyPage(db)
-    qtbot.addWidget(page)
-    page.year.setValue(2026)
-    page.half.setCurrentIndex(0)
-    qtbot.waitUntil(lambda: "应发 0 人" in page.roster_status.text())
+    people, page = _people_and_page(qtbot, db)
     source = tmp_path / "名册.xlsx"
     _roster_file(source, people)
     roster = to_xls(source, tmp_path / "名册.xls")
