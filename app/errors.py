@@ -94,9 +94,18 @@ def _server_message(orig: BaseException) -> str | None:
     if not type(orig).__module__.startswith("psycopg"):
         return None
     state = str(getattr(orig, "sqlstate", "") or "")
-    if not state:
+    if not state:  # a refused connection carries only the server's words
         names = {c.__name__ for c in type(orig).__mro__}
-        return _SERVER[0][1] if "OperationalError" in names else None
+        if "OperationalError" not in names:
+            return None
+        words = str(orig).lower()
+        if "database" in words and "does not exist" in words:
+            state = "3D000"
+        elif "role" in words and "does not exist" in words or "authentication failed" in words \
+                or "no password supplied" in words or "permission denied" in words:
+            state = "28000"
+        else:
+            return _SERVER[0][1]
     for prefixes, message in _SERVER:
         if state.startswith(prefixes):
             return message

@@ -186,3 +186,17 @@ def test_the_migrations_build_on_postgresql_the_schema_the_models_declare(pg_clu
             db.close()
     finally:
         pg_cluster.drop_database(server)
+
+
+def test_a_server_url_is_told_apart_from_a_path_and_its_password_is_never_printed(tmp_path, capsys):
+    from pathlib import Path
+
+    from app.config import ServerURL, db_target
+
+    assert isinstance(db_target("postgresql+psycopg://u:pw@host/db"), ServerURL)
+    assert isinstance(db_target("postgresql://u@host/db"), ServerURL)
+    assert db_target("postgresql://u@host/db").sqlalchemy_url == "postgresql+psycopg://u@host/db"
+    assert db_target(str(tmp_path / "县.db")) == Path(tmp_path / "县.db")
+    url = f"postgresql+psycopg://county:s3cret-pw@/houfu?host={tmp_path}"
+    code, out, err = run(capsys, "--db", url, "county", "towns")
+    assert code == 2 and "s3cret-pw" not in out + err and "county:***@" in err
