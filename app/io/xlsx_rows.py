@@ -23,6 +23,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
+import xlsxwriter
+from xlsxwriter.packager import Packager
+from xlsxwriter.sharedstrings import SharedStrings
 from xlsxwriter.utility import xl_col_to_name
 
 _DAY0 = dt.date(1899, 12, 30).toordinal()  # Excel's serial day 0 (1900 date system)
@@ -121,6 +124,47 @@ class SheetRows:
 
     def close(self) -> None:
         self.file.close()
+
+
+# What XlsxWriter's shared-string writer escapes or marks (xmlwriter, utility): XML's own characters, control
+# characters and their _xHHHH_ escapes, non-characters, and line breaks (whitespace at either end is tested apart).
+_NOT_PLAIN = re.compile("[&<>\x00-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_SST_CHUNK = 1000
+
+
+class _Packager(Packager):
+    """XlsxWriter's packager with a faster shared-string table: its own writer spends about 6 µs on each
+    string (a county archive holds a million: every ID number is one), most of them escape-free text. Each
+    thousand strings none of which needs escaping (one test over them all) go out as one joined text; the
+    others through XlsxWriter's own `_write_si`, so the part is byte for byte what XlsxWriter writes."""
+
+    def _write_shared_strings_file(self) -> None:
+        table = self.workbook.str_table
+        if not table.count:
+            return
+        sst = SharedStrings()
+        sst.string_table = table
+        sst._set_xml_writer(self._filename("xl/sharedStrings.xml"))
+        sst._xml_declaration()
+        sst._write_sst()
+        strings = table.string_array
+        write = sst.fh.write
+        for start in range(0, len(strings), _SST_CHUNK):
+            chunk = strings[start:start + _SST_CHUNK]
+            if _NOT_PLAIN.search("".join(chunk)) is None and all(s == s.strip() for s in chunk):
+                write("<si><t>" + "</t></si><si><t>".join(chunk) + "</t></si>")
+            else:
+                for string in chunk:
+                    sst._write_si(string)
+        sst._xml_end_tag("sst")
+        sst._xml_close()
+
+
+class Workbook(xlsxwriter.Workbook):
+    """xlsxwriter.Workbook writing its shared strings through _Packager (XlsxWriter's own hook for a packager)."""
+
+    def _get_packager(self) -> Packager:
+        return _Packager()
 
 
 def splice(package: bytes, target: Path | BinaryIO,
