@@ -10,6 +10,7 @@ import ast
 import contextlib
 import datetime as dt
 import functools
+import itertools
 import operator
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
@@ -374,12 +375,21 @@ def _executemany(s: Session, table: Table, statement, rows: Sequence[Mapping[str
         if process is not None:
             processors.append((len(picks) - 1, process))
     take = operator.itemgetter(*picks)
+    # Each column's conversions remembered by value: an import's rows repeat the same stamps, dates and flags
+    # (created_at is one value on every row), and a conversion (datetime to text) costs ten dict look-ups.
+    memos: list[dict] = [{} for _ in processors]
     parameters: list[tuple] = []
     for row in rows:
         picked = take(row)
         values = list(picked) if len(picks) > 1 else [picked]
-        for i, process in processors:
-            values[i] = process(values[i])
+        for (i, process), memo in zip(processors, memos):
+            value = values[i]
+            try:
+                values[i] = memo[value]
+            except KeyError:
+                values[i] = memo[value] = process(value)
+            except TypeError:  # an unhashable value
+                values[i] = process(value)
         for position, value in slots:
             values.insert(position, value)
         parameters.append(tuple(values))
@@ -407,7 +417,7 @@ def _insert_values(s: Session, sql: str, parameters: list[tuple]) -> None:
     per = max(1, min(ROWS_PER_INSERT, bound // width))
     for start in range(0, len(parameters), per):
         chunk = parameters[start:start + per]
-        conn.exec_driver_sql(head + sep + ", ".join([one] * len(chunk)), tuple(v for row in chunk for v in row))
+        conn.exec_driver_sql(head + sep + ", ".join([one] * len(chunk)), tuple(itertools.chain.from_iterable(chunk)))
 
 
 _WHERE = "houfu_where_key"
