@@ -7,7 +7,9 @@ app.services.subsidy_reconcile.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 from pathlib import Path
 
 from app.io.headers import header_key
@@ -41,31 +43,43 @@ def _amount(value) -> Decimal | None:
 
 
 def read_bank_return(path: Path) -> list[BankRow]:
-    """Every line of the bank's return; WorkbookError (one Chinese line) when it has no such table."""
+    """Every line of the bank's return; WorkbookError (one Chinese line) when it has no such table.
+
+    A county's return holds 300,000 lines whose amounts, statuses and dates repeat: each distinct cell value
+    is read once (an amount, a status, a date), and each line's cells are taken by position."""
     workbook = read_workbook(Path(path))
     rows: list[BankRow] = []
     found = False
+    amounts: dict[tuple[type, object], Decimal | None] = {}
+    days: dict[tuple[type, object], dt.date | None] = {}
+    statuses: dict[tuple[type, object], str] = {}
     for sheet in workbook.sheets:
         header = find_columns(sheet, _ACCEPTED, ("id_number", "amount"))
         if header is None:
             continue
         found = True
-
-        def cell(r: int, key: str, header=header, sheet=sheet):
-            col = header.columns.get(key)
-            return sheet.value(r, col) if col else None
-
-        for r in range(header.row + 1, len(sheet.rows) + 1):
-            raw_id = cell(r, "id_number")
-            if text(raw_id) == "" and text(cell(r, "name")) == "":
+        keys = tuple(_HEADERS)
+        # Each key's 0-based place in a line cut to the table's columns and padded with blanks; a column the
+        # sheet lacks reads the first blank.
+        width = max((c for c in header.columns.values() if c), default=0) + 1
+        place = {key: (header.columns.get(key) or width) - 1 for key in keys}
+        pick = itemgetter(*(place[key] for key in keys))
+        blank = (None,) * width
+        for r, cells in enumerate(sheet.rows[header.row:], start=header.row + 1):
+            name, raw_id, account, raw_amount, raw_status, failure, raw_day = pick(cells[:width - 1] + blank)
+            name = text(name)
+            if name == "" and text(raw_id) == "":
                 continue
-            amount = _amount(cell(r, "amount"))
-            status = text(cell(r, "status")).replace(" ", "")
+            # Keyed by type too: 300 and 300.0, or a date typed as text and as a date, are read each in its own way.
+            key = (type(raw_amount), raw_amount)
+            amount = amounts[key] if key in amounts else amounts.setdefault(key, _amount(raw_amount))
+            key = (type(raw_status), raw_status)
+            status = statuses[key] if key in statuses else statuses.setdefault(key, text(raw_status).replace(" ", ""))
+            key = (type(raw_day), raw_day)
+            day = days[key] if key in days else days.setdefault(key, read_date(raw_day, "发放日期")[0])
             ok = status not in _FAILED and (status != "" or (amount or 0) > 0)
-            rows.append(BankRow(sheet=sheet.name, row=r, name=text(cell(r, "name")),
-                                id_number=normalize_id(raw_id), amount=amount, success=ok,
-                                failure=text(cell(r, "failure")), paid_on=read_date(cell(r, "paid_on"), "发放日期")[0],
-                                account=text(cell(r, "account"))))
+            rows.append(BankRow(sheet=sheet.name, row=r, name=name, id_number=normalize_id(raw_id), amount=amount,
+                                success=ok, failure=text(failure), paid_on=day, account=text(account)))
     if not found:
         raise WorkbookError(f"“{Path(path).name}”中没有找到发放结果表（需要“身份证号码”和“发放金额”列）")
     return rows

@@ -29,7 +29,7 @@ class PlaceCount:
 class Dashboard:
     today: dt.date
     month: str
-    stats: dict  # exactly stats.stats(db, month, today)
+    stats: dict  # exactly stats.stats(db, month, today) without its people detail (not shown here)
     villages: list[PlaceCount] = field(default_factory=list)
     points: list[PlaceCount] = field(default_factory=list)
     archive: dict[int, int] = field(default_factory=dict)  # vocab archive state -> households
@@ -58,7 +58,7 @@ def load(db: Database, *, today: dt.date | None = None, month: str | None = None
     """Everything the 首页 shows, for `today` (the visits of `month`, default this month)."""
     today = today or dt.date.today()
     month = month or f"{today.year:04d}-{today.month:02d}"
-    figures = stats.stats(db, month=month, today=today)
+    figures = stats.stats(db, month=month, today=today, people_detail=False)
     with db.read() as s:
         village_ids = dict(s.execute(select(Village.name, Village.id)).all())
         villages = [PlaceCount(village_ids[name], name, "", "", v["households"], v["members"])

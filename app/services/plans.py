@@ -21,6 +21,7 @@ from app.db import Database
 from app.errors import FieldProblem, Refused
 from app.models import Cadre, Plan, PlanItem, PlanProgress, Problem, Unit
 from app.services import plan_measures
+from app.services.town_scope import only_town
 
 ZERO = Decimal(0)
 
@@ -257,7 +258,23 @@ def item_statuses(db: Database, year: int, month: str, *, kind: str = "年度计
 
 def statuses(s, year: int, month: str, *, kind: str = "年度计划", unit_id: int | None = None,
              person: str | None = None, focus_area: str | None = None, today: dt.date) -> list[ItemStatus]:
-    """item_statuses inside the caller's session (the duty checks run many rules in one read)."""
+    """item_statuses inside the caller's session (the duty checks run many rules in one read). A county
+    database read over every town holds one plan per town: each town's items, town by town, each measured
+    against that town's own ledgers."""
+    towns = s.scalars(select(Plan.town_id).distinct().where(Plan.year == year, Plan.kind == kind)
+                      .order_by(Plan.town_id)).all()
+    if len(towns) > 1:
+        out: list[ItemStatus] = []
+        for town_id in towns:
+            with only_town(s, town_id):
+                out += _statuses(s, year, month, kind=kind, unit_id=unit_id, person=person, focus_area=focus_area,
+                                 today=today)
+        return out
+    return _statuses(s, year, month, kind=kind, unit_id=unit_id, person=person, focus_area=focus_area, today=today)
+
+
+def _statuses(s, year: int, month: str, *, kind: str, unit_id: int | None, person: str | None,
+              focus_area: str | None, today: dt.date) -> list[ItemStatus]:
     pid = s.scalar(select(Plan.id).where(Plan.year == year, Plan.kind == kind))
     if pid is None:
         return []

@@ -226,11 +226,17 @@ def labour_force(counts: Iterable[tuple[str, str | None, int]], villages: Iterab
     return dict(sorted(out.items()))
 
 
+# The keys of the stats object that break the members down (就业情况, 党员, 劳动力 by village): the one
+# aggregate over every member that costs most of the object at county size; 首页 shows none of them.
+PEOPLE_DETAIL = ("employment", "party_members", "labour_force")
+
+
 def stats(db: Database, month: str | None = None, today: dt.date | None = None,
-          town_id: int | None = None) -> dict:
+          town_id: int | None = None, *, people_detail: bool = True) -> dict:
     """The SPEC §7 stats object: counts of households and members 在册, key groups, 包保, visits, problems,
     members by 就业情况 and party members (from the members themselves); of one town of a county database when
-    town_id is given, and with "towns" in a county database."""
+    town_id is given, and with "towns" in a county database. Without people_detail the PEOPLE_DETAIL keys
+    are left out and the members are only counted (the same members)."""
     today = today or dt.date.today()
     month = month or f"{today.year:04d}-{today.month:02d}"
     with town_read(db, town_id) as s:
@@ -240,16 +246,19 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None,
         employment = {kind: 0 for kind in vocab.EMPLOYMENT}
         members = party_members = 0
         by_labour: dict[tuple[int | None, str | None], int] = {}
-        for vid, labour, kind, n, party in s.execute(
-                select(Household.village_id, Member.labour, Member.employment, func.count(),
-                       func.sum(func.iif(Member.party_member, 1, 0)))
-                .select_from(Member).join(Household, Household.id == Member.household_id)
-                .where(ACTIVE_HOUSEHOLD, Member.status == vocab.MEMBER_ACTIVE)
-                .group_by(Household.village_id, Member.labour, Member.employment)):
-            employment[kind or "未填"] = employment.get(kind or "未填", 0) + n
-            members += n
-            party_members += int(party or 0)
-            by_labour[(vid, labour)] = by_labour.get((vid, labour), 0) + n
+        counted = select(func.count()).select_from(Member).join(Household, Household.id == Member.household_id) \
+            .where(ACTIVE_HOUSEHOLD, Member.status == vocab.MEMBER_ACTIVE)
+        if not people_detail:
+            members = s.scalar(counted) or 0
+        else:
+            for n, vid, labour, kind, party in s.execute(
+                    counted.add_columns(Household.village_id, Member.labour, Member.employment,
+                                        func.sum(func.iif(Member.party_member, 1, 0)))
+                    .group_by(Household.village_id, Member.labour, Member.employment)):
+                employment[kind or "未填"] = employment.get(kind or "未填", 0) + n
+                members += n
+                party_members += int(party or 0)
+                by_labour[(vid, labour)] = by_labour.get((vid, labour), 0) + n
 
         villages: dict[str, dict[str, int]] = {
             name: {"households": 0, "members": 0} for name in s.scalars(select(Village.name).order_by(Village.name))
@@ -292,6 +301,9 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None,
         "party_members": party_members,
         "labour_force": labour,
     }
+    if not people_detail:
+        for key in PEOPLE_DETAIL:
+            del result[key]
     if towns is not None:
         result["towns"] = towns
     return result

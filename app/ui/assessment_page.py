@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
-from app.io.ledger_export import export_assessment
 from app.ledgers import LedgerRefused
 from app.outputs import OutputError
 from app.services import assessment as asm
@@ -217,6 +216,8 @@ class AssessmentPage(QWidget):
                 show_unexpected(exc, self)
                 return
             warn(self, "导出年度考核", f"无法写入文件：{path}（{exc.strerror or exc}）。文件可能正在被 Excel 打开。")
+
+        from app.io.ledger_export import export_assessment  # the Excel writer is loaded when first used
 
         self.export_job.submit(lambda: export_assessment(db, year, path, today=today), done, failed)
 

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
-from app.io.county_export import county_xlsx
 from app.services import county_summary as summary_service
 from app.services.county_summary import county_pdf
 from app.ui import file_dialogs
@@ -104,6 +103,8 @@ class CountyPage(QWidget):
         path = path or file_dialogs.get_save_path(self, "导出Excel", self._name(".xlsx"), "Excel 文件 (*.xlsx)")
         if not path:
             return None
+        from app.io.county_export import county_xlsx  # the Excel writer is loaded when first used
+
         return self._save(lambda: county_xlsx(self.db, path), path)
 
     def _save(self, job, path: str):

@@ -23,8 +23,11 @@ _TYPES = {
     "db": "数据库文件", "sqlite": "数据库文件", "xlsx": "Excel 工作簿", "xls": "Excel 97-2003 工作簿",
     "pdf": "PDF 文件", "docx": "Word 文档", "zip": "压缩文件", "json": "JSON 文件", "txt": "文本文件",
     "csv": "CSV 文件", "jpg": "图片", "jpeg": "图片", "png": "图片", "bmp": "图片", "gif": "图片", "tif": "图片",
-    "tiff": "图片",
+    "tiff": "图片", "xlsm": "Excel 工作簿", "xlsb": "Excel 二进制工作簿", "ods": "ODS 电子表格",
 }
+# Every workbook the importer's reader opens (app.io.workbook.EXTENSIONS), for the dialogs that read one:
+# a village's register, a 问题台账, the 后扶人口名册, the bank's 发放结果.
+WORKBOOK_FILTER = "Excel 工作簿 (*.xlsx *.xlsm *.xls *.xlsb *.ods);;所有文件 (*)"
 
 _last_folder: Path | None = None
 

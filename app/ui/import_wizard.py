@@ -42,7 +42,6 @@ from app.ui.rows_model import Column, RowsModel
 from app.ui.taskman import Task
 from app.ui.widgets import primary_button, setup_table
 
-XLSX_FILTER = "Excel 工作簿 (*.xlsx *.xlsm *.xls *.xlsb *.ods);;所有文件 (*)"
 VILLAGE_FROM_FILE = "（按文件中的“村”列）"
 RENAME_HINT = "如确实是改名，请在“需要确认”页勾选这一项"
 PLACE_HINT = "如确实是新的，请在“需要确认”页勾选新建"
@@ -214,7 +213,7 @@ class ImportWizard(QDialog):
         return text
 
     def choose_files(self) -> None:
-        paths = file_dialogs.get_open_paths(self, "选择花名册", None, XLSX_FILTER)
+        paths = file_dialogs.get_open_paths(self, "选择花名册", None, file_dialogs.WORKBOOK_FILTER)
         for path in paths:
             p = Path(path)
             if p not in self.files:

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database, DatabaseError
-from app.io.ledger_export import export_ledger
 from app.ledgers import Field, Kind, Ledger, LedgerQuery, LedgerRefused, engine
 from app.ledgers.spec import REF_HOUSEHOLD, REF_MEMBER, Virtual
 from app.outputs import OutputError
@@ -665,6 +664,8 @@ class LedgerPage(QWidget):
                 from app.ui.errors import show_unexpected
 
                 show_unexpected(exc, self)
+
+        from app.io.ledger_export import export_ledger  # the Excel writer is loaded when first used
 
         Background(self).submit(lambda: export_ledger(db, ledger, path, q), done, failed)
 

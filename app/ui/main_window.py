@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -26,13 +27,20 @@ from app.ui.dashboard import BAOBAO, HOUSEHOLDS, PROBLEMS, VISITS
 from app.ui.data_safety import DataSafetyPage
 from app.ui.household_list import HouseholdListPage
 from app.ui.ledger_pages import WorkPages
-from app.ui.org_page import OrgPage
-from app.ui.report_page import ReportPage
-from app.ui.subsidy_page import SubsidyPage
 from app.ui.widgets import fill_combo
+
+if TYPE_CHECKING:  # the pages built on first use are imported then, not before the first window
+    from app.ui.org_page import OrgPage
+    from app.ui.report_page import ReportPage
 
 # The navigation entry behind each kind of 首页 figure.
 TARGET_PAGES = {HOUSEHOLDS: "户档案", BAOBAO: "包保", VISITS: "走访", PROBLEMS: "问题台账"}
+
+
+def _subsidy_page(db: Database) -> QWidget:
+    from app.ui.subsidy_page import SubsidyPage
+
+    return SubsidyPage(db)
 
 
 class LazyPage(QWidget):
@@ -104,7 +112,7 @@ class MainWindow(QMainWindow):
         self.add_page("户档案", self.households)
         for name, factory in self.work.nav_entries():
             if name == "干部与单位":
-                self.add_page("后扶直补", lambda: SubsidyPage(db))
+                self.add_page("后扶直补", lambda: _subsidy_page(db))
                 self.add_page("月报", lambda: self.report)
             self.add_page(name, factory)
         self.add_page("基础信息", lambda: self.org)
@@ -163,12 +171,16 @@ class MainWindow(QMainWindow):
     @property
     def report(self) -> ReportPage:
         if self._report is None:
+            from app.ui.report_page import ReportPage
+
             self._report = ReportPage(self.db)
         return self._report
 
     @property
     def org(self) -> OrgPage:
         if self._org is None:
+            from app.ui.org_page import OrgPage
+
             self._org = OrgPage(self.db)
             self._org.changed.connect(self.households.reload_choices)
         return self._org

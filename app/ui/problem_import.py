@@ -25,7 +25,7 @@ from app.io.report import report_paths, write_error_report
 from app.io.workbook import WorkbookError
 from app.ui import file_dialogs
 from app.ui.errors import info, warn
-from app.ui.import_wizard import XLSX_FILTER, IssuesModel
+from app.ui.import_wizard import IssuesModel
 from app.ui.widgets import primary_button, setup_table
 from app.ui.workers import Background
 
@@ -97,7 +97,7 @@ class ProblemImportDialog(QDialog):
         self._update_buttons()
 
     def choose(self) -> None:
-        names = file_dialogs.get_open_paths(self, "选择问题台账", None, XLSX_FILTER)
+        names = file_dialogs.get_open_paths(self, "选择问题台账", None, file_dialogs.WORKBOOK_FILTER)
         if names:
             self.set_files(names)
 
@@ -164,7 +164,7 @@ class ProblemImportDialog(QDialog):
         if r is None:
             return []
         if target is None:
-            target = file_dialogs.get_save_path(self, "保存错误报告", "问题台账错误报告.xlsx", XLSX_FILTER)
+            target = file_dialogs.get_save_path(self, "保存错误报告", "问题台账错误报告.xlsx", "Excel 工作簿 (*.xlsx)")
             if not target:
                 return []
         by_file: dict[str, list] = {}

@@ -1,6 +1,9 @@
 """后扶直补 page (SPEC §11): the payment roster of a half by village with search, import of the 名册, the
 reconciliation of a half with its lists (what is still open), the year's review, the findings to act on
-(应核减 with one-click 核减, 无账号), and the 公示 print. Every query and job runs on the database worker."""
+(应核减 with one-click 核减, 无账号), and the 公示 print. Every query and job runs on the database worker.
+The Excel readers and writers (app.io) are imported where they are used: loading them at start-up would
+delay the main window by about a tenth of a second.
+"""
 
 from __future__ import annotations
 
@@ -24,9 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
-from app.io import subsidy_xlsx
-from app.io.bank_return import read_bank_return
-from app.io.subsidy_import import run_subsidy_import, summary_text
 from app.rules import mask_id
 from app.rules.subsidy import half_label, mask_account
 from app.services import duties, subsidy_reconcile, subsidy_roster, town
@@ -225,6 +225,7 @@ class SubsidyPage(QWidget):
         self.background.submit(job, self._loaded, self._failed)
 
     def _loaded(self, result) -> None:
+        from app.io import subsidy_xlsx
         summary, rows, count, kept, review, findings = result
         self.status.setText("")
         label = half_label(summary.year, summary.half)
@@ -252,6 +253,7 @@ class SubsidyPage(QWidget):
                                     for f in shown], keys=shown)
 
     def _show_list(self) -> None:
+        from app.io import subsidy_xlsx
         kept = self.reconciliation
         year, half, _v, _s = self.selected()
         if kept is None:
@@ -311,7 +313,8 @@ class SubsidyPage(QWidget):
         show_unexpected(exc, self)
 
     def import_roster(self) -> None:
-        paths = file_dialogs.get_open_paths(self, "选择后扶人口名册", None, "Excel 文件 (*.xlsx)")
+        from app.io.subsidy_import import run_subsidy_import
+        paths = file_dialogs.get_open_paths(self, "选择后扶人口名册", None, file_dialogs.WORKBOOK_FILTER)
         if not paths:
             return
         db = self.db
@@ -319,6 +322,7 @@ class SubsidyPage(QWidget):
                   lambda result: self._checked(paths, result), "正在检查名册…")
 
     def _checked(self, paths, result) -> None:
+        from app.io.subsidy_import import run_subsidy_import, summary_text
         if result.unreadable:
             warn(self, "导入后扶人口名册", result.unreadable[0].message)
             return
@@ -341,6 +345,7 @@ class SubsidyPage(QWidget):
         return profile.station_name or profile.town_name, profile.town_name
 
     def export_roster(self) -> None:
+        from app.io import subsidy_xlsx
         year, half, _village, _search = self.selected()
         path = file_dialogs.get_save_path(self, "导出发放名册", f"{half_label(year, half)}直补发放名册.xlsx",
                                           "Excel 文件 (*.xlsx)")
@@ -360,8 +365,10 @@ class SubsidyPage(QWidget):
         self._run(job, lambda out: self.status.setText(f"已导出发放名册：{out}"), "正在导出发放名册…")
 
     def reconcile_bank(self) -> None:
+        from app.io.bank_return import read_bank_return
         year, half, _village, _search = self.selected()
-        path = file_dialogs.get_open_path(self, f"选择{half_label(year, half)}银行发放结果", None, "Excel 文件 (*.xlsx)")
+        path = file_dialogs.get_open_path(self, f"选择{half_label(year, half)}银行发放结果", None,
+                                          file_dialogs.WORKBOOK_FILTER)
         if not path:
             return
         db = self.db
@@ -380,6 +387,7 @@ class SubsidyPage(QWidget):
         self._run(job, done, "正在核对发放结果…")
 
     def export_reconciliation(self) -> None:
+        from app.io import subsidy_xlsx
         kept = self.reconciliation
         if kept is None:
             return
@@ -391,6 +399,7 @@ class SubsidyPage(QWidget):
                   lambda out: self.status.setText(f"已导出核对结果：{out}"), "正在导出…")
 
     def export_review(self) -> None:
+        from app.io import subsidy_xlsx
         review = self.review_result
         if review is None:
             return

@@ -11,7 +11,6 @@ from PySide6.QtGui import QPageLayout, QTextDocument
 from PySide6.QtWidgets import QWidget
 
 from app.db import Database
-from app.io.xlsx_layout import LedgerColumn, LedgerSheet, write_ledger
 from app.services import town
 from app.services import visits as vs
 
@@ -35,6 +34,8 @@ def title_of(db: Database, matrix: vs.Matrix) -> str:
 
 def export(db: Database, matrix: vs.Matrix, path: Path, *, today: dt.date | None = None) -> int:
     """Write the list to path in the township layout; returns the number of households."""
+    from app.io.xlsx_layout import LedgerColumn, LedgerSheet, write_ledger  # loaded when first used
+
     profile = town.load_town(db)
     columns = [LedgerColumn(h, w, "@" if h == "档案编号" else None) for h, w in HEADERS]
     sheet = LedgerSheet("未走访户", title_of(db, matrix), columns, (_values(r) for r in rows_of(matrix)),

@@ -203,3 +203,31 @@ def test_the_county_summary_counts_cross_town_findings_by_town(county):
     by_town = {t.name: t.findings["跨镇重复"] for t in summary.towns}
     assert by_town == {"清江镇": 1, "白河镇": 1, "石门镇": 0}
     assert summary.total.findings["跨镇重复"] == 1 and len(summary.cross_town) == 1
+
+
+def test_a_county_read_over_every_town_lists_each_towns_plan_measured_by_its_own_ledgers(county):
+    """Three towns' plans of the year in one county database: 全部镇 shows each town's items, town by town,
+    with the completion its own database shows, not one town's plan (nor the county's records against it)."""
+    from app.services import plans
+
+    path, towns, _idn, _name = county
+    month = f"{TODAY.year:04d}-{TODAY.month:02d}"
+
+    def shown(db_path):
+        db = open_database(db_path, readonly=True)
+        try:
+            return [(st.focus_area, st.title, st.target, st.done, st.source)
+                    for st in plans.item_statuses(db, TODAY.year, month, today=TODAY)]
+        finally:
+            db.close()
+
+    own = {name: shown(p) for name, p in towns.items()}
+    assert all(own.values()) and own["清江镇"] != own["白河镇"]
+    county_db = open_database(path, readonly=True)
+    try:
+        from app.services.county import list_towns
+
+        order = [t.name for t in sorted(list_towns(county_db), key=lambda t: t.id)]
+    finally:
+        county_db.close()
+    assert shown(path) == [row for name in order for row in own[name]]

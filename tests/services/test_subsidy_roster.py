@@ -232,3 +232,37 @@ def test_in_a_county_database_narrowed_to_a_town_the_roster_and_reconciliation_a
         rows, people, due = narrowed[name]
         assert own and rows == own and people == len(own), name
         assert due == {i for i in own if i}, name
+
+
+def test_bank_return_read_by_header_whatever_the_order_with_missing_and_stray_columns(tmp_path):
+    """A bank's own layout: columns in its order, no 失败原因 or 发放日期, a note written beyond the table.
+    Each line reads its own cells by header; repeated amounts and statuses read alike; a missing column is
+    blank and never takes the note."""
+    from app.io.bank_return import read_bank_return
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["发放金额", "处理结果", "证件号码", "户名"])
+    ws.append([300, "成功", "522601199901011237", "张三", "备注：第一批"])
+    ws.append(["300.00", "失败", "522601199901011245", "李四"])
+    ws.append([300.0, " 成 功 ", "522601199901011253 ", "王五"])
+    ws.append([None, None, None, None, "合计 3 人"])
+    path = tmp_path / "银行.xlsx"
+    wb.save(path)
+    rows = read_bank_return(path)
+    assert [(r.row, r.name, r.id_number, r.amount, r.success, r.failure, r.paid_on) for r in rows] == [
+        (2, "张三", "522601199901011237", Decimal("300.00"), True, "", None),
+        (3, "李四", "522601199901011245", Decimal("300.00"), False, "", None),
+        (4, "王五", "522601199901011253", Decimal("300.00"), True, "", None),
+    ]
+
+
+def test_a_tall_narrow_sheet_is_bounded_by_its_own_columns():
+    """300,000 lines in columns A..G: the grid calamine would hold is 7 columns wide, not 52 (so the fast
+    reader takes a county's bank return); a two-letter column widens the bound to AZ."""
+    from app.io import workbook_guard as guard
+
+    rows = b"".join(b'<row r="%d"><c r="A%d"/><c r="G%d"/></row>' % (r, r, r) for r in range(1, 300_001))
+    data = b"<worksheet><sheetData>" + rows + b"</sheetData></worksheet>"
+    assert 300_000 * 7 <= guard.xlsx_extent(data) <= 400_000 * 7
+    assert guard.xlsx_extent(data.replace(b'r="G1"', b'r="AB1"')) >= 300_000 * 28

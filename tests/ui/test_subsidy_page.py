@@ -4,6 +4,7 @@ bank's return and see what is still open, 核减 a finding in one click (prefill
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from openpyxl import Workbook
 from PySide6.QtCore import Qt
@@ -28,9 +29,8 @@ def _roster_file(path, people):
     wb.save(path)
 
 
-def test_page_imports_shows_reconciles_and_reduces(qtbot, db, add_household, tmp_path, monkeypatch):
-    for i in range(2):
-        add_household(f"王{i}华", members=family(f"王{i}华", 400 + i, spouse=f"李{i}英"))
+def _people_and_page(qtbot, db):
+    """The members, and the page on 2026 H1 with nobody on the roster yet."""
     with db.read() as s:
         people = list(s.scalars(select(Member).order_by(Member.id)))
     page = SubsidyPage(db)
@@ -38,6 +38,13 @@ def test_page_imports_shows_reconciles_and_reduces(qtbot, db, add_household, tmp
     page.year.setValue(2026)
     page.half.setCurrentIndex(0)
     qtbot.waitUntil(lambda: "应发 0 人" in page.roster_status.text())
+    return people, page
+
+
+def test_page_imports_shows_reconciles_and_reduces(qtbot, db, add_household, tmp_path, monkeypatch):
+    for i in range(2):
+        add_household(f"王{i}华", members=family(f"王{i}华", 400 + i, spouse=f"李{i}英"))
+    people, page = _people_and_page(qtbot, db)
 
     roster = tmp_path / "名册.xlsx"
     _roster_file(roster, people)
@@ -123,3 +130,27 @@ def test_county_settings_on_the_org_page_change_the_roster(qtbot, db, add_househ
     summary = roster_summary(db, 2026, 2)
     assert (summary.people, summary.amount) == (1, 400)
     assert subsidy.load_settings(db).hotline == "0851-7654321"
+
+
+def test_roster_saved_as_xls_imports_through_the_page(qtbot, db, add_household, tmp_path, monkeypatch):
+    """A village's 名册 saved by WPS or old Excel as .xls is offered by the dialog and imported like the .xlsx."""
+    from tests.io.other_formats import to_xls
+
+    add_household("赵一华", members=family("赵一华", 410, spouse="钱一英"))
+    people, page = _people_and_page(qtbot, db)
+    source = tmp_path / "名册.xlsx"
+    _roster_file(source, people)
+    roster = to_xls(source, tmp_path / "名册.xls")
+    filters = []
+
+    def choose(_parent, _title, _folder, name_filter):
+        filters.append(name_filter)
+        return [str(roster)]
+
+    monkeypatch.setattr(file_dialogs, "get_open_paths", choose)
+    monkeypatch.setattr(subsidy_page.ImportOutcomeDialog, "exec", lambda _dialog: 1)
+    monkeypatch.setattr(subsidy_page, "info", lambda *a, **k: None)
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "应发 2 人" in page.roster_status.text(), timeout=10000)
+    assert {".xlsx", ".xls", ".xlsb", ".ods"} <= set(re.findall(r"\*(\.\w+)", filters[0]))
+    assert page.roster_table.rowCount() == 2

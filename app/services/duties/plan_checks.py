@@ -14,7 +14,6 @@ from app.models import Cadre, Plan, PlanItem, Unit
 from app.services import asof_archive, plans
 from app.services.duties.base import PROBLEM, Check, Finding, register
 from app.services.duties.common import as_date, facts_of, register_of
-from app.services.town_scope import only_town
 
 
 def _qty(value: Decimal) -> str:
@@ -22,19 +21,8 @@ def _qty(value: Decimal) -> str:
 
 
 def plan_behind(s: Session, as_of: dt.date) -> list[Finding]:
-    """Each town's plan of the year against its own ledgers: a county database holds one plan per town."""
-    towns = s.scalars(select(Plan.town_id).distinct()
-                      .where(Plan.year == as_of.year, Plan.kind == vocab.PLAN_KINDS[0]).order_by(Plan.town_id)).all()
-    if len(towns) <= 1:
-        return _plan_behind(s, as_of)
-    out = []
-    for town_id in towns:
-        with only_town(s, town_id):
-            out += _plan_behind(s, as_of)
-    return out
-
-
-def _plan_behind(s: Session, as_of: dt.date) -> list[Finding]:
+    """Each plan item behind the share of its target due by now (in a county database, each town's plan
+    against its own ledgers: plans.statuses)."""
     month = f"{as_of.year:04d}-{as_of.month:02d}"
     out = []
     for st in plans.statuses(s, as_of.year, month, today=as_of):
