@@ -8,7 +8,6 @@ same archive. The template is the same layout, empty, with the SPEC §5 columns 
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,12 +83,16 @@ def _yes_no(value: bool | None) -> str | None:
     return None if value is None else ("是" if value else "否")
 
 
-def _blank(value: object) -> object:
-    return None if value in ("", None) else value
-
-
-_IN_ORDER = operator.itemgetter(*(key for key, *_ in _COLUMNS))  # a row's values in column order
-_NO_VALUES = dict.fromkeys(key for key, *_ in _COLUMNS)
+# A row is the household's leading columns, the member's, then the household's trailing ones (原户编号, 登记日期):
+# built as tuples in that order, not as a dict per person (a county export writes 400,000 rows).
+_HEAD_KEYS = ("household_key", "head_name", "village", "group_name", "point", "settlement_type", "relocation_date",
+              "original_residence", "address", "household_size", "housing_status", "house_leaks",
+              "geohazard_unmoved", "land_mu", "annual_income", "phone", "tags", "household_status", "notes")
+_MEMBER_KEYS = ("name", "relation", "sex", "id_number", "birth_date", "ethnic_group", "education", "health",
+                "labour", "employment", "party_member", "member_phone", "member_status", "status_date",
+                "member_notes")
+_TAIL_KEYS = ("original_no", "registered_on")
+assert tuple(key for key, *_ in _COLUMNS) == _HEAD_KEYS + _MEMBER_KEYS + _TAIL_KEYS, "export row out of step"
 _HOUSEHOLD_FIELDS = tuple(getattr(Household, name) for name in (
     "id", "archive_no", "head_name", "village_id", "group_name", "settlement_point_id", "settlement_type",
     "relocation_date", "original_residence", "address", "household_size", "housing_status", "house_leaks",
@@ -106,46 +109,41 @@ def _household_rows(db: Database, progress: Callable[[float], None] | None,
         villages = dict(s.execute(select(Village.id, Village.name)).all())
         points = dict(s.execute(select(SettlementPoint.id, SettlementPoint.name)).all())
         ids = list(s.scalars(select(Household.id).order_by(Household.archive_no, Household.id)))
+    yes_no = {None: None, True: "是", False: "否"}
+    party = {True: PARTY_YES, False: PARTY_NO}
     for start in range(0, len(ids), 2000):
         chunk = ids[start:start + 2000]
         with db.read() as s:
             # Plain rows of the columns written, not ORM objects: loading 400,000 members as objects is most
-            # of a county export's time.
-            households = {h.id: h for h in s.execute(select(*_HOUSEHOLD_FIELDS).where(Household.id.in_(chunk)))}
+            # of a county export's time. Text columns are NOT NULL: `or None` leaves a blank cell for "".
+            households = {h[0]: h for h in s.execute(select(*_HOUSEHOLD_FIELDS).where(Household.id.in_(chunk)))}
             members: dict[int, list] = {i: [] for i in chunk}
-            for m in s.execute(select(*_MEMBER_FIELDS).where(Member.household_id.in_(chunk))
-                               .order_by(Member.household_id, Member.sort_order, Member.id)):
-                members[m.household_id].append(m)
+            for (hid, name, relation, sex, idn, birth, ethnic, education, health, labour, employment, party_member,
+                 phone, status, status_date, notes) in s.execute(
+                    select(*_MEMBER_FIELDS).where(Member.household_id.in_(chunk))
+                    .order_by(Member.household_id, Member.sort_order, Member.id)):
+                members[hid].append((
+                    name, relation or None, sex or None,
+                    (mask_id(idn) if mask_ids and idn else idn) or None, birth, ethnic or None,
+                    education or None, health or None, labour or None, employment or None, party[bool(party_member)],
+                    phone or None, status, status_date, notes or None))
             tags: dict[int, list[str]] = {i: [] for i in chunk}
             for hid, tag in s.execute(select(HouseholdTag.household_id, HouseholdTag.tag)
                                       .where(HouseholdTag.household_id.in_(chunk))
                                       .order_by(HouseholdTag.household_id, HouseholdTag.tag)):
                 tags[hid].append(tag)
         for hid in chunk:
-            h = households[hid]
-            household = {
-                "household_key": h.archive_no, "head_name": _blank(h.head_name),
-                "village": villages.get(h.village_id), "group_name": _blank(h.group_name),
-                "point": points.get(h.settlement_point_id), "settlement_type": _blank(h.settlement_type),
-                "relocation_date": _blank(h.relocation_date), "original_residence": _blank(h.original_residence),
-                "address": _blank(h.address), "household_size": h.household_size,
-                "housing_status": _blank(h.housing_status), "house_leaks": _yes_no(h.house_leaks),
-                "geohazard_unmoved": _yes_no(h.geohazard_unmoved), "land_mu": h.land_mu,
-                "annual_income": h.annual_income, "phone": _blank(h.phone),
-                "tags": "、".join(tags[hid]) or None, "household_status": h.status, "notes": _blank(h.notes),
-                "original_no": _blank(h.original_no), "registered_on": h.registered_on,
-            }
-            for m in members[hid]:
-                person = {
-                    "name": m.name, "relation": _blank(m.relation), "sex": _blank(m.sex),
-                    "id_number": _blank(mask_id(m.id_number) if mask_ids and m.id_number else m.id_number),
-                    "birth_date": m.birth_date,
-                    "ethnic_group": _blank(m.ethnic_group), "education": _blank(m.education),
-                    "health": _blank(m.health), "labour": _blank(m.labour), "employment": _blank(m.employment),
-                    "party_member": PARTY_YES if m.party_member else PARTY_NO, "member_phone": _blank(m.phone),
-                    "member_status": m.status, "status_date": m.status_date, "member_notes": _blank(m.notes),
-                }
-                yield list(_IN_ORDER({**_NO_VALUES, **person, **household}))
+            (_, archive_no, head_name, village_id, group_name, point_id, settlement_type, relocation_date,
+             original_residence, address, household_size, housing_status, house_leaks, geohazard_unmoved, land_mu,
+             annual_income, phone, status, notes, original_no, registered_on) = households[hid]
+            head = (archive_no, head_name or None, villages.get(village_id), group_name or None,
+                    points.get(point_id), settlement_type or None, relocation_date or None,
+                    original_residence or None, address or None, household_size, housing_status or None,
+                    yes_no[house_leaks], yes_no[geohazard_unmoved], land_mu, annual_income, phone or None,
+                    "、".join(tags[hid]) or None, status, notes or None)
+            tail = (original_no or None, registered_on)
+            for person in members[hid]:
+                yield [*head, *person, *tail]
         if progress is not None:
             progress(min((start + len(chunk)) / max(len(ids), 1), 1.0))
 

@@ -207,12 +207,18 @@ def _is_head(values: dict[str, object]) -> bool:
 def _add(h: RawHousehold, row: int, values: dict[str, object], columns: dict[str, int]) -> None:
     """Put a row's values into household h: household values first-wins (with conflicts), member values as a member."""
     h.rows.append(row)
-    member_values = {k: v for k, v in values.items() if k in MEMBER_KEYS}
-    member = RawMember(row, member_values, {k: columns[k] for k in member_values}) if member_values else None
+    member_values: dict[str, object] = {}
+    member_cols: dict[str, int] = {}
+    household: list[tuple[str, object]] = []
+    for key, value in values.items():  # one pass: member values, and the household's to compare below
+        if key in MEMBER_KEYS:
+            member_values[key] = value
+            member_cols[key] = columns[key]
+        else:
+            household.append((key, value))
+    member = RawMember(row, member_values, member_cols) if member_values else None
     held = h.values
-    for key, value in values.items():
-        if key not in HOUSEHOLD_KEYS:
-            continue
+    for key, value in household:
         first = held.get(key)
         if first is None:
             held[key] = Cell(value, row, columns[key])

@@ -291,6 +291,7 @@ class _Checker:
         self.sheet = sheet
         self.header: Header = sheet.header  # type: ignore[assignment]
         self.options = options
+        self.today = options.today or dt.date.today()  # read once: the rules would ask the clock for each cell
 
     def issue(self, severity: str, row: int | None, key: str | None, message: str, value: object = None,
               col: int | None = None) -> Issue:
@@ -330,7 +331,7 @@ class _Checker:
             elif not h.original_no:
                 h.original_no = _compact(c.value)[:40]
         if (c := cell("registered_on")) is not None:
-            when, problem = read_date(c.value, "登记日期", today=self.options.today or dt.date.today(),
+            when, problem = read_date(c.value, "登记日期", today=self.today,
                                       earliest=EARLIEST_REGISTER)
             if problem:
                 err(self.issue(ERROR, c.row, "registered_on", problem, c.value, c.col))
@@ -389,7 +390,7 @@ class _Checker:
                     err(self.issue(ERROR, c.row, key, f"{label}“{text(c.value)}”无法识别，请填写“是”或“否”",
                                    c.value, c.col))
         if (c := cell("relocation_date")) is not None:
-            value, problem = parse_relocation_date(_relocation_value(c.value), self.options.today)
+            value, problem = parse_relocation_date(_relocation_value(c.value), self.today)
             if problem:
                 err(self.issue(ERROR, c.row, "relocation_date", problem, c.value, c.col))
             elif value:
@@ -510,7 +511,7 @@ class _Checker:
                 warn(self.issue(WARNING, row, "id_number", f"{who}没有填写身份证号，档案将不完整，请尽快补填",
                                 None, id_cols))
         else:
-            check = check_id(float(raw_id) if isinstance(raw_id, ShownFloat) else raw_id, self.options.today)
+            check = check_id(float(raw_id) if isinstance(raw_id, ShownFloat) else raw_id, self.today)
             if check.ok:
                 m.id_number = check.normalized
                 present.add("id_number")
@@ -522,7 +523,7 @@ class _Checker:
 
         raw_birth = v.get("birth_date")
         if raw_birth is not None:
-            birth, problem = read_birth_date(_date_value(raw_birth), self.options.today)
+            birth, problem = read_birth_date(_date_value(raw_birth), self.today)
             if problem:
                 err(self.issue(ERROR, row, "birth_date", f"{who}的{problem}", raw_birth, col("birth_date")))
             elif birth is not None:
@@ -532,7 +533,7 @@ class _Checker:
             m.birth_date = check.birth_date
             derived.add("birth_date")
         if check is not None and check.ok:
-            for issue in id_issues([m], names=[who], today=self.options.today):
+            for issue in id_issues([m], names=[who], today=self.today):
                 if issue.code == SEX_VS_ID:
                     warn(self.issue(WARNING, row, "sex", issue.message, raw_sex, col("sex")))
                 elif issue.code == BIRTH_VS_ID:

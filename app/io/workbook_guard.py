@@ -134,7 +134,6 @@ _NO_REF = rb'<c(?:/>|>|\s(?:(?!r=)[^>])*>)'
 _NO_REF_PREFIXED = rb'<(?:[A-Za-z_][\w.-]*:)?c(?:/>|>|\s(?:(?!r=)[^>])*>)'
 _PAST_AZ = rb'\sr="(?:[B-Zb-z][A-Za-z]|[A-Za-z]{3})[0-9]'
 _FAR_COLUMN = re.compile(rb'\sr="(?:[A-Za-z]{3}|[J-Zj-z][A-Za-z]|[Ii][W-Zw-z])[0-9]')  # past IV (256)
-_CELL_OTHER_SPACE = re.compile(rb'<c[\t\n\r]')
 _LAST_ROW = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br="([0-9]{1,7})"')
 
 
@@ -146,6 +145,20 @@ def _rows_beyond(last: int) -> tuple[bytes, int]:
     if lead < 9:
         return rb'(?:[%d-9][0-9]{%d}|%s)"' % (lead + 1, k - 1, longer), (lead + 1) * 10 ** (k - 1) - 1
     return longer + b'"', 10 ** k - 1
+
+
+def _every_cell_has_its_reference(data: bytes) -> bool:
+    """True when every tag starting "<c" between <sheetData and </sheetData> is a cell written '<c r="…',
+    and none is outside: two counts over the sheet in place of a search for each other way of writing a
+    cell (<c>, <c/>, <c s=…, <c followed by a tab or line break). A rich text's <color> or <charset> inside
+    the data makes it False, and the detailed scans below decide."""
+    start = data.find(b"<sheetData")
+    end = data.rfind(b"</sheetData>")
+    if start < 0 or end < start:
+        start = end = len(data)
+    outside_tags = data.count(b"<c", 0, start) + data.count(b"<c", end)
+    outside_cells = data.count(b'<c r="', 0, start) + data.count(b'<c r="', end)
+    return outside_cells == 0 and data.count(b"<c") - outside_tags == data.count(b'<c r="')
 
 
 def _width_within_az(data: bytes) -> int:
@@ -173,12 +186,12 @@ def xlsx_extent(data: bytes) -> int | None:
     last = int(last_rows[-1]) if last_rows else 0
     rows_pattern, row_bound = _rows_beyond(last)
     prefixed = b":c" in data or b":row" in data
-    if not prefixed and b"<c>" not in data and b"<c/>" not in data and _CELL_OTHER_SPACE.search(data) is None \
-            and data.count(b"<c ") == data.count(b'<c r="'):
-        # Every cell starts with its reference, as Excel, WPS and the common libraries write it: two quick scans
-        # anchored on '<c r="' (a column past AZ, a row past the last row's leading digit) settle the common case.
-        if re.search(rb'<c r="(?:[B-Zb-z][A-Za-z]|[A-Za-z]{3})[0-9]', data) is None \
-                and re.search(rb'<c r="[A-Za-z]{1,3}' + rows_pattern, data) is None:
+    if not prefixed and _every_cell_has_its_reference(data):
+        # Every cell starts with its reference, as Excel, WPS and the common libraries write it: one quick scan
+        # anchored on '<c r="' (a column past AZ, a row past the last row's leading digit) settles the common case.
+        # One scan for both (a column past AZ, or a row past the bound).
+        if re.search(rb'<c r="(?:(?:[B-Zb-z][A-Za-z]|[A-Za-z]{3})[0-9]|[A-Za-z]{1,3}' + rows_pattern + b')',
+                     data) is None:
             return row_bound * _width_within_az(data)
     if re.search(_NO_REF_PREFIXED if prefixed else _NO_REF, data):
         return None

@@ -24,7 +24,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from app import outputs
-from app.io.xlsx_rows import SheetRows, splice
+from app.io.xlsx_rows import SheetRows, Workbook, splice
 
 TEXT = "@"
 DATE = "yyyy-mm-dd"
@@ -192,7 +192,7 @@ def write_ledger_to(target: Path | BinaryIO, sheets: Sequence[LedgerSheet]) -> l
     """write_ledger into `target`, a path or a writable binary file (such as a guarded temporary file):
     the rows are read and laid out first, and `target` is written only once they all are."""
     package = io.BytesIO()
-    wb = xlsxwriter.Workbook(package, {"strings_to_formulas": False, "strings_to_urls": False,
+    wb = Workbook(package, {"strings_to_formulas": False, "strings_to_urls": False,
                                        "strings_to_numbers": False, "nan_inf_to_errors": True})
     written: list[tuple[SheetRows, int | None, str]] = []
     try:
