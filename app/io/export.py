@@ -103,8 +103,8 @@ _MEMBER_FIELDS = tuple(getattr(Member, name) for name in (
 
 
 def _household_rows(db: Database, progress: Callable[[float], None] | None,
-                    mask_ids: bool = False) -> Iterator[list[object]]:
-    """One row per member, households in archive-number order, read in pages of 2,000 households."""
+                    mask_ids: bool = False) -> Iterator[tuple[int, list[object]]]:
+    """(household id, row) per member, households in archive-number order, read in pages of 2,000 households."""
     with db.read() as s:
         villages = dict(s.execute(select(Village.id, Village.name)).all())
         points = dict(s.execute(select(SettlementPoint.id, SettlementPoint.name)).all())
@@ -143,7 +143,7 @@ def _household_rows(db: Database, progress: Callable[[float], None] | None,
                     "、".join(tags[hid]) or None, status, notes or None)
             tail = (original_no or None, registered_on)
             for person in members[hid]:
-                yield [*head, *person, *tail]
+                yield hid, [*head, *person, *tail]
         if progress is not None:
             progress(min((start + len(chunk)) / max(len(ids), 1), 1.0))
 
@@ -155,11 +155,11 @@ def export_households(db: Database, path: Path, *, progress: Callable[[float], N
     and printed, but not imported again)."""
     profile = town.load_town(db)
     unit = profile.station_name or profile.town_name
-    counted: set[object] = set()
+    counted: set[int] = set()  # by id: a county database holds the same 户编号 in several towns
 
     def rows() -> Iterator[list[object]]:
-        for row in _household_rows(db, progress, mask_ids):
-            counted.add(row[0])
+        for hid, row in _household_rows(db, progress, mask_ids):
+            counted.add(hid)
             yield row
 
     columns = [LedgerColumn(header, width, fmt) for _, header, width, fmt, _ in _COLUMNS]

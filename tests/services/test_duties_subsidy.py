@@ -232,3 +232,16 @@ def test_a_county_read_over_every_town_lists_each_towns_plan_measured_by_its_own
     finally:
         county_db.close()
     assert shown(path) == [row for name in order for row in own[name]]
+
+
+def test_the_county_archive_export_counts_every_towns_households(county, tmp_path, capsys):
+    """Towns number their households alike (XJ-0001 …): the county's export counts households, not numbers."""
+    path, towns, _idn, _name = county
+
+    def exported(db_path, out):
+        assert main(["--db", str(db_path), "export", "households", str(out)]) == 0
+        line = capsys.readouterr().out
+        return int(line.split("已导出 ")[1].split(" 户")[0]), int(line.split("户、")[1].split(" 人")[0])
+
+    parts = [exported(p, tmp_path / f"{n}.xlsx") for n, p in towns.items()]
+    assert exported(path, tmp_path / "县.xlsx") == (sum(h for h, _ in parts), sum(m for _, m in parts))
