@@ -94,7 +94,9 @@ def start_cluster(*, durable: bool = False) -> Cluster:
     log = root / "server.log"
 
     def run(cmd: list[str]) -> None:
-        done = subprocess.run(_as_postgres(cmd), capture_output=True, text=True, timeout=120)
+        # From "/": the tests' own working directory may be a temporary folder already removed, or one the
+        # postgres user may not enter, and initdb refuses to start without a current directory.
+        done = subprocess.run(_as_postgres(cmd), capture_output=True, text=True, timeout=120, cwd="/")
         if done.returncode != 0:
             raise RuntimeError(f"{Path(cmd[0]).name} failed: {(done.stderr or done.stdout).strip()[-500:]}")
 
@@ -110,7 +112,7 @@ def start_cluster(*, durable: bool = False) -> Cluster:
 
     def stop() -> None:
         subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
-                       capture_output=True, timeout=60)
+                       capture_output=True, timeout=60, cwd="/")
         shutil.rmtree(root, ignore_errors=True)
 
     return Cluster(f"postgresql+psycopg://postgres@/postgres?host={sock}", stop)
