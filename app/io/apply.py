@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import vocab
-from app.db import insert_many
+from app.dbsql import insert_many
 from app.io.validate import HouseholdIn, Known, MemberIn, Person, Validation
 from app.models import Household, HouseholdTag, Member, SettlementPoint, Unit, Village
 from app.models._common import now

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from sqlalchemy.orm import Session
 
-from app.db import is_postgres
+from app.dbsql import is_postgres
 from app.services.town_scope import narrowed
 
 _lock = threading.Lock()

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db import Database, insert_many
+from app.db import Database
+from app.dbsql import insert_many
 from app.models import ChangeLog, TownRange
 from app.models._common import now
 

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from app import vocab
-from app.db import TOWN_INFO_KEY, Database, driver_rows, is_postgres, update_many
+from app.db import TOWN_INFO_KEY, Database
+from app.dbsql import driver_rows, is_postgres, update_many
 from app.errors import Refused
 from app.ledgers.engine import household_label
 from app.models import Attachment, Household, HouseholdTag, Member, SettlementPoint, Village

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, with_loader_criteria
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from app.db import TOWN_INFO_KEY as TOWN_KEY
-from app.db import driver_rows, is_postgres
+from app.dbsql import driver_rows, is_postgres
 from app.models import Cadre, Household, HouseholdAssignment, SettlementPoint, Village
 from app.models._common import TownScoped
 from app.models.households import MEMBERS_PUPIL, MEMBERS_SICK
