@@ -609,10 +609,11 @@ def cmd_export(args) -> int:
         return cmd_export_ledger(args)
     out = _xlsx_out(args.out, args)
     if args.what == "county":
+        from app.cli_county import county_only
         from app.io.county_export import county_xlsx
 
         db = _open(args, write=False)
-        _county_only(db)
+        county_only(db)
         try:
             n = county_xlsx(db, out)
         except OutputError as exc:
@@ -700,21 +701,15 @@ def _add_report_commands(command, db_help: str) -> None:
     cli_subsidy.add_publicity(what, db_help)
 
 
-def _county_only(db) -> None:
-    from app.db import DatabaseError
-
-    if not db.county:
-        db.close()
-        raise DatabaseError("县级汇总只能在县级汇总数据库中生成（用“county merge”合并各镇的副本）")
-
-
 def cmd_report(args) -> int:
     if args.what == "plan":
         from app.cli_duties import report_plan
 
         return report_plan(args, _open(args, write=False))
     if args.what == "county":
-        return _report_county(args)
+        from app.cli_county import report_county
+
+        return report_county(args, _open, _protected(args))
     if args.what == "publicity":
         from app.outputs import check_target
 
@@ -723,27 +718,6 @@ def cmd_report(args) -> int:
     from app.cli_reports import cmd_report as run
 
     return run(args, _open)
-
-
-def _report_county(args) -> int:
-    from app.outputs import OutputError, check_target
-    from app.services.county_summary import county_pdf
-    from app.services.stats import parse_month
-
-    check_target(args.out, databases=_protected(args))  # refuse before the report is built
-    if args.what == "publicity":
-        return cli_subsidy.cmd_publicity(args, _open, UsageError)
-    db = _open(args, write=False)
-    _county_only(db)
-    try:
-        result = county_pdf(db, args.out, month=parse_month(args.month) if args.month else None)
-    except OutputError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_USAGE
-    finally:
-        db.close()
-    print(f"已生成 {args.out}（{result.pages} 页）")
-    return EXIT_OK
 
 
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "stats": cmd_stats, "check": cmd_check,

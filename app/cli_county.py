@@ -12,6 +12,35 @@ from app.config import db_target
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
+def county_only(db) -> None:
+    """Refuse a county figure outside a county database (closing db): DatabaseError with one Chinese line."""
+    from app.db import DatabaseError
+
+    if not db.county:
+        db.close()
+        raise DatabaseError("县级汇总只能在县级汇总数据库中生成（用“county merge”合并各镇的副本）")
+
+
+def report_county(args, open_db, protected: list) -> int:
+    """`report county --out OUT.pdf [--month M]`: the county summary as a PDF."""
+    from app.outputs import OutputError, check_target
+    from app.services.county_summary import county_pdf
+    from app.services.stats import parse_month
+
+    check_target(args.out, databases=protected)  # refuse before the report is built
+    db = open_db(args, write=False)
+    county_only(db)
+    try:
+        result = county_pdf(db, args.out, month=parse_month(args.month) if args.month else None)
+    except OutputError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        db.close()
+    print(f"已生成 {args.out}（{result.pages} 页）")
+    return EXIT_OK
+
+
 def add_county_commands(command, parser_class, db_help: str) -> None:
     p = command("county", "县级汇总：合并各镇导出的副本，查看所含的镇")
     what = p.add_subparsers(dest="what", metavar="内容", parser_class=parser_class, required=True)
