@@ -28,7 +28,7 @@ import os
 import secrets
 import sqlite3
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -323,18 +323,25 @@ def _make_plan(county_tables: list[str], snap_tables: set[str], has_rows: Callab
     return _Plan(_order(tables, fks), fks, has_id, has_town, columns)
 
 
-def _delete_town(con: sqlite3.Connection, plan: _Plan, town_id: int) -> None:
-    ranges = {t: (a, b) for t, a, b in con.execute(
-        "SELECT table_name, first_id, last_id FROM town_ranges WHERE town_id = ?", (town_id,))}
+def _deletions(plan: _Plan, ranges: dict[str, tuple[int, int]]) -> Iterator[tuple[str, str, tuple[int, int]]]:
+    """(table, column, id range) of a town's rows to delete, children first: a table with its own id by its
+    ids, a table without one by its parent's range (on either database)."""
     for t in reversed(plan.tables):
         if plan.has_id[t]:
             if t in ranges:
-                con.execute(f'DELETE FROM main."{t}" WHERE id BETWEEN ? AND ?', ranges[t])
+                yield t, "id", ranges[t]
             continue
-        for col, parent in plan.fks[t].items():  # a table without its own id follows its parent's range
+        for col, parent in plan.fks[t].items():
             if parent in ranges:
-                con.execute(f'DELETE FROM main."{t}" WHERE "{col}" BETWEEN ? AND ?', ranges[parent])
+                yield t, col, ranges[parent]
                 break
+
+
+def _delete_town(con: sqlite3.Connection, plan: _Plan, town_id: int) -> None:
+    ranges = {t: (a, b) for t, a, b in con.execute(
+        "SELECT table_name, first_id, last_id FROM town_ranges WHERE town_id = ?", (town_id,))}
+    for t, col, bounds in _deletions(plan, ranges):
+        con.execute(f'DELETE FROM main."{t}" WHERE "{col}" BETWEEN ? AND ?', bounds)
     con.execute("DELETE FROM town_ranges WHERE town_id = ?", (town_id,))
 
 
@@ -521,15 +528,8 @@ def _server_plan(cur, src: sqlite3.Connection) -> _Plan:
 def _server_delete_town(cur, plan: _Plan, town_id: int) -> None:
     cur.execute("SELECT table_name, first_id, last_id FROM town_ranges WHERE town_id = %s", (town_id,))
     ranges = {t: (a, b) for t, a, b in cur.fetchall()}
-    for t in reversed(plan.tables):
-        if plan.has_id[t]:
-            if t in ranges:
-                cur.execute(f'DELETE FROM "{t}" WHERE id BETWEEN %s AND %s', ranges[t])
-            continue
-        for col, parent in plan.fks[t].items():  # a table without its own id follows its parent's range
-            if parent in ranges:
-                cur.execute(f'DELETE FROM "{t}" WHERE "{col}" BETWEEN %s AND %s', ranges[parent])
-                break
+    for t, col, bounds in _deletions(plan, ranges):
+        cur.execute(f'DELETE FROM "{t}" WHERE "{col}" BETWEEN %s AND %s', bounds)
     cur.execute("DELETE FROM town_ranges WHERE town_id = %s", (town_id,))
 
 
