@@ -38,6 +38,9 @@ class Household(TownScoped, Timestamps, Base):
         Index("ix_households_village_point", "village_id", "settlement_point_id"),
         # Covers the list's default query (status filter, archive order, people count) without a sort.
         Index("ix_households_list_order", "status", "archive_no", "id", "member_count"),
+        # Covers the counts of households 在册 by village, point, key group and archive state (首页, stats).
+        Index("ix_households_tally", "status", "village_id", "settlement_point_id", "key_flags", "archive_state",
+              "member_count"),
         UniqueConstraint("town_id", "archive_no"),
     )
 
@@ -60,7 +63,7 @@ class Household(TownScoped, Timestamps, Base):
     phone: Mapped[str] = mapped_column(String(40), default="")
     household_size: Mapped[int | None] = mapped_column(Integer)  # 家庭人口 as recorded
     notes: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(10), default="在册", index=True)  # vocab.HOUSEHOLD_STATUS
+    status: Mapped[str] = mapped_column(String(10), default="在册")  # vocab.HOUSEHOLD_STATUS; ix_households_tally
     original_no: Mapped[str] = mapped_column(String(40), default="", index=True)  # 原户编号: the register's own 户编号
     registered_on: Mapped[dt.date | None] = mapped_column(Date)  # entered the town's register (登记/迁入, §4.8)
     left_on: Mapped[dt.date | None] = mapped_column(Date)  # left the register (整户迁出/注销)
