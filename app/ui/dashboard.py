@@ -33,7 +33,7 @@ from app.services import dashboard as ds
 from app.services import duties
 from app.ui.baobao_page import ColouredRowsModel
 from app.ui.duties_panel import FindingsDialog, RuleCountsModel, rule_rows
-from app.ui.ledger_widgets import make_table
+from app.ui.ledger_widgets import fit_to_text, make_table
 from app.ui.rows_model import Column
 from app.ui.widgets import FIRST_STEPS, empty_hint, page_title, pct_text
 from app.ui.workers import Background
@@ -117,9 +117,11 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.db = db
         self.background = Background(self)
-        self.duties_background = Background(self)
+        # The findings are read beside the figures, not behind them: together they take what the longer does.
+        self.duties_background = Background(self, reads_beside=True)
         self.data: ds.Dashboard | None = None
         self.findings: duties.Findings | None = None
+        self._started_early = False
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         head.addWidget(page_title("首页"))
@@ -213,12 +215,14 @@ class DashboardPage(QWidget):
         view = make_table(model, name)
         view.setCursor(Qt.CursorShape.PointingHandCursor)
         view.setToolTip("点击一行查看这些户")
-        # The first column takes the room left; the others fit their contents: never a horizontal scrollbar.
+        # The first column takes the room left; the others fit their texts (fit_to_text, on every load): never
+        # a horizontal scrollbar.
         header = view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, model.columnCount()):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+        fit_to_text(view, model)
         header.setMinimumSectionSize(36)
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         box.addWidget(view, 1)
@@ -237,6 +241,15 @@ class DashboardPage(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if self._started_early:  # its figures are already on their way: the first showing needs no second read
+            self._started_early = False
+            return
+        self.refresh()
+
+    def start_early(self) -> None:
+        """Begin reading before the page is first shown (it is the window's first page): the reads run while
+        the rest of the window is built, and that first showing does not read again."""
+        self._started_early = True
         self.refresh()
 
     def refresh(self) -> None:
@@ -262,6 +275,7 @@ class DashboardPage(QWidget):
         self.findings = found
         rows = rule_rows(found)
         self.duties_model.set_rows(rows)
+        fit_to_text(self.duties_view, self.duties_model)
         total = sum(r[2] for r in rows)
         self.table_titles["duties"].setText(f"督办提醒（{total:,} 项，点击查看）" if total else "督办提醒（无）")
         self.duties_loaded.emit()
@@ -311,5 +325,7 @@ class DashboardPage(QWidget):
         self.key_model.set_rows([(t, kg[t]) for t in (vocab.GROUP_SANTE, *vocab.SANTE_TAGS, vocab.GROUP_SANWU,
                                                       *vocab.SANWU_TAGS)])
         self.archive_model.set_rows(sorted(d.archive.items()))
+        for view in (self.village_view, self.point_view, self.key_view, self.archive_view):
+            fit_to_text(view, view.model())
         self.loaded.emit()
 

@@ -116,5 +116,6 @@ class WorkPages:
     def wait(self, msecs: int = 3000) -> None:
         """Let background queries finish (on closing the window)."""
         self.dashboard.background.wait(msecs)
+        self.dashboard.duties_background.wait(msecs)
         if "assessment" in self.__dict__:
             self.assessment.background.wait(msecs)

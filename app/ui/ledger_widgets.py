@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.db import Database
 from app.rules.dates import parse_date
 from app.services import households as hs
-from app.ui.rows_model import Column, RowsModel
+from app.ui.rows_model import Column, RowsModel, display
 from app.ui.widgets import dialog_buttons, setup_table
 
 RED = QColor("#c0392b")
@@ -46,6 +47,20 @@ def make_table(model: QAbstractTableModel, name: str = "") -> QTableView:
 def size_columns(view: QTableView, widths: Sequence[int]) -> None:
     for col, width in enumerate(widths):
         view.setColumnWidth(col, width)
+
+
+def fit_to_text(view: QTableView, model: RowsModel, first: int = 1) -> None:
+    """Size the columns from `first` on to their widest text over every row, header included. Qt's
+    ResizeToContents does the same by asking the model for every role of every cell, which on 首页's list of
+    the county's settlement points holds the GUI thread, and the queries waiting for Python, for half a second."""
+    header = view.horizontalHeader()
+    metrics = view.fontMetrics()
+    pad = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 6
+    for col in range(first, len(model.columns)):
+        value = model.columns[col].value
+        widest = max((metrics.horizontalAdvance(text) for text in {display(value(row)) for row in model.rows}),
+                     default=0)
+        header.resizeSection(col, max(widest + pad, header.sectionSizeHint(col)))
 
 
 # ------------------------------------------------------------------------------------------ dates

@@ -102,8 +102,10 @@ class MainWindow(QMainWindow):
 
         self._report: ReportPage | None = None
         self._org: OrgPage | None = None
-        self.households = HouseholdListPage(db)
         self.work = WorkPages(db)
+        if not db.county:  # 首页 is the first page: its reads go first, ahead of the household list's
+            self.work.dashboard.start_early()
+        self.households = HouseholdListPage(db)
         if db.county:
             from app.ui.county_page import CountyPage
 

@@ -1,7 +1,11 @@
 """The one database worker: every query and long job of the GUI runs on a single thread, one at a time, so
 database work never overlaps and the GUI thread never waits on SQLite (the pattern of Anki's taskman).
+One exception, the read lane (`reader()`): a read-only query that a screen shows beside another of its own
+may run there, on a second thread, in its own read transaction on its own connection (WAL lets one reader
+run beside the worker, whether it reads or writes). 首页 uses it for its 督办提醒, which would otherwise wait
+for its figures.
 
-- `Task(fn)`: fn(progress, cancelled) runs on the worker; progress(fraction, text) and the result or the
+- `Task(fn[, lane])`: fn(progress, cancelled) runs on the worker; progress(fraction, text) and the result or the
   exception come back on the GUI thread as the signals progressed / done / failed. cancel() asks the job to
   stop: jobs that can stop safely poll cancelled() and raise their own "cancelled" error.
 - `run_blocking(...)`: run a task while a modal progress dialog shows, and return its result (or raise its
@@ -24,6 +28,7 @@ Progress = Callable[[float, str], None]  # (fraction done 0..1, or < 0 when unkn
 Job = Callable[[Progress, Callable[[], bool]], Any]
 
 _worker: QThreadPool | None = None
+_reader: QThreadPool | None = None
 
 
 def worker() -> QThreadPool:
@@ -36,9 +41,19 @@ def worker() -> QThreadPool:
     return _worker
 
 
+def reader() -> QThreadPool:
+    """The read lane: one thread for read-only queries that may run beside the worker (see above)."""
+    global _reader
+    if _reader is None:
+        _reader = QThreadPool()
+        _reader.setMaxThreadCount(1)
+        _reader.setExpiryTimeout(-1)
+    return _reader
+
+
 def wait_idle(msecs: int = 15000) -> bool:
-    """Block until every queued job has finished (shutdown and tests)."""
-    return worker().waitForDone(msecs)
+    """Block until every queued job has finished, on the worker and on the read lane (shutdown and tests)."""
+    return worker().waitForDone(msecs) and reader().waitForDone(msecs)
 
 
 class _Bus(QObject):
@@ -108,9 +123,10 @@ class Task(QObject):
     done = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, fn: Job, parent: QObject | None = None) -> None:
+    def __init__(self, fn: Job, parent: QObject | None = None, *, lane: QThreadPool | None = None) -> None:
         super().__init__(parent)
         self.fn = fn
+        self.lane = lane  # None: the worker
         self.stop = threading.Event()
         self._ended = threading.Event()
 
@@ -118,7 +134,7 @@ class Task(QObject):
         token = next(_tokens)
         bus = _the_bus()
         _live[token] = self
-        worker().start(_Run(token, self.fn, self.stop, self._ended, bus))
+        (self.lane or worker()).start(_Run(token, self.fn, self.stop, self._ended, bus))
         return self
 
     def cancel(self) -> None:

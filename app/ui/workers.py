@@ -1,6 +1,7 @@
 """Running database work off the GUI thread: results come back on the GUI thread through a signal.
 
-Every job queues on the one database worker (ui.taskman), so database work never overlaps."""
+Every job queues on the one database worker (ui.taskman), so database work never overlaps; a Background made
+with `reads_beside=True` runs its read-only queries on taskman's read lane instead."""
 
 from __future__ import annotations
 
@@ -16,17 +17,17 @@ from app.ui import taskman
 class Background(QObject):
     """Runs one kind of query at a time for a screen; a newer request makes older results stale (dropped)."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, reads_beside: bool = False) -> None:
         super().__init__(parent)
         self._generation = 0
         self._tasks: set[taskman.Task] = set()
-        self.pool = taskman.worker()
+        self.pool = taskman.reader() if reads_beside else taskman.worker()
 
     def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
                on_error: Callable[[BaseException], None] | None = None) -> None:
         self._generation += 1
         generation = self._generation
-        task = taskman.Task(lambda _progress, _cancelled: fn())
+        task = taskman.Task(lambda _progress, _cancelled: fn(), lane=self.pool)
         self._tasks.add(task)
 
         def finished(result: Any) -> None:

@@ -91,3 +91,22 @@ def test_the_main_window_routes_a_figure_to_its_page(qtbot, db, homes):
     work.dashboard.click("visits")
     assert window.current_page() is work.visits and work.visits.matrix.behind_only.isChecked()
     work.wait()
+
+
+def test_the_window_reads_the_home_page_once_and_before_the_household_list(qtbot, db, homes, monkeypatch):
+    """首页 is the first page: its figures are asked for while the window is built, ahead of the household
+    list's query, and showing the window does not read them a second time."""
+    from app.services import dashboard as ds
+    from app.services import households as hs
+
+    calls: list[str] = []
+    load, query_list = ds.load, hs.query_list
+    monkeypatch.setattr(ds, "load", lambda *a, **k: (calls.append("首页"), load(*a, **k))[1])
+    monkeypatch.setattr(hs, "query_list", lambda *a, **k: (calls.append("户档案"), query_list(*a, **k))[1])
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.work.dashboard.loaded, timeout=5000):
+        window.show()
+    qtbot.waitUntil(lambda: "户档案" in calls, timeout=5000)
+    assert calls == ["首页", "户档案"]
+    assert window.work.dashboard.cards["households"].value.text() == str(stats.stats(db)["households"])

@@ -240,3 +240,44 @@ def test_the_panel_shows_the_subsidy_rules_and_a_persons_finding_opens_the_house
     assert [s for s, _ in seen] == [head] and "王明华" in seen[0][1]
     assert idn not in seen[0][1] and idn[-4:] in seen[0][1]
     assert opened == [hid]
+
+
+def test_the_panel_is_read_beside_the_figures_not_behind_the_worker(qtbot, db, add_household):
+    """首页's 督办提醒 do not wait for the database worker: while a long job holds it, the panel still fills,
+    and the figures follow once the job ends."""
+    import threading
+
+    from app.ui import taskman
+
+    add_household("钱低收", tags=("低收入户",))
+    release = threading.Event()
+    held = taskman.Task(lambda _progress, _cancelled: release.wait(10)).start()
+    try:
+        page = DashboardPage(db)
+        qtbot.addWidget(page)
+        with qtbot.waitSignal(page.duties_loaded, timeout=5000):
+            page.show()
+        assert page.data is None and not held.ended  # the figures still wait behind the held worker
+        assert {row[0]: row[2] for row in page.duties_model.rows}["应保尽保"] == 1
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: page.data is not None, timeout=5000)
+
+
+def test_the_home_tables_are_as_wide_as_their_widest_number(qtbot, db, add_household):
+    """The number columns of 首页's tables are sized from every row's text, the last row's included (Qt's
+    own sizing reads only the first thousand rows)."""
+    import dataclasses
+
+    from PySide6.QtWidgets import QHeaderView
+
+    add_household("户一")
+    page = loaded_dashboard(qtbot, db)
+    point = page.data.points[0]
+    many = [point] * 1500 + [dataclasses.replace(point, households=12_345_678)]
+    page.show_data(dataclasses.replace(page.data, points=many))
+    header = page.point_view.horizontalHeader()
+    col = next(i for i, c in enumerate(page.point_model.columns) if c.label == "户数")
+    assert page.point_model.rowCount() == 1501
+    assert header.sectionResizeMode(col) == QHeaderView.ResizeMode.Fixed
+    assert header.sectionSize(col) > page.point_view.fontMetrics().horizontalAdvance("12345678")

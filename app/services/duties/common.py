@@ -232,8 +232,13 @@ def point_names(s: Session) -> dict[int, tuple[str, str, str]]:
         .join(Village, Village.id == SettlementPoint.village_id))}
 
 
+_from_iso = dt.date.fromisoformat
+
+
 def as_date(value) -> dt.date | None:
     """A DATE or DATETIME column value (or SQLite text) as a date."""
+    if value.__class__ is str:  # SQLite's text, by far the most common
+        return _from_iso(value[:10])
     if value is None:
         return None
     if isinstance(value, dt.datetime):
