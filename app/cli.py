@@ -280,13 +280,14 @@ def cmd_demo(args) -> int:
 
 
 def cmd_stats(args) -> int:
+    from app.services import county
     from app.services.asof import month_stats
     from app.services.stats import parse_month, stats
 
     month = parse_month(args.month) if args.month else None
     db = _open(args, write=False)
     try:
-        result = month_stats(db, month) if month else stats(db, town_id=_town_arg(db, args.town))
+        result = month_stats(db, month) if month else stats(db, town_id=county.town_option(db, args.town))
     finally:
         db.close()
     if args.json:
@@ -309,29 +310,14 @@ def cmd_stats(args) -> int:
     return EXIT_OK
 
 
-def _town_arg(db, name: str | None) -> int | None:
-    """The --town option: the id of that town of a county database (a town's own database is its one town)."""
-    if not name:
-        return None
-    from app.services.county import town_id_by_name
-
-    if not db.county:
-        from app.services import town
-
-        own = town.load_town(db).town_name
-        if name != own:
-            raise ValueError(f"这个数据库是“{own}”的台账，没有“{name}”")
-        return None
-    return town_id_by_name(db, name)
-
-
 def cmd_check(args) -> int:
     if args.duties:
         from app.cli_duties import check_duties
+        from app.services import county
 
         db = _open(args, write=False)
         try:
-            town_id = _town_arg(db, args.town)
+            town_id = county.town_option(db, args.town)
         except BaseException:
             db.close()
             raise

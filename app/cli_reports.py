@@ -29,6 +29,7 @@ def add_report_commands(command, db_help: str):
     q.add_argument("--docx", type=Path, metavar="OUT.docx", help="同时写出 Word 文件（.docx）")
     q.add_argument("--current", action="store_true", help="已报送的月份也按现在的数据重新生成（默认打印已报送的版本）")
     q.add_argument("--full-ids", action="store_true", help="打印完整身份证号（默认只显示前6位和后4位）")
+    q.add_argument("--town", metavar="NAME", help="县级汇总数据库中：哪个镇的月报（必填）")
 
     q = sub("file", "报送月报：保存该月的PDF、Word、数字和文字；已报送后再次报送即为更正版")
     q.add_argument("--month", required=True, metavar="YYYY-MM", help="月份，例如 2026-05")
@@ -80,12 +81,14 @@ def _check_targets(args, *paths) -> str | None:
 
 def _monthly(db, args) -> int:
     from app.services import monthly_report
+    from app.services.county import town_option
     from app.services.stats import parse_month
 
     for path, suffix in ((args.out, ".pdf"), (args.docx, ".docx")):
         if path is not None and path.suffix.lower() != suffix:
             print(f"文件名应以 {suffix} 结尾：{path}", file=sys.stderr)
             return EXIT_USAGE
+    db.town_id = town_option(db, args.town) or db.town_id  # a 月报 of a county database is one town's
     printed = monthly_report.print_month(db, parse_month(args.month), current=args.current,
                                          docx=args.docx is not None)
     for path, data in ((args.out, printed.result.pdf), (args.docx, printed.docx)):

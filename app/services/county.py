@@ -60,3 +60,18 @@ def town_id_by_name(db: Database, name: str) -> int:
         held = "、".join(sorted(towns)) or "（无）"
         raise ValueError(f"数据库中没有“{name}”；现有：{held}")
     return towns[name]
+
+
+def town_option(db: Database, name: str | None) -> int | None:
+    """A command's --town: the id of that town of a county database; None for no town, and for a town's own
+    database named by its own name (it is its one town). ValueError (a Chinese line) for any other name."""
+    if not name:
+        return None
+    if not db.county:
+        from app.services import town
+
+        own = town.load_town(db).town_name
+        if name != own:
+            raise ValueError(f"这个数据库是“{own}”的台账，没有“{name}”")
+        return None
+    return town_id_by_name(db, name)

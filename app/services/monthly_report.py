@@ -145,9 +145,16 @@ class Prepared:
         return self.facts.figures
 
 
+ONE_TOWN = ("县级汇总数据库中，月报是一个镇的月报：请先选定是哪个镇（界面在左侧“全部镇”处选择，命令行加 --town 镇名）；"
+            "全县的汇总请用县级汇总报表")
+
+
 def prepare(db: Database, month: str, *, today: dt.date | None = None, progress=None) -> Prepared:
     """Gather the month as of its last day (last month's figures from its filed version where filed), draft
-    every section and take the clerk's edits over the drafts."""
+    every section and take the clerk's edits over the drafts. A 月报 is one town's: in a county database the
+    database must be narrowed to a town (ValueError ONE_TOWN otherwise)."""
+    if db.county and db.town_id is None:
+        raise ValueError(ONE_TOWN)
     prev = monthly_facts.previous_month(month)
     previous = filed_figures(db, prev)
     facts = monthly_facts.gather(db, month, previous=previous, previous_filed=previous is not None,

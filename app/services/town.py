@@ -50,11 +50,14 @@ def seed_reference_data(db: Database) -> None:
 
 
 def load_town(db: Database) -> TownData:
+    """The town profile; in a county database narrowed to one of its towns (db.town_id), that town's name and
+    county, so that what is printed for the town (the 月报's title and addressee) names it."""
     with db.read() as s:
         row = s.get(TownProfile, 1)
-        if row is None:
-            return TownData()
-        data = TownData(**{f.name: getattr(row, f.name) or "" for f in fields(TownData)})
+        data = TownData() if row is None else TownData(**{f.name: getattr(row, f.name) or "" for f in fields(TownData)})
+        held = s.get(Town, db.town_id) if db.county and db.town_id is not None else None
+        if held is not None:
+            data = replace(data, town_name=held.name, county_name=held.county or data.county_name, station_name="")
         return replace(data, county_bureau=data.county_bureau or vocab.DEFAULT_COUNTY_BUREAU)
 
 

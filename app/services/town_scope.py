@@ -9,21 +9,39 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from sqlalchemy import event
+from sqlalchemy import Select, event
 from sqlalchemy.orm import Session, with_loader_criteria
+from sqlalchemy.sql.expression import FromClause
 
 from app.db import TOWN_INFO_KEY as TOWN_KEY
 from app.db import Database
 from app.models._common import TownScoped
+from app.models.base import Base
 
 
 def narrowed(s: Session, stmt):
     """stmt with the criterion of the town s is narrowed to (stmt itself when it is not narrowed): what every
-    ORM select gets, for a statement run another way (app.services.bulk)."""
+    ORM select gets, for a statement run another way (app.services.bulk, the duty checks' driver reads)."""
     town_id = s.info.get(TOWN_KEY)
     if town_id is None:
         return stmt
+    if isinstance(stmt, Select):
+        stmt = _named_froms(stmt)
     return stmt.options(with_loader_criteria(TownScoped, lambda cls: cls.town_id == town_id, include_aliases=True))
+
+
+_scoped: dict[FromClause, type] = {}
+
+
+def _named_froms(stmt: Select) -> Select:
+    """The criterion reaches the entities a statement names: its columns' entities, select_from and joins. A
+    town-scoped table that enters only through a function's argument or the WHERE clause (`select(func.count())
+    .where(Problem.status == …)`, `select(func.max(Visit.date))`) would be read over every town; it is named
+    as the statement's FROM, which renders the same SQL."""
+    if not _scoped:
+        _scoped.update({m.local_table: m.class_ for m in Base.registry.mappers if issubclass(m.class_, TownScoped)})
+    entities = [cls for f in stmt.get_final_froms() if (cls := _scoped.get(f)) is not None]
+    return stmt.select_from(*entities) if entities else stmt
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -336,3 +336,43 @@ def test_merge_leaves_the_planner_statistics_of_the_county_database(county_targe
     finally:
         con.close()
     assert {"ix_visits_household_id", "ix_visits_town_id"} <= analysed
+
+
+def test_a_towns_monthly_report_from_the_county_is_that_towns_own(county_target, tmp_path, towns, capsys):
+    """In a county database the 月报 is asked for with --town: it names that town (title, 主送) and says what
+    the town's own database says; without --town it is refused with what to do."""
+    import datetime as dt
+
+    from app.services import monthly_report
+    from app.services.county import town_id_by_name
+
+    paths, copies = towns
+    county = county_target
+    merge(county, copies.values())
+    month = "2026-11"
+    today = dt.date(2026, 12, 2)
+    own_db = open_database(paths["白河镇"])
+    try:
+        own = monthly_report.prepare(own_db, month, today=today)
+    finally:
+        own_db.close()
+    db = open_database(county)
+    try:
+        db.town_id = town_id_by_name(db, "白河镇")
+        held = monthly_report.prepare(db, month, today=today)
+    finally:
+        db.close()
+    doc = monthly_report.document(held, dated=today)
+    assert doc.title.startswith("白河镇水利移民站关于") and doc.addressee == "白河镇党委、白河镇政府"
+    assert doc.title == monthly_report.document(own, dated=today).title
+    assert held.texts == own.texts and held.figures == own.figures
+
+    out = tmp_path / "县里看的月报.pdf"
+    assert main(["--db", str(county), "report", "monthly", "--month", month, "--out", str(out)]) == 2
+    assert "月报是一个镇的月报" in capsys.readouterr().err and not out.exists()
+    assert main(["--db", str(county), "report", "monthly", "--month", month, "--out", str(out),
+                 "--town", "白河镇"]) == 0
+    assert out.exists() and "已生成" in capsys.readouterr().out
+    assert main(["--db", str(county), "report", "monthly", "--month", month, "--out", str(out),
+                 "--town", "无此镇"]) == 2
+    assert "无此镇" in capsys.readouterr().err

@@ -11,7 +11,7 @@ from app.ui.main_window import MainWindow
 from tests.services.county_helpers import copy_of, make_town
 
 
-def test_county_window_has_the_summary_page_read_only_and_exports(qtbot, tmp_path, db):
+def test_county_window_has_the_summary_page_read_only_and_exports(qtbot, tmp_path, db, monkeypatch):
     copies = [copy_of(make_town(tmp_path, name, households=12, seed=i), tmp_path / f"{name}-c.db")
               for i, name in enumerate(("清江镇", "白河镇"), start=1)]
     county_path = tmp_path / "县.db"
@@ -64,5 +64,23 @@ def test_county_window_has_the_summary_page_read_only_and_exports(qtbot, tmp_pat
         assert shown["白河镇"] + shown["清江镇"] == everyone
         window.town_filter.setCurrentIndex(0)
         qtbot.waitUntil(lambda: households.model.rowCount() == everyone, timeout=30000)
+
+        # The 月报 is one town's: over every town it is refused with what to do; with a town chosen it is that
+        # town's report, named for it.
+        from pypdf import PdfReader
+
+        from tests.ledgers.helpers import silence_messages
+
+        shown = silence_messages(monkeypatch, "app.ui.report_page")
+        report = window.show_page("月报")
+        report.build_monthly()
+        qtbot.waitUntil(lambda: report.build_button.isEnabled() and bool(shown), timeout=30000)
+        assert "月报是一个镇的月报" in shown[0] and report.result is None
+        window.town_filter.setCurrentIndex(window.town_filter.findText("白河镇"))
+        report.build_monthly()
+        qtbot.waitUntil(lambda: report.result is not None and report.build_button.isEnabled(), timeout=60000)
+        report.save_pdf(str(tmp_path / "白河镇月报.pdf"))
+        text = "".join(p.extract_text() for p in PdfReader(tmp_path / "白河镇月报.pdf").pages)
+        assert "白河镇水利移民站关于" in text.replace("\n", "") and len(shown) == 1
     finally:
         county_db.close()

@@ -10,15 +10,14 @@ from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session, with_loader_criteria
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.visitors import InternalTraversal
 
-from app.db import TOWN_INFO_KEY as TOWN_KEY
 from app.dbsql import driver_rows, is_postgres
 from app.models import Cadre, Household, HouseholdAssignment, SettlementPoint, Village
-from app.models._common import TownScoped
 from app.models.households import MEMBERS_PUPIL, MEMBERS_SICK
 from app.services.asof import household_present
+from app.services.town_scope import narrowed
 
 
 def fetch(s: Session, stmt, ids: Iterable[int] | None = None) -> list[tuple]:
@@ -28,10 +27,7 @@ def fetch(s: Session, stmt, ids: Iterable[int] | None = None) -> list[tuple]:
     compiled. `ids` is the list an `among(column)` condition of the statement reads (one query for any
     number of ids). Callers read dates through as_date. On PostgreSQL the driver gives dates as dates and
     booleans as booleans, and the ids travel as one array parameter."""
-    town_id = s.info.get(TOWN_KEY)
-    if town_id is not None:
-        stmt = stmt.options(with_loader_criteria(TownScoped, lambda cls: cls.town_id == town_id,
-                                                 include_aliases=True))
+    stmt = narrowed(s, stmt)
     sql = str(stmt.compile(dialect=s.get_bind().dialect, compile_kwargs={"literal_binds": True}))
     if is_postgres(s.get_bind()):
         return driver_rows(s, sql, {} if ids is None else {_IDS: list(ids)})
