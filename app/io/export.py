@@ -132,11 +132,11 @@ class _Converted(dict):
 
 
 def _household_rows(db: Database, progress: Callable[[float], None] | None, mask_ids: bool = False,
-                    town_id: int | None = None,
-                    town_names: dict[int, str] | None = None) -> Iterator[tuple[int, list[object]]]:
-    """(household id, row) per member, households in archive-number order, read in pages of 2,000 households:
-    of town_id only when given (else as db is narrowed); with town_names (a county's every town), by town
-    and each row led by its town's name.
+                    town_id: int | None = None, town_names: dict[int, str] | None = None,
+                    counted: list[int] | None = None) -> Iterator[list[object]]:
+    """A row per member, households in archive-number order, read in pages of 2,000 households: of town_id
+    only when given (else as db is narrowed); with town_names (a county's every town), by town and each row
+    led by its town's name. The id of each household written (one with members) is added to counted.
 
     The ids come through the ORM (narrowed to the session's town); the pages' columns straight from the driver
     (`dbsql.driver_rows`) and converted as SQLAlchemy would: building its rows is most of the time of reading
@@ -186,8 +186,11 @@ def _household_rows(db: Database, progress: Callable[[float], None] | None, mask
             if town_names is not None:
                 head = (town_names.get(home), *head)
             tail = (original_no or None, registered[registered_on])
-            for person in members[hid]:
-                yield hid, [*head, *person, *tail]
+            people = members[hid]
+            if people and counted is not None:
+                counted.append(hid)
+            for person in people:
+                yield [*head, *person, *tail]
         if progress is not None:
             progress(min((start + len(chunk)) / max(len(ids), 1), 1.0))
 
@@ -217,15 +220,10 @@ def export_households(db: Database, path: Path, *, progress: Callable[[float], N
             columns.insert(0, LedgerColumn("镇", 10))
         else:
             place = unit = names.get(chosen, "")
-    counted: set[int] = set()  # by id: a county database holds the same 户编号 in several towns
-
-    def rows() -> Iterator[list[object]]:
-        for hid, row in _household_rows(db, progress, mask_ids, town_id, town_names):
-            counted.add(hid)
-            yield row
-
+    counted: list[int] = []  # by id: a county database holds the same 户编号 in several towns
+    rows = _household_rows(db, progress, mask_ids, town_id, town_names, counted)
     title = f"{place}搬迁群众花名册（一户一档）" if place else "搬迁群众花名册（一户一档）"
-    (members,) = write_ledger(path, [LedgerSheet("搬迁群众花名册", title, columns, rows(), unit=unit, date=today)])
+    (members,) = write_ledger(path, [LedgerSheet("搬迁群众花名册", title, columns, rows, unit=unit, date=today)])
     return ExportSummary(len(counted), members, Path(path))
 
 

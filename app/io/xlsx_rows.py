@@ -85,6 +85,25 @@ class _StringIndex(dict):
         return index
 
 
+class _Serials(dict):
+    """A date's (datetime's, time's) serial number, worked out once per distinct value."""
+
+    def __missing__(self, value: dt.date | dt.time) -> float:
+        number = self[value] = _serial(value)
+        return number
+
+
+class _Numbers(dict):
+    """A float's or Decimal's value as written, worked out once per distinct value; zero is not kept (0.0 and
+    -0.0 are equal keys but written apart) and neither is a value that is not finite (raises _NotFinite)."""
+
+    def __missing__(self, value: float | Decimal) -> float:
+        number = _finite(value)
+        if number:
+            self[value] = number
+        return number
+
+
 def _string_index(table) -> _StringIndex:
     if not isinstance(table.string_table, _StringIndex):
         table.string_table = _StringIndex(table)
@@ -209,8 +228,8 @@ class SheetRows:
         out: list[str] = []
         r = self.first_row - 1
         n = 0
-        serial = _serial
-        finite = _finite
+        serial = _Serials()
+        finite = _Numbers()
         for values in rows:
             n += 1
             r += 1
@@ -224,9 +243,9 @@ class SheetRows:
                 try:
                     got = [cache[values[i]] for i in texts]
                     if numbers:
-                        got += [finite(values[i]) for i in numbers]  # type: ignore[arg-type]
+                        got += [finite[values[i]] for i in numbers]
                     if dates:
-                        got += [serial(values[i]) for i in dates]  # type: ignore[arg-type]
+                        got += [serial[values[i]] for i in dates]
                     if plain:
                         got += [values[i] for i in plain]
                     out.append((fmt % (n, *order(got))).replace("\0", str(r)))
