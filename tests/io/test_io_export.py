@@ -293,3 +293,19 @@ def test_rows_that_fail_leave_no_file_and_no_thread(tmp_path):
     with pytest.raises(RuntimeError):
         write_ledger(target, [LedgerSheet("台账", "问题台账", [LedgerColumn("姓名")], rows())])
     assert not target.exists() and threading.active_count() == before
+
+
+def test_repeated_numbers_and_dates_keep_their_own_values(tmp_path):
+    """Values worked out once per distinct value: 0.0 and -0.0 (equal keys) are still written apart, equal
+    Decimals and floats give the same number, and each date its own serial."""
+    import math
+    from decimal import Decimal
+
+    values = [0.0, -0.0, Decimal("2.50"), 2.5, Decimal("-0.00"), 0.0]
+    rows = [[v, dt.date(2024, 3, 5 + i % 2)] for i, v in enumerate(values)]
+    path = tmp_path / "数.xlsx"
+    write_ledger(path, [LedgerSheet("数", "数", [LedgerColumn("数"), LedgerColumn("日", 11, "yyyy-mm-dd")], rows)])
+    ws = openpyxl.load_workbook(path)["数"]
+    got = [ws.cell(row=4 + i, column=2).value for i in range(len(values))]
+    assert [math.copysign(1, g) for g in got] == [1, -1, 1, 1, -1, 1] and got[2:4] == [2.5, 2.5]
+    assert [ws.cell(row=4 + i, column=3).value.day for i in range(len(values))] == [5, 6] * 3
