@@ -145,6 +145,7 @@ def _add_io_commands(command, db_help: str) -> None:
     q.add_argument("out", type=Path, metavar="OUT.xlsx", help="要写入的 .xlsx 文件")
     q.add_argument("--mask-ids", action="store_true",
                    help="身份证号只显示前6位和后4位（用于打印或外发；这样的文件不能再导入）")
+    q.add_argument("--town", metavar="NAME", help="县级汇总数据库中只导出这个镇（不指定时导出各镇，首列为“镇”）")
     q = what.add_parser("county", help="县级汇总：各镇分列、排名和全县合计（.xlsx）",
                         description="县级汇总：各镇分列、排名和全县合计（.xlsx）")
     q.add_argument("--db", type=db_target, default=argparse.SUPPRESS, help=db_help)
@@ -630,7 +631,7 @@ def cmd_export(args) -> int:
             return EXIT_OK
         db = _open(args, write=False)
         try:
-            summary = export_households(db, out, mask_ids=args.mask_ids)
+            summary = export_households(db, out, mask_ids=args.mask_ids, town_id=_town_arg(db, args.town))
         finally:
             db.close()
     except OSError as exc:  # outputs.OutputError says what happened and that the old file is unchanged

@@ -16,11 +16,13 @@ from sqlalchemy import select
 
 from app import vocab
 from app.db import Database
+from app.dbsql import driver_rows
 from app.io.headers import BY_KEY
 from app.io.xlsx_layout import DATE, TEXT, LedgerColumn, LedgerSheet, write_ledger
-from app.models import Household, HouseholdTag, Member, SettlementPoint, Village
+from app.models import Household, Member, SettlementPoint, Town, Village
 from app.rules import mask_id
 from app.services import town
+from app.services.town_scope import county_read, town_read
 
 PARTY_YES, PARTY_NO = "中共党员", "群众"
 
@@ -96,75 +98,132 @@ assert tuple(key for key, *_ in _COLUMNS) == _HEAD_KEYS + _MEMBER_KEYS + _TAIL_K
 _HOUSEHOLD_FIELDS = tuple(getattr(Household, name) for name in (
     "id", "archive_no", "head_name", "village_id", "group_name", "settlement_point_id", "settlement_type",
     "relocation_date", "original_residence", "address", "household_size", "housing_status", "house_leaks",
-    "geohazard_unmoved", "land_mu", "annual_income", "phone", "status", "notes", "original_no", "registered_on"))
+    "geohazard_unmoved", "land_mu", "annual_income", "phone", "status", "notes", "original_no", "registered_on",
+    "town_id"))
 _MEMBER_FIELDS = tuple(getattr(Member, name) for name in (
     "household_id", "name", "relation", "sex", "id_number", "birth_date", "ethnic_group", "education", "health",
     "labour", "employment", "party_member", "phone", "status", "status_date", "notes"))
+_PAGE = 2000  # households read at a time
 
 
-def _household_rows(db: Database, progress: Callable[[float], None] | None,
-                    mask_ids: bool = False) -> Iterator[tuple[int, list[object]]]:
-    """(household id, row) per member, households in archive-number order, read in pages of 2,000 households."""
-    with db.read() as s:
+def _select_sql(fields, table: str, key: str, tail: str) -> str:
+    """SELECT of the fields from table for the households of a page, `{ids}` standing for their ids."""
+    return (f"SELECT {', '.join(f.expression.name for f in fields)} FROM {table} WHERE {key} IN ({{ids}}) {tail}").strip()
+
+
+_HOUSEHOLD_SQL = _select_sql(_HOUSEHOLD_FIELDS, "households", "id", "")
+_MEMBER_SQL = _select_sql(_MEMBER_FIELDS, "members", "household_id", "ORDER BY household_id, sort_order, id")
+_TAG_SQL = "SELECT household_id, tag FROM household_tags WHERE household_id IN ({ids}) ORDER BY household_id, tag"
+
+
+class _Converted(dict):
+    """What SQLAlchemy makes of a value of one column read from the driver (text to date on SQLite, integer 分
+    to 元 ...), made once per distinct value: a county's 400,000 birth dates hold a few thousand days."""
+
+    def __init__(self, column, dialect) -> None:
+        super().__init__()
+        process = column.expression.type.dialect_impl(dialect).result_processor(dialect, None)
+        self.process = process or (lambda value: value)
+        self[None] = None
+
+    def __missing__(self, value: object) -> object:
+        converted = self[value] = self.process(value)
+        return converted
+
+
+def _household_rows(db: Database, progress: Callable[[float], None] | None, mask_ids: bool = False,
+                    town_id: int | None = None, town_names: dict[int, str] | None = None,
+                    counted: list[int] | None = None) -> Iterator[list[object]]:
+    """A row per member, households in archive-number order, read in pages of 2,000 households: of town_id
+    only when given (else as db is narrowed); with town_names (a county's every town), by town and each row
+    led by its town's name. The id of each household written (one with members) is added to counted.
+
+    The ids come through the ORM (narrowed to the session's town); the pages' columns straight from the driver
+    (`dbsql.driver_rows`) and converted as SQLAlchemy would: building its rows is most of the time of reading
+    a county's 400,000 members."""
+    with town_read(db, town_id) as s:
         villages = dict(s.execute(select(Village.id, Village.name)).all())
         points = dict(s.execute(select(SettlementPoint.id, SettlementPoint.name)).all())
-        ids = list(s.scalars(select(Household.id).order_by(Household.archive_no, Household.id)))
+        order = select(Household.id).order_by(Household.archive_no, Household.id)
+        if town_names is not None:
+            order = (select(Household.id).join(Town, Town.id == Household.town_id)
+                     .order_by(Town.name, Town.id, Household.archive_no, Household.id))
+        ids = list(s.scalars(order))
+        dialect = s.get_bind().dialect
+    # Booleans need no conversion (0/1 or False/True index yes_no and party alike); dates and amounts do.
+    land, income, registered = (_Converted(c, dialect) for c in (Household.land_mu, Household.annual_income,
+                                                                 Household.registered_on))
+    day = _Converted(Member.birth_date, dialect)
     yes_no = {None: None, True: "是", False: "否"}
     party = {True: PARTY_YES, False: PARTY_NO}
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start:start + 2000]
-        with db.read() as s:
-            # Plain rows of the columns written, not ORM objects: loading 400,000 members as objects is most
-            # of a county export's time. Text columns are NOT NULL: `or None` leaves a blank cell for "".
-            households = {h[0]: h for h in s.execute(select(*_HOUSEHOLD_FIELDS).where(Household.id.in_(chunk)))}
+    for start in range(0, len(ids), _PAGE):
+        chunk = ids[start:start + _PAGE]
+        listed = ",".join(str(int(i)) for i in chunk)
+        with town_read(db, town_id) as s:
+            households = {h[0]: h for h in driver_rows(s, _HOUSEHOLD_SQL.format(ids=listed))}
+            # Text columns are NOT NULL: `or None` leaves a blank cell for "".
             members: dict[int, list] = {i: [] for i in chunk}
             for (hid, name, relation, sex, idn, birth, ethnic, education, health, labour, employment, party_member,
-                 phone, status, status_date, notes) in s.execute(
-                    select(*_MEMBER_FIELDS).where(Member.household_id.in_(chunk))
-                    .order_by(Member.household_id, Member.sort_order, Member.id)):
+                 phone, status, status_date, notes) in driver_rows(s, _MEMBER_SQL.format(ids=listed)):
                 members[hid].append((
                     name, relation or None, sex or None,
-                    (mask_id(idn) if mask_ids and idn else idn) or None, birth, ethnic or None,
+                    (mask_id(idn) if mask_ids and idn else idn) or None, day[birth], ethnic or None,
                     education or None, health or None, labour or None, employment or None, party[bool(party_member)],
-                    phone or None, status, status_date, notes or None))
+                    phone or None, status, day[status_date], notes or None))
             tags: dict[int, list[str]] = {i: [] for i in chunk}
-            for hid, tag in s.execute(select(HouseholdTag.household_id, HouseholdTag.tag)
-                                      .where(HouseholdTag.household_id.in_(chunk))
-                                      .order_by(HouseholdTag.household_id, HouseholdTag.tag)):
+            for hid, tag in driver_rows(s, _TAG_SQL.format(ids=listed)):
                 tags[hid].append(tag)
         for hid in chunk:
             (_, archive_no, head_name, village_id, group_name, point_id, settlement_type, relocation_date,
              original_residence, address, household_size, housing_status, house_leaks, geohazard_unmoved, land_mu,
-             annual_income, phone, status, notes, original_no, registered_on) = households[hid]
-            head = (archive_no, head_name or None, villages.get(village_id), group_name or None,
-                    points.get(point_id), settlement_type or None, relocation_date or None,
-                    original_residence or None, address or None, household_size, housing_status or None,
-                    yes_no[house_leaks], yes_no[geohazard_unmoved], land_mu, annual_income, phone or None,
-                    "、".join(tags[hid]) or None, status, notes or None)
-            tail = (original_no or None, registered_on)
-            for person in members[hid]:
-                yield hid, [*head, *person, *tail]
+             annual_income, phone, status, notes, original_no, registered_on, home) = households[hid]
+            head: tuple[object, ...] = (
+                archive_no, head_name or None, villages.get(village_id), group_name or None, points.get(point_id),
+                settlement_type or None, relocation_date or None, original_residence or None, address or None,
+                household_size, housing_status or None, yes_no[house_leaks], yes_no[geohazard_unmoved],
+                land[land_mu], income[annual_income], phone or None, "、".join(tags[hid]) or None, status,
+                notes or None)
+            if town_names is not None:
+                head = (town_names.get(home), *head)
+            tail = (original_no or None, registered[registered_on])
+            people = members[hid]
+            if people and counted is not None:
+                counted.append(hid)
+            for person in people:
+                yield [*head, *person, *tail]
         if progress is not None:
             progress(min((start + len(chunk)) / max(len(ids), 1), 1.0))
 
 
 def export_households(db: Database, path: Path, *, progress: Callable[[float], None] | None = None,
-                      today: dt.date | None = None, mask_ids: bool = False) -> ExportSummary:
+                      today: dt.date | None = None, mask_ids: bool = False,
+                      town_id: int | None = None) -> ExportSummary:
     """Write the whole archive (every household and member, any status) to path as a ledger workbook.
     With mask_ids the ID numbers show only their first 6 and last 4 characters (the file can then be read
-    and printed, but not imported again)."""
+    and printed, but not imported again).
+
+    A county database read over every town (no town_id, db not narrowed) holds the same 户编号 in several
+    towns: its rows are by town, led by a 镇 column, under the county's title. With a town (town_id, or db
+    narrowed to one) the sheet is that town's alone, in the town's own layout, its title naming the town."""
     profile = town.load_town(db)
     unit = profile.station_name or profile.town_name
-    counted: set[int] = set()  # by id: a county database holds the same 户编号 in several towns
-
-    def rows() -> Iterator[list[object]]:
-        for hid, row in _household_rows(db, progress, mask_ids):
-            counted.add(hid)
-            yield row
-
+    place = profile.town_name
+    town_names: dict[int, str] | None = None
     columns = [LedgerColumn(header, width, fmt) for _, header, width, fmt, _ in _COLUMNS]
-    title = f"{profile.town_name}搬迁群众花名册（一户一档）" if profile.town_name else "搬迁群众花名册（一户一档）"
-    (members,) = write_ledger(path, [LedgerSheet("搬迁群众花名册", title, columns, rows(), unit=unit, date=today)])
+    if db.county:
+        with county_read(db) as s:
+            names = dict(s.execute(select(Town.id, Town.name)).all())
+        chosen = town_id if town_id is not None else db.town_id
+        if chosen is None:
+            town_names = names
+            place = unit = profile.county_name or "全县"
+            columns.insert(0, LedgerColumn("镇", 10))
+        else:
+            place = unit = names.get(chosen, "")
+    counted: list[int] = []  # by id: a county database holds the same 户编号 in several towns
+    rows = _household_rows(db, progress, mask_ids, town_id, town_names, counted)
+    title = f"{place}搬迁群众花名册（一户一档）" if place else "搬迁群众花名册（一户一档）"
+    (members,) = write_ledger(path, [LedgerSheet("搬迁群众花名册", title, columns, rows, unit=unit, date=today)])
     return ExportSummary(len(counted), members, Path(path))
 
 

@@ -194,16 +194,19 @@ def write_ledger_to(target: Path | BinaryIO, sheets: Sequence[LedgerSheet]) -> l
     package = io.BytesIO()
     wb = Workbook(package, {"strings_to_formulas": False, "strings_to_urls": False,
                                        "strings_to_numbers": False, "nan_inf_to_errors": True})
+    wb.strings_apart = True
     written: list[tuple[SheetRows, int | None, str]] = []
     try:
         formats = _Formats(wb)
         for sheet in sheets:
             written.append(add_ledger_sheet(wb, formats, sheet))
         wb.close()
+        strings = {"xl/sharedStrings.xml": wb.shared_strings} if wb.shared_strings is not None else {}
         splice(package.getvalue(), target, [(f"xl/worksheets/sheet{i}.xml", rows, footer, last)
-                                            for i, (rows, footer, last) in enumerate(written, start=1)])
+                                            for i, (rows, footer, last) in enumerate(written, start=1)], strings)
     finally:
         wb.fileclosed = True
+        wb.close_shared_strings()
         for rows, _footer, _last in written:
             rows.close()  # the temporary files holding the rows are gone once closed
     return [rows.count for rows, _footer, _last in written]

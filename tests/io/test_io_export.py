@@ -236,3 +236,76 @@ def test_shared_strings_come_out_as_xlsxwriter_writes_them(tmp_path):
         wb.close()
         parts.append(zipfile.ZipFile(buffer).read("xl/sharedStrings.xml"))
     assert parts[0] == parts[1]
+
+
+def test_crc32_combine_is_the_crc_of_the_joined_bytes():
+    """The rows' CRC is taken apart from the XML around them; combined it is zlib's CRC of the whole part."""
+    import random
+    import zlib
+
+    from app.io.xlsx_rows import crc32_combine
+
+    rng = random.Random(7)
+    for length in (0, 1, 3, 64, 1000, 65_537):
+        a, b = rng.randbytes(rng.randrange(0, 500)), rng.randbytes(length)
+        assert crc32_combine(zlib.crc32(a), zlib.crc32(b), len(b)) == zlib.crc32(a + b), length
+
+
+def test_rows_deflated_in_pieces_make_a_valid_package(tmp_path, monkeypatch):
+    """Rows handed to the deflating thread a few at a time, over two sheets, come out as a zip whose every
+    CRC holds and whose cells, shared strings and footer are all in place."""
+    import threading
+    import zipfile
+
+    from app.io import xlsx_rows
+
+    monkeypatch.setattr(xlsx_rows, "_FLUSH", 7)
+    people = [[f"姓名{i}", f"5226011968{i:08d}", i % 5 or None, dt.date(1960, 1, 1) + dt.timedelta(days=i)]
+              for i in range(250)]
+    columns = [LedgerColumn("姓名"), LedgerColumn("身份证号", 20, "@"), LedgerColumn("人数"),
+               LedgerColumn("出生日期", 11, "yyyy-mm-dd")]
+    path = tmp_path / "两表.xlsx"
+    before = threading.active_count()
+    counts = write_ledger(path, [LedgerSheet("甲", "甲表", columns, people), LedgerSheet("乙", "乙表", columns, people[:9])])
+    assert counts == [250, 9] and threading.active_count() == before
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() is None
+    wb = openpyxl.load_workbook(path)
+    for name, rows in (("甲", people), ("乙", people[:9])):
+        ws = wb[name]
+        got = [[c.value for c in r][1:] for r in ws.iter_rows(min_row=4, max_row=3 + len(rows))]
+        assert got == [[p[0], p[1], p[2], dt.datetime.combine(p[3], dt.time())] for p in rows]
+        assert ws.cell(row=len(rows) + 5, column=2).value == "填表人：" and ws.freeze_panes == "A4"
+        assert ws["A1"].value == f"{name}表" and ws.print_title_rows == "$3:$3"
+
+
+def test_rows_that_fail_leave_no_file_and_no_thread(tmp_path):
+    """An error while the rows are made stops the deflating thread and writes nothing at the target."""
+    import threading
+
+    def rows():
+        for i in range(3000):
+            yield [f"王明华{i}"]
+        raise RuntimeError("读取中断")
+
+    before = threading.active_count()
+    target = tmp_path / "中断.xlsx"
+    with pytest.raises(RuntimeError):
+        write_ledger(target, [LedgerSheet("台账", "问题台账", [LedgerColumn("姓名")], rows())])
+    assert not target.exists() and threading.active_count() == before
+
+
+def test_repeated_numbers_and_dates_keep_their_own_values(tmp_path):
+    """Values worked out once per distinct value: 0.0 and -0.0 (equal keys) are still written apart, equal
+    Decimals and floats give the same number, and each date its own serial."""
+    import math
+    from decimal import Decimal
+
+    values = [0.0, -0.0, Decimal("2.50"), 2.5, Decimal("-0.00"), 0.0]
+    rows = [[v, dt.date(2024, 3, 5 + i % 2)] for i, v in enumerate(values)]
+    path = tmp_path / "数.xlsx"
+    write_ledger(path, [LedgerSheet("数", "数", [LedgerColumn("数"), LedgerColumn("日", 11, "yyyy-mm-dd")], rows)])
+    ws = openpyxl.load_workbook(path)["数"]
+    got = [ws.cell(row=4 + i, column=2).value for i in range(len(values))]
+    assert [math.copysign(1, g) for g in got] == [1, -1, 1, 1, -1, 1] and got[2:4] == [2.5, 2.5]
+    assert [ws.cell(row=4 + i, column=3).value.day for i in range(len(values))] == [5, 6] * 3
