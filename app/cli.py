@@ -591,6 +591,7 @@ def cmd_import(args) -> int:
 def cmd_export(args) -> int:
     from app.io.export import export_households, write_template
     from app.outputs import OutputError
+    from app.services import county
 
     if args.what == "ledger":
         return cmd_export_ledger(args)
@@ -631,7 +632,7 @@ def cmd_export(args) -> int:
             return EXIT_OK
         db = _open(args, write=False)
         try:
-            summary = export_households(db, out, mask_ids=args.mask_ids, town_id=_town_arg(db, args.town))
+            summary = export_households(db, out, mask_ids=args.mask_ids, town_id=county.town_option(db, args.town))
         finally:
             db.close()
     except OSError as exc:  # outputs.OutputError says what happened and that the old file is unchanged
