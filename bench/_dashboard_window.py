@@ -11,8 +11,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from pathlib import Path  # noqa: E402
 
 from app.db import open_database  # noqa: E402
-from app.ui.main import make_application  # noqa: E402
+from app.ui.main import freeze_startup, make_application  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
+
+freeze_startup()  # as run_gui does, after its imports
 
 started = float(sys.argv[2])
 app = make_application()

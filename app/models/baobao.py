@@ -52,6 +52,8 @@ class UnitAssignment(Timestamps, Base):
     """分类包保: a department takes a household for a reason (因病, 因学, …)."""
 
     __tablename__ = "unit_assignments"
+    # The 分类包保 in force for a reason (因病, 因学), read from the index alone by the duty checks.
+    __table_args__ = (Index("ix_unit_assignments_reason", "reason", "start_date", "end_date", "household_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)

@@ -25,7 +25,8 @@ class SubsidyFacts(Timestamps, Base):
     on_roster: Mapped[bool] = mapped_column(Boolean, default=True)  # 纳入后扶名册
     category: Mapped[str] = mapped_column(String(10), default="")  # 扶持类别: vocab.SUBSIDY_CATEGORIES
     start_on: Mapped[dt.date | None] = mapped_column(Date)  # 纳入扶持时间
-    account: Mapped[str] = mapped_column(String(30), default="")  # 一卡通账号 (digits only)
+    # 一卡通账号 (digits only); indexed for the few without one (直补-无账号)
+    account: Mapped[str] = mapped_column(String(30), default="", index=True)
     bank: Mapped[str] = mapped_column(String(60), default="")  # 开户银行
     state: Mapped[str] = mapped_column(String(4), default="在册")  # 在册 / 核减
     reduced_on: Mapped[dt.date | None] = mapped_column(Date)  # 核减时间

@@ -81,9 +81,9 @@ def point_sizes(s: Session) -> dict[int, int]:
     return dict(rows.all())
 
 
-def big_points(s: Session) -> list[int]:
-    """Ids of 集中 settlement points with at least 50 households 在册."""
-    sizes = point_sizes(s)
+def big_points(s: Session, sizes: dict[int, int] | None = None) -> list[int]:
+    """Ids of 集中 settlement points with at least 50 households 在册 (`sizes`: point_sizes, when read already)."""
+    sizes = point_sizes(s) if sizes is None else sizes
     kinds = dict(s.execute(select(SettlementPoint.id, SettlementPoint.kind)).all())
     return [pid for pid, n in sizes.items() if coverage_rule.is_big_point(kinds.get(pid, ""), n)]
 
@@ -100,10 +100,10 @@ def point_holders(s: Session, as_of: dt.date | None = None) -> dict[int, list[tu
     return holders
 
 
-def uncovered_points(s: Session, as_of: dt.date | None = None) -> list[int]:
+def uncovered_points(s: Session, as_of: dt.date | None = None, sizes: dict[int, int] | None = None) -> list[int]:
     """Points with households 在册 whose 包保 (current, or in force on as_of) breaks §4.3
-    (app.rules.coverage), any size."""
-    sizes = point_sizes(s)
+    (app.rules.coverage), any size (`sizes`: point_sizes, when read already)."""
+    sizes = point_sizes(s) if sizes is None else sizes
     kinds = dict(s.execute(select(SettlementPoint.id, SettlementPoint.kind)).all())
     holders = point_holders(s, as_of)
     return [pid for pid, n in sizes.items()
@@ -277,8 +277,9 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None,
         key_groups, key_households = key_group_counts(flag_counts)
         uncovered = s.scalar(select(func.count()).select_from(Household).where(key_uncovered())) or 0
 
-        big = big_points(s)
-        failing = set(uncovered_points(s))
+        sizes = point_sizes(s)
+        big = big_points(s, sizes)
+        failing = set(uncovered_points(s, sizes=sizes))
         visits = visit_count(s, month)
         problems_open = s.scalar(select(func.count()).select_from(Problem).where(problem_open())) or 0
         overdue = s.scalar(select(func.count()).select_from(Problem).where(problem_overdue(today))) or 0

@@ -14,15 +14,17 @@ from app.rules import coverage
 from app.services import stats
 from app.services.duties.base import PROBLEM, Check, Finding, register
 from app.services.duties.common import (
+    PUPILS,
+    SICK,
     among,
     as_date,
     facts_of,
     fetch,
     in_force,
+    members_needing,
     point_names,
     point_sizes,
     register_of,
-    sick_and_pupils,
 )
 
 KEY_MASK = vocab.SANTE_MASK | vocab.SANWU_MASK
@@ -78,20 +80,19 @@ def key_households_one_to_one(s: Session, as_of: dt.date) -> list[Finding]:
     return out
 
 
-def _classified(code: str, reason: str, which: int, who: str):
+def _classified(code: str, reason: str, which: str, who: str):
     def run(s: Session, as_of: dt.date) -> list[Finding]:
         reg = register_of(s, as_of)
-        needs = sick_and_pupils(s)[which]
-        covered = {r[0] for r in fetch(s, select(UnitAssignment.household_id)
-                                       .where(UnitAssignment.reason == reason, in_force(UnitAssignment, as_of)))}
+        left = members_needing(s, which, select(UnitAssignment.household_id)
+                               .where(UnitAssignment.reason == reason, in_force(UnitAssignment, as_of)))
         return [Finding(code, PROBLEM, reg.label[hid], "household", hid, reg.owner(hid), None,
-                        f"家中有{who}，请安排镇属部门{reason}分类包保") for hid in reg.sorted(needs - covered)]
+                        f"家中有{who}，请安排镇属部门{reason}分类包保") for hid in reg.sorted(left)]
     return run
 
 
 register(Check("包保-安置点", "安置点包保未落实", PROBLEM, "point", points_without_leader))
 register(Check("包保-一对一", "重点户未落实一对一包保", PROBLEM, "household", key_households_one_to_one))
 register(Check("分类包保-因病", "患病户未落实因病包保", PROBLEM, "household",
-               _classified("分类包保-因病", "因病", 0, "大病或长期慢性病患者")))
+               _classified("分类包保-因病", "因病", SICK, "大病或长期慢性病患者")))
 register(Check("分类包保-因学", "有在校生户未落实因学包保", PROBLEM, "household",
-               _classified("分类包保-因学", "因学", 1, "在校生")))
+               _classified("分类包保-因学", "因学", PUPILS, "在校生")))

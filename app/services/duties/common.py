@@ -27,12 +27,16 @@ def fetch(s: Session, stmt, ids: Iterable[int] | None = None) -> list[tuple]:
     compiled. `ids` is the list an `among(column)` condition of the statement reads (one query for any
     number of ids). Callers read dates through as_date. On PostgreSQL the driver gives dates as dates and
     booleans as booleans, and the ids travel as one array parameter."""
-    stmt = narrowed(s, stmt)
-    sql = str(stmt.compile(dialect=s.get_bind().dialect, compile_kwargs={"literal_binds": True}))
+    sql = compiled(s, stmt)
     if is_postgres(s.get_bind()):
         return driver_rows(s, sql, {} if ids is None else {_IDS: list(ids)})
     params = () if ids is None else (json.dumps(list(ids)),)
     return driver(s).execute(sql, params).fetchall()
+
+
+def compiled(s: Session, stmt) -> str:
+    """A statement that carries literals only, narrowed to the session's town, as the SQL text it runs as."""
+    return str(narrowed(s, stmt).compile(dialect=s.get_bind().dialect, compile_kwargs={"literal_binds": True}))
 
 
 def driver(s: Session) -> sqlite3.Connection:
@@ -205,15 +209,17 @@ def _members(s: Session, index: str, where: str) -> set[int]:
     return {r[0] for r in rows}
 
 
-def sick_and_pupils(s: Session) -> tuple[set[int], set[int]]:
-    """Households with a member 在册 who is 大病 or 长期慢性病, and those with a 在校生. The conditions are
-    the partial indexes' own, written out, so that SQLite reads the indexes instead of every member."""
-    key = "duties.sick_and_pupils"
-    found = s.info.get(key)
-    if found is None:
-        found = s.info[key] = (_members(s, "ix_members_sick", MEMBERS_SICK),
-                               _members(s, "ix_members_pupil", MEMBERS_PUPIL))
-    return found
+SICK, PUPILS = "sick", "pupils"
+_NEEDS = {SICK: ("ix_members_sick", MEMBERS_SICK), PUPILS: ("ix_members_pupil", MEMBERS_PUPIL)}
+
+
+def members_needing(s: Session, which: str, unless) -> set[int]:
+    """Households with a member 在册 who is 大病 or 长期慢性病 (SICK), or a 在校生 (PUPILS), other than the households
+    `unless` selects (a select of household ids: those already taken care of). The conditions are the partial
+    indexes' own, written out, so that SQLite reads the index instead of every member; the difference is taken
+    in the query, so only the households left over are returned."""
+    index, where = _NEEDS[which]
+    return _members(s, index, f"{where} AND household_id NOT IN ({compiled(s, unless)})")
 
 
 def chunks(ids: list[int], size: int = 500):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from app.db import Database
+from app.services.bulk import gc_held
 from app.services.duties.base import CHECKS, Findings, check_by_code, compute_findings
 from app.services.town_scope import town_read
 
@@ -26,7 +27,7 @@ def put_in_order() -> None:
 def findings(db: Database, as_of: dt.date, *, town_id: int | None = None) -> Findings:
     """Every finding as of `as_of` in one read transaction; of one town's records when town_id is given
     (a county database), else of what db is narrowed to."""
-    with town_read(db, town_id) as s:
+    with gc_held(), town_read(db, town_id) as s:  # tens of thousands of rows and findings, and no cycles
         return compute_findings(s, as_of)
 
 
