@@ -85,9 +85,12 @@ def point_sizes(s: Session, as_of: dt.date) -> dict[int, int]:
     """Households on the register on as_of, per settlement point (once per run: cached on the session)."""
     key = ("duties.point_sizes", as_of)
     if key not in s.info:
-        s.info[key] = dict(s.execute(select(Household.settlement_point_id, func.count())
-                                     .where(present(as_of), Household.settlement_point_id.is_not(None))
-                                     .group_by(Household.settlement_point_id)).all())
+        # "+ 0": grouped by the point's index, SQLite would look up every household's row; the covering
+        # index of what is on the register (ix_households_present) holds the point too, and is read at half
+        # the cost.
+        point = Household.settlement_point_id + 0
+        s.info[key] = dict(fetch(s, select(point, func.count())
+                                 .where(present(as_of), point.is_not(None)).group_by(point)))
     return s.info[key]
 
 
