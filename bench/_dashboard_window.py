@@ -33,3 +33,5 @@ while len(done) < 2 and time.time() - started < 60:
 print(f"figures {done.get('figures', -1):.3f}")
 print(f"panel {done.get('panel', -1):.3f}")
 print(f"findings {sum(dashboard.findings.by_rule.values()) if dashboard.findings else -1}")
+window.close()  # as the clerk would: the window waits for its lanes, so nothing runs on at exit
+db.close()
