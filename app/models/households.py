@@ -108,10 +108,13 @@ class Member(Timestamps, Base):
         # The members the 分类包保 duty rules look for (SPEC §4.7), so that a county is not scanned in full.
         Index("ix_members_sick", "household_id", sqlite_where=text(MEMBERS_SICK), postgresql_where=text(MEMBERS_SICK)),
         Index("ix_members_pupil", "household_id", sqlite_where=text(MEMBERS_PUPIL), postgresql_where=text(MEMBERS_PUPIL)),
+        # A household's members and their status: the members 在册 of the households 在册 are counted from
+        # this index and the households' own, without reading the members' rows.
+        Index("ix_members_household_id", "household_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="RESTRICT"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="RESTRICT"))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(40), default="")
     relation: Mapped[str] = mapped_column(String(10), default="")
