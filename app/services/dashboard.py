@@ -69,9 +69,8 @@ def load(db: Database, *, today: dt.date | None = None, month: str | None = None
                       select(SettlementPoint.id, SettlementPoint.name, Village.name, SettlementPoint.kind)
                       .join(Village).order_by(Village.name, SettlementPoint.name))]
         archive = stats.archive_state_counts(s)
-    from app.services import baobao
-
-    failing = sum(not p.ok for p in baobao.point_coverage(db))
+        # Points of any size whose 包保 breaks §4.3, by the rule 包保's page applies (app.rules.coverage).
+        failing = len(stats.uncovered_points(s, sizes={pid: n for pid, (n, _people) in per_point.items()}))
     villages.sort(key=lambda v: -v.households)
     points.sort(key=lambda p: -p.households)
     return Dashboard(today, month, figures, villages, points, archive, failing)
