@@ -246,19 +246,17 @@ def stats(db: Database, month: str | None = None, today: dt.date | None = None,
         employment = {kind: 0 for kind in vocab.EMPLOYMENT}
         members = party_members = 0
         by_labour: dict[tuple[int | None, str | None], int] = {}
+        # The member's status is wrapped so that no index serves it: SQLite then reads the households 在册 first
+        # and takes each one's members from ix_members_household_id — the count alone from that index (0.07 s
+        # at 100,000 households, not the 0.2 s of looking up the row of every member 在册).
+        counted = select(func.count()).select_from(Member).join(Household, Household.id == Member.household_id) \
+            .where(ACTIVE_HOUSEHOLD, func.coalesce(Member.status, "") == vocab.MEMBER_ACTIVE)
         if not people_detail:
-            # The member's status wrapped so that no index serves it: SQLite then reads the households 在册
-            # first and counts each one's members 在册 from ix_members_household_id alone (0.07 s at 100,000
-            # households) instead of looking up the row of every member 在册 (0.2 s).
-            members = s.scalar(select(func.count()).select_from(Member)
-                               .join(Household, Household.id == Member.household_id)
-                               .where(ACTIVE_HOUSEHOLD, func.coalesce(Member.status, "") == vocab.MEMBER_ACTIVE)) or 0
+            members = s.scalar(counted) or 0
         else:
             for n, vid, labour, kind, party in s.execute(
-                    select(func.count(), Household.village_id, Member.labour, Member.employment,
-                           func.sum(func.iif(Member.party_member, 1, 0)))
-                    .select_from(Member).join(Household, Household.id == Member.household_id)
-                    .where(ACTIVE_HOUSEHOLD, Member.status == vocab.MEMBER_ACTIVE)
+                    counted.add_columns(Household.village_id, Member.labour, Member.employment,
+                                        func.sum(func.iif(Member.party_member, 1, 0)))
                     .group_by(Household.village_id, Member.labour, Member.employment)):
                 employment[kind or "未填"] = employment.get(kind or "未填", 0) + n
                 members += n
