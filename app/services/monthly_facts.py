@@ -35,7 +35,7 @@ from app.models import (
 )
 from app.rules import flags_to_tags
 from app.services import asof, asof_archive, plans, subsidy_reconcile, subsidy_roster, town
-from app.services.duties import compute_findings, title_of
+from app.services.duties import count_findings, title_of
 from app.services.stats import FUSION_ACTIVITY, month_bounds
 from app.services.subsidy_roster import money_json
 
@@ -408,9 +408,10 @@ def _archive(s, f: MonthlyFacts) -> None:
 
 
 def _findings(db: Database, day: dt.date) -> dict[str, int]:
-    """The duties findings as of the day, by rule (those with any), from a read transaction of their own."""
+    """The duties findings as of the day, by rule (those with any), from a read transaction of their own:
+    counted, not worded (the 月报 names the rules and their counts)."""
     with db.read() as s:
-        return {rule: n for rule, n in compute_findings(s, day).by_rule.items() if n}
+        return {rule: n for rule, n in count_findings(s, day).by_rule.items() if n}
 
 
 def _half(r) -> dict:

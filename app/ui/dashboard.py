@@ -35,7 +35,7 @@ from app.ui.baobao_page import ColouredRowsModel
 from app.ui.duties_panel import FindingsDialog, RuleCountsModel, rule_rows
 from app.ui.ledger_widgets import fit_to_text, make_table
 from app.ui.rows_model import Column
-from app.ui.widgets import FIRST_STEPS, empty_hint, page_title, pct_text
+from app.ui.widgets import FIRST_STEPS, busy_cursor, empty_hint, page_title, pct_text
 from app.ui.workers import Background
 
 RED, GREEN, BLUE, GREY = "#c0392b", "#2e7d32", "#1f5fa8", "#4a5a6a"
@@ -110,7 +110,8 @@ class DashboardPage(QWidget):
 
     loaded = Signal()
     open_requested = Signal(object)
-    duties_loaded = Signal()  # the 督办提醒 panel has its findings
+    duties_loaded = Signal()  # the 督办提醒 panel has its counts
+    duties_listed = Signal()  # and the list behind them is at hand
     household_requested = Signal(int)  # a household finding was double-clicked
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
@@ -118,9 +119,11 @@ class DashboardPage(QWidget):
         self.db = db
         self.background = Background(self)
         # The findings are read beside the figures, not behind them: together they take what the longer does.
+        # The panel needs only their counts; the list behind them is worded next, before the clerk clicks.
         self.duties_background = Background(self, reads_beside=True)
+        self.list_background = Background(self, reads_beside=True)
         self.data: ds.Dashboard | None = None
-        self.findings: duties.Findings | None = None
+        self.findings: duties.Findings | None = None  # counted only (listed False) until the list arrives
         self._started_early = False
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
@@ -255,7 +258,7 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         db = self.db
         self.background.submit(lambda: ds.load(db), self.show_data)
-        self.duties_background.submit(lambda: duties.findings(db, dt.date.today()), self.show_findings_counts,
+        self.duties_background.submit(lambda: duties.counts(db, dt.date.today()), self.show_findings_counts,
                                       self._findings_failed)
 
     def _findings_failed(self, exc: BaseException) -> None:
@@ -272,18 +275,34 @@ class DashboardPage(QWidget):
     def show_findings_counts(self, found: duties.Findings) -> None:
         if not isValid(self) or not isValid(self.table_titles["duties"]):
             return  # the page was closed while the findings were being computed
+        self._show_counts(found)
+        self.duties_loaded.emit()
+        if not found.listed:
+            db, day = self.db, found.as_of
+            self.list_background.submit(lambda: duties.findings(db, day), self._show_list, self._findings_failed)
+
+    def _show_list(self, found: duties.Findings) -> None:
+        if not isValid(self) or not isValid(self.table_titles["duties"]):
+            return
+        if self.findings is not None and self.findings.as_of == found.as_of:
+            self._show_counts(found)  # the same counts, unless the records changed in between
+            self.duties_listed.emit()
+
+    def _show_counts(self, found: duties.Findings) -> None:
         self.findings = found
         rows = rule_rows(found)
         self.duties_model.set_rows(rows)
         fit_to_text(self.duties_view, self.duties_model)
         total = sum(r[2] for r in rows)
         self.table_titles["duties"].setText(f"督办提醒（{total:,} 项，点击查看）" if total else "督办提醒（无）")
-        self.duties_loaded.emit()
 
     def show_findings(self, rule: str | None = None) -> FindingsDialog | None:
         """The list behind a 督办提醒 count (modal); a household's row opens the household."""
         if self.findings is None:
             return None
+        if not self.findings.listed:  # clicked before the list behind the counts arrived: word it now
+            with busy_cursor():
+                self._show_counts(duties.findings(self.db, self.findings.as_of))
         dialog = FindingsDialog(self.db, self.findings, rule, self)
         dialog.household_requested.connect(self.household_requested.emit)
         dialog.changed.connect(lambda: self.show_findings_counts(self.findings))

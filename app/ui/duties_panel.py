@@ -60,8 +60,7 @@ def rule_rows(found: duties.Findings) -> list[tuple[str, str, int, str]]:
     out = []
     for code, n in found.by_rule.items():
         if n:
-            worst = duties.PROBLEM if any(f.severity == duties.PROBLEM for f in found.of_rule(code)) else duties.REMINDER
-            out.append((code, duties.title_of(code), n, worst))
+            out.append((code, duties.title_of(code), n, found.worst.get(code, duties.REMINDER)))
     return out
 
 
@@ -206,9 +205,7 @@ class FindingsDialog(QDialog):
         dialog = CloseDialog(self.db, f, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        self.found.items = [x for x in self.found.items if x is not f]
-        self.found.by_rule[f.rule] = len({x.subject_id for x in self.found.of_rule(f.rule)})
-        self.found.closed[f.rule] = self.found.closed.get(f.rule, 0) + 1
+        self.found.leave_out(f)
         self.show_rows()
         self.changed.emit()
         return dialog.closure

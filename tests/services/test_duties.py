@@ -21,6 +21,9 @@ from tests.ledgers.helpers import cadre, unit_id
 TODAY = dt.date.today()
 LONG_AGO = dt.date(2024, 1, 1)
 
+# Every list a test reads is also counted, and the counts must agree (首页 and the 月报 count alone).
+pytestmark = pytest.mark.usefixtures("counts_agree")
+
 
 def subjects(db, rule: str, as_of: dt.date = TODAY) -> list:
     return [f.subject_id for f in duties.findings(db, as_of).of_rule(rule)]

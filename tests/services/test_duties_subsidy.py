@@ -22,6 +22,9 @@ TODAY = dt.date.today()
 ACCOUNT = "6228 4800 0000 0000 123"
 JOINED = dt.date(2015, 3, 1)  # 原迁人口 supported from their relocation: still within the 20 years
 
+# Every list a test reads is also counted, and the counts must agree (首页 and the 月报 count alone).
+pytestmark = pytest.mark.usefixtures("counts_agree")
+
 
 def on_roster(db, hid: int, *, account: str = ACCOUNT, start: dt.date = JOINED) -> list[int]:
     """Put every member of the household on the 后扶 roster; returns their ids in archive order."""

@@ -49,6 +49,36 @@ def test_the_panel_counts_each_rule_and_opens_its_list(qtbot, db, add_household)
     assert seen == [low]
 
 
+def test_the_panel_shows_counts_first_and_the_list_behind_them_follows(qtbot, db, add_household):
+    """The panel fills from the counts alone; the list is worded next, and its counts are the panel's."""
+    add_household("钱低收", tags=("低收入户",))
+    add_household("孙无房", housing="无房")
+    page = DashboardPage(db)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.duties_listed, timeout=5000), qtbot.waitSignal(page.duties_loaded, timeout=5000):
+        page.show()
+    assert page.findings is not None and page.findings.listed
+    assert {f.rule for f in page.findings.items} >= {"包保-一对一", "应保尽保"}
+    counts = {row[0]: row[2] for row in page.duties_model.rows}
+    assert counts == {k: v for k, v in duties.findings(db, TODAY).by_rule.items() if v}
+
+
+def test_a_count_clicked_before_its_list_arrives_still_opens_the_list(qtbot, db, add_household, monkeypatch):
+    """A click on the panel while the list is still being worded words it there and then."""
+    low = add_household("钱低收", tags=("低收入户",))
+    page = DashboardPage(db)
+    qtbot.addWidget(page)
+    monkeypatch.setattr(page.list_background, "submit", lambda *_a, **_k: None)  # the list never arrives by itself
+    with qtbot.waitSignal(page.duties_loaded, timeout=5000):
+        page.show()
+    assert page.findings is not None and not page.findings.listed and page.findings.items == []
+    row = next(i for i, r in enumerate(page.duties_model.rows) if r[0] == "应保尽保")
+    seen: list[int] = []
+    with on_modal(FindingsDialog, lambda dialog: seen.extend(f.subject_id for f in dialog.model.rows)):
+        page.duties_view.clicked.emit(page.duties_model.index(row, 0))
+    assert seen == [low] and page.findings.listed
+
+
 def test_a_support_finding_is_closed_from_the_list_and_a_household_opens(qtbot, db, add_household):
     """确认不符合条件 with a reason removes the finding and keeps the closure; double-clicking a household's
     finding asks to open that household."""

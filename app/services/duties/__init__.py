@@ -22,14 +22,16 @@ from app.services.duties.base import (
     Findings,
     check_by_code,
     compute_findings,
+    count_findings,
     register,
 )
 from app.services.duties.closures import Closure, close, closures
-from app.services.duties.run import RULE_ORDER, findings, put_in_order, title_of
+from app.services.duties.run import RULE_ORDER, counts, findings, put_in_order, title_of
 
 put_in_order()
 
 __all__ = [
     "CHECKS", "PROBLEM", "REMINDER", "RULE_ORDER", "SEVERITIES", "Check", "Closure", "Finding", "Findings",
-    "check_by_code", "close", "closures", "compute_findings", "findings", "register", "title_of",
+    "check_by_code", "close", "closures", "compute_findings", "count_findings", "counts", "findings", "register",
+    "title_of",
 ]

@@ -12,7 +12,7 @@ from app import vocab
 from app.models import Cadre, HouseholdAssignment, PointAssignment, UnitAssignment
 from app.rules import coverage
 from app.services import stats
-from app.services.duties.base import PROBLEM, Check, Finding, register
+from app.services.duties.base import PROBLEM, Check, Finding, Found, register
 from app.services.duties.common import (
     PUPILS,
     SICK,
@@ -57,20 +57,28 @@ def points_without_leader(s: Session, as_of: dt.date) -> list[Finding]:
     return out
 
 
-def key_households_one_to_one(s: Session, as_of: dt.date) -> list[Finding]:
+def key_households_held_wrongly(s: Session, as_of: dt.date) -> Found:
+    """三特户 and 三无户 without exactly one one-to-one cadre in force; detail: {household: how many}."""
     reg = register_of(s, as_of)
-    key = set(facts_of(s, as_of).with_flags(KEY_MASK))
+    key = facts_of(s, as_of).with_flags(KEY_MASK)  # households on the register
     held: dict[int, int] = {}
     for hid, *_rest in reg.assignments:
         held[hid] = held.get(hid, 0) + 1
-    wrong = reg.sorted(h for h in key if held.get(h, 0) != 1)
-    unheld = [h for h in wrong if h not in held]
+    wrong = {h: held.get(h, 0) for h in key if held.get(h, 0) != 1}
+    return Found(wrong, PROBLEM, wrong)
+
+
+def key_households_one_to_one(s: Session, as_of: dt.date, found: Found) -> list[Finding]:
+    reg = register_of(s, as_of)
+    held: dict[int, int] = found.detail
+    wrong = reg.sorted(held)
+    unheld = [h for h in wrong if not held[h]]
     ended = dict(fetch(s, select(HouseholdAssignment.household_id, func.max(HouseholdAssignment.end_date))
                        .where(among(HouseholdAssignment.household_id), HouseholdAssignment.end_date <= as_of)
                        .group_by(HouseholdAssignment.household_id), unheld)) if unheld else {}
     out = []
     for hid in wrong:
-        n = held.get(hid, 0)
+        n = held[hid]
         if n == 0:
             out.append(Finding("包保-一对一", PROBLEM, reg.label[hid], "household", hid, reg.village[hid],
                                as_date(ended.get(hid)), "三特户、三无户须由一名干部一对一包保：请指定包保干部"))
@@ -80,19 +88,27 @@ def key_households_one_to_one(s: Session, as_of: dt.date) -> list[Finding]:
     return out
 
 
-def _classified(code: str, reason: str, which: str, who: str):
-    def run(s: Session, as_of: dt.date) -> list[Finding]:
-        reg = register_of(s, as_of)
+def _classified(reason: str, which: str):
+    """Households on the register with a member who needs a 分类包保 `reason` department, and none in force."""
+    def run(s: Session, as_of: dt.date) -> Found:
         left = members_needing(s, which, select(UnitAssignment.household_id)
                                .where(UnitAssignment.reason == reason, in_force(UnitAssignment, as_of)))
+        return Found(register_of(s, as_of).among_present(left), PROBLEM)
+    return run
+
+
+def _classified_named(code: str, reason: str, who: str):
+    def run(s: Session, as_of: dt.date, found: Found) -> list[Finding]:
+        reg = register_of(s, as_of)
         return [Finding(code, PROBLEM, reg.label[hid], "household", hid, reg.owner(hid), None,
-                        f"家中有{who}，请安排镇属部门{reason}分类包保") for hid in reg.sorted(left)]
+                        f"家中有{who}，请安排镇属部门{reason}分类包保") for hid in reg.sorted(found.ids)]
     return run
 
 
 register(Check("包保-安置点", "安置点包保未落实", PROBLEM, "point", points_without_leader))
-register(Check("包保-一对一", "重点户未落实一对一包保", PROBLEM, "household", key_households_one_to_one))
-register(Check("分类包保-因病", "患病户未落实因病包保", PROBLEM, "household",
-               _classified("分类包保-因病", "因病", SICK, "大病或长期慢性病患者")))
-register(Check("分类包保-因学", "有在校生户未落实因学包保", PROBLEM, "household",
-               _classified("分类包保-因学", "因学", PUPILS, "在校生")))
+register(Check.split("包保-一对一", "重点户未落实一对一包保", PROBLEM, "household", key_households_held_wrongly,
+                     key_households_one_to_one))
+register(Check.split("分类包保-因病", "患病户未落实因病包保", PROBLEM, "household", _classified("因病", SICK),
+                     _classified_named("分类包保-因病", "因病", "大病或长期慢性病患者")))
+register(Check.split("分类包保-因学", "有在校生户未落实因学包保", PROBLEM, "household", _classified("因学", PUPILS),
+                     _classified_named("分类包保-因学", "因学", "在校生")))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -17,7 +17,7 @@ from app.db import Database
 from app.ledgers import LedgerError, LedgerRefused
 from app.models import FindingClosure
 from app.models._common import now
-from app.services.duties.base import Check, Finding, check_by_code
+from app.services.duties.base import Check, check_by_code
 
 
 def digest(parts: Iterable[object]) -> str:
@@ -38,20 +38,18 @@ def _latest(s: Session, rule: str, kind: str, ids: list[int]) -> dict[int, Findi
     return out
 
 
-def drop_closed(s: Session, check: Check, found: list[Finding]) -> list[Finding]:
-    """The findings without a closure whose fingerprint still matches the subject's facts."""
-    ids = sorted({f.subject_id for f in found if f.subject_id is not None})
-    if not ids:
-        return found
+def closed_among(s: Session, check: Check, ids: Collection[int]) -> set[int]:
+    """The subjects among ids with a closure whose fingerprint still matches the subject's facts."""
+    if not ids or check.fingerprint is None:
+        return set()
     has_closure = set(s.scalars(select(FindingClosure.subject_id).distinct()
                                 .where(FindingClosure.rule == check.code)))
-    wanted = [i for i in ids if i in has_closure]
+    wanted = sorted(i for i in ids if i in has_closure)
     if not wanted:
-        return found
+        return set()
     closures = _latest(s, check.code, check.subject_kind, wanted)
     prints = check.fingerprint(s, wanted)
-    closed = {i for i, c in closures.items() if prints.get(i) == c.fingerprint}
-    return [f for f in found if f.subject_id not in closed]
+    return {i for i, c in closures.items() if prints.get(i) == c.fingerprint}
 
 
 @dataclass(frozen=True, slots=True)

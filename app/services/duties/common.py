@@ -112,6 +112,7 @@ class Register:
         self.village: dict[int, str] = {}
         self.key: dict[int, tuple[str, str]] = {}
         self.absent: set[int] = set()  # asked for, but not on the register on as_of
+        self.found_present: set[int] = set()  # looked up, and on the register on as_of (named or not)
         self.cadre: dict[int, str] = {}
         # The one-to-one assignments in force, (household, cadre id, cadre, start): 包保 and 走访 read them too.
         self.assignments: list[tuple[int, int, str, str | None]] = [
@@ -150,6 +151,20 @@ class Register:
     def on_register(self, hid: int) -> bool:
         return hid in self.key
 
+    def among_present(self, ids) -> list[int]:
+        """The ids that are on the register on as_of, in the order given, without naming them (what a rule's
+        deciding step needs). The households with any fact the rules test are known to be; the rest are
+        looked up by id."""
+        ids = list(dict.fromkeys(ids))
+        known = facts_of(self.s, self.as_of).present_ids
+        unknown = [i for i in ids if i not in known and i not in self.key and i not in self.absent
+                   and i not in self.found_present]
+        if unknown:
+            self.found_present.update(r[0] for r in fetch(self.s, select(Household.id).where(
+                among(Household.id), present(self.as_of)), unknown))
+            self.absent.update(i for i in unknown if i not in self.found_present)
+        return [i for i in ids if i in known or i in self.key or i in self.found_present]
+
 
 class Facts:
     """The household facts the duty rules test, for every household on the register on as_of that has any
@@ -175,6 +190,11 @@ class Facts:
             if state:
                 self.archive[hid] = state
             self._created[hid] = created
+
+    @property
+    def present_ids(self):
+        """The households read: each is on the register on as_of."""
+        return self._created.keys()
 
     def created(self, hid: int) -> dt.date | None:
         """The day the household was typed in (when no history says since when a fact holds)."""

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app import vocab
 from app.models import Cadre, Plan, PlanItem, Unit
 from app.services import asof_archive, plans
-from app.services.duties.base import PROBLEM, Check, Finding, register
+from app.services.duties.base import PROBLEM, Check, Finding, Found, register
 from app.services.duties.common import as_date, facts_of, register_of
 
 
@@ -65,18 +65,22 @@ def archive_states(s: Session, as_of: dt.date) -> dict[int, int]:
     return s.info[key]
 
 
-def _archive(code: str, state: int, message: str):
-    def run(s: Session, as_of: dt.date) -> list[Finding]:
+def _archive(code: str, title: str, state: int, message: str) -> Check:
+    def which(s: Session, as_of: dt.date) -> Found:
+        # A household changed since the day is judged as it stood then, and may have left the register.
+        return Found(register_of(s, as_of).among_present(h for h, st in archive_states(s, as_of).items()
+                                                         if st == state), PROBLEM)
+
+    def name(s: Session, as_of: dt.date, found: Found) -> list[Finding]:
         reg = register_of(s, as_of)
-        ids = reg.sorted(h for h, st in archive_states(s, as_of).items() if st == state)
-        return [Finding(code, PROBLEM, reg.label[hid], "household", hid, reg.owner(hid), None, message) for hid in ids]
-    return run
+        return [Finding(code, PROBLEM, reg.label[hid], "household", hid, reg.owner(hid), None, message)
+                for hid in reg.sorted(found.ids)]
+    return Check.split(code, title, PROBLEM, "household", which, name)
 
 
 register(Check("计划-滞后", "计划任务进度滞后", PROBLEM, "plan_item", plan_behind))
 register(Check("计划-无责任", "计划任务未定责任", PROBLEM, "plan_item", plan_without_owner))
-register(Check("档案-不完整", "档案不完整", PROBLEM, "household",
-               _archive("档案-不完整", vocab.ARCHIVE_INCOMPLETE, "一户一档缺项：请打开该户档案，按提示补齐缺少的内容")))
-register(Check("档案-不一致", "档案不一致", PROBLEM, "household",
-               _archive("档案-不一致", vocab.ARCHIVE_INCONSISTENT,
-                        "一户一档前后不一致（户主、身份证号、人口数等）：请打开该户档案，按提示改正")))
+register(_archive("档案-不完整", "档案不完整", vocab.ARCHIVE_INCOMPLETE,
+                  "一户一档缺项：请打开该户档案，按提示补齐缺少的内容"))
+register(_archive("档案-不一致", "档案不一致", vocab.ARCHIVE_INCONSISTENT,
+                  "一户一档前后不一致（户主、身份证号、人口数等）：请打开该户档案，按提示改正"))

@@ -6,7 +6,7 @@ import datetime as dt
 
 from app.db import Database
 from app.services.bulk import gc_held
-from app.services.duties.base import CHECKS, Findings, check_by_code, compute_findings
+from app.services.duties.base import CHECKS, Findings, check_by_code, compute_findings, count_findings
 from app.services.town_scope import town_read
 
 # The SPEC §4.7 list, in its order: findings are listed, and by_rule counted, in this order; a rule declared
@@ -29,6 +29,13 @@ def findings(db: Database, as_of: dt.date, *, town_id: int | None = None) -> Fin
     (a county database), else of what db is narrowed to."""
     with gc_held(), town_read(db, town_id) as s:  # tens of thousands of rows and findings, and no cycles
         return compute_findings(s, as_of)
+
+
+def counts(db: Database, as_of: dt.date, *, town_id: int | None = None) -> Findings:
+    """How many findings each rule has as of `as_of` (by_rule, closed, worst; no items), in one read
+    transaction: what findings() counts, without wording the findings."""
+    with gc_held(), town_read(db, town_id) as s:
+        return count_findings(s, as_of)
 
 
 def title_of(code: str) -> str:

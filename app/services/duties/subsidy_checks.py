@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.models import Household, Village
 from app.rules.idnumber import mask_id
 from app.services import subsidy_roster
-from app.services.duties.base import PROBLEM, Check, Finding, register
+from app.services.duties.base import PROBLEM, Check, Finding, Found, register
 from app.services.duties.common import as_date, chunks, register_of
 from app.services.subsidy_roster import FindingRow
 
@@ -40,9 +40,17 @@ def person_subject(village: str, row: FindingRow) -> str:
     return f"{village + ' ' if village else ''}{row.name}（{idn}，档案编号 {row.archive_no}）"
 
 
-def should_reduce(s: Session, as_of: dt.date) -> list[Finding]:
+def _on_roster(find):
+    """The people a subsidy_roster query finds (each row's household exists, so each is named)."""
+    def which(s: Session, as_of: dt.date) -> Found:
+        rows = find(s, as_of)
+        return Found([r.member_id for r in rows], PROBLEM, rows)
+    return which
+
+
+def should_reduce(s: Session, as_of: dt.date, found: Found) -> list[Finding]:
     out = []
-    for row, village, owner in _named(s, as_of, subsidy_roster.should_reduce_in(s, as_of)):
+    for row, village, owner in _named(s, as_of, found.detail):
         day = as_date(row.status_date)
         when = f"（{day.isoformat()}）" if day else ""
         out.append(Finding("直补-应核减", PROBLEM, person_subject(village, row), "person", row.member_id, owner, day,
@@ -51,9 +59,9 @@ def should_reduce(s: Session, as_of: dt.date) -> list[Finding]:
     return out
 
 
-def without_account(s: Session, as_of: dt.date) -> list[Finding]:
+def without_account(s: Session, as_of: dt.date, found: Found) -> list[Finding]:
     out = []
-    for row, village, owner in _named(s, as_of, subsidy_roster.without_account_in(s, as_of)):
+    for row, village, owner in _named(s, as_of, found.detail):
         start = as_date(row.start_on)
         later = start is not None and start > as_of
         what = (f"将于 {start.isoformat()} 纳入扶持，" if later and start else "") + \
@@ -63,5 +71,7 @@ def without_account(s: Session, as_of: dt.date) -> list[Finding]:
     return out
 
 
-register(Check("直补-应核减", "死亡或迁出未核减", PROBLEM, "person", should_reduce))
-register(Check("直补-无账号", "后扶人口缺一卡通账号", PROBLEM, "person", without_account))
+register(Check.split("直补-应核减", "死亡或迁出未核减", PROBLEM, "person", _on_roster(subsidy_roster.should_reduce_in),
+                     should_reduce))
+register(Check.split("直补-无账号", "后扶人口缺一卡通账号", PROBLEM, "person",
+                     _on_roster(subsidy_roster.without_account_in), without_account))

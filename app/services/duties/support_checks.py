@@ -12,19 +12,26 @@ from sqlalchemy.orm import Session
 
 from app import vocab
 from app.models import ChangeLog, Household, HousingRecord, Member, SupportRecord
-from app.services.duties.base import PROBLEM, REMINDER, Check, Finding, register
+from app.services.duties.base import PROBLEM, REMINDER, Check, Finding, Found, register
 from app.services.duties.closures import digest
 from app.services.duties.common import among, as_date, facts_of, fetch, register_of
 
 SUPPORT_MASK = vocab.SANTE_MASK | vocab.TAG_BITS[vocab.TAG_NO_LABOUR]
 
 
-def households_without_support(s: Session, as_of: dt.date) -> list[Finding]:
-    reg = register_of(s, as_of)
+def households_unsupported(s: Session, as_of: dt.date) -> Found:
+    """三特户 and 无劳动力户 on the register with no 兜底 record in force; detail: {household: key flags}."""
     flags = facts_of(s, as_of).with_flags(SUPPORT_MASK)
     covered = {r[0] for r in fetch(s, select(SupportRecord.household_id).distinct().where(
         SupportRecord.start_date <= as_of, or_(SupportRecord.end_date.is_(None), SupportRecord.end_date >= as_of)))}
-    ids = reg.sorted(h for h in flags if h not in covered)
+    left = {h: f for h, f in flags.items() if h not in covered}
+    return Found(left, REMINDER, left)
+
+
+def households_without_support(s: Session, as_of: dt.date, found: Found) -> list[Finding]:
+    reg = register_of(s, as_of)
+    flags = found.detail
+    ids = reg.sorted(flags)
     ended = dict(fetch(s, select(SupportRecord.household_id, func.max(SupportRecord.end_date))
                        .where(among(SupportRecord.household_id), SupportRecord.end_date < as_of)
                        .group_by(SupportRecord.household_id), ids))
@@ -73,18 +80,25 @@ def _flag_since(s: Session, ids: list[int], label: str, as_of: dt.date) -> dict[
     return out
 
 
-def _housing(code: str, condition, kind: str, history_label: str | None, what: str, placed=None):
-    """A housing check: households matching `condition` without a completed `kind` record by as_of
-    (`placed`: what else counts as done, e.g. a placement named)."""
+def _housing(condition, kind: str, placed=None):
+    """Households on the register matching `condition` without a completed `kind` record by as_of (`placed`:
+    what else counts as done, e.g. a placement named)."""
     finished = HousingRecord.completed.is_(True) if placed is None else or_(HousingRecord.completed.is_(True), placed)
 
-    def run(s: Session, as_of: dt.date) -> list[Finding]:
-        reg = register_of(s, as_of)
-        facts = facts_of(s, as_of)
-        created = {h: facts.created(h) for h in condition(facts)}
+    def run(s: Session, as_of: dt.date) -> Found:
         done = {r[0] for r in fetch(s, select(HousingRecord.household_id).distinct()
                                     .where(HousingRecord.kind == kind, finished, HousingRecord.date <= as_of))}
-        ids = reg.sorted(h for h in created if h not in done)
+        return Found([h for h in condition(facts_of(s, as_of)) if h not in done], PROBLEM)
+    return run
+
+
+def _housing_named(code: str, kind: str, history_label: str | None, what: str):
+    """The wording of a housing finding: since when (the archive field's history, a pending record, the day
+    the household was typed in) and what is pending."""
+    def run(s: Session, as_of: dt.date, found: Found) -> list[Finding]:
+        reg = register_of(s, as_of)
+        facts = facts_of(s, as_of)
+        ids = reg.sorted(found.ids)
         pending = dict(fetch(s, select(HousingRecord.household_id, func.min(HousingRecord.date))
                              .where(among(HousingRecord.household_id), HousingRecord.kind == kind,
                                     HousingRecord.completed.is_(False), HousingRecord.date <= as_of)
@@ -93,7 +107,7 @@ def _housing(code: str, condition, kind: str, history_label: str | None, what: s
         out = []
         for hid in ids:
             pending_day = as_date(pending.get(hid))
-            since = since_map.get(hid) or created[hid]
+            since = since_map.get(hid) or facts.created(hid)
             if pending_day is not None:
                 since = min(since or pending_day, pending_day)
             if since is not None and since > as_of:
@@ -106,13 +120,16 @@ def _housing(code: str, condition, kind: str, history_label: str | None, what: s
     return run
 
 
-register(Check("应保尽保", "重点户无兜底保障待核实", REMINDER, "household", households_without_support,
-               fingerprint=support_fingerprint))
-register(Check("住房-漏水", "房屋漏水未维修", PROBLEM, "household",
-               _housing("住房-漏水", lambda f: f.leaks, "漏水维修", "房屋漏水", "房屋漏水")))
-register(Check("住房-地灾", "受地灾威胁未过渡安置", PROBLEM, "household",
-               _housing("住房-地灾", lambda f: f.hazard, "地灾过渡安置", "受地灾威胁未搬迁",
-                        "受地质灾害威胁未搬迁")))
-register(Check("住房-无房", "无房户未安置", PROBLEM, "household",
-               _housing("住房-无房", lambda f: f.with_flags(vocab.TAG_BITS[vocab.TAG_NO_HOUSE]),
-                        "无房户安置", None, "无房户", placed=HousingRecord.placement != "")))
+def _housing_check(code: str, title: str, condition, kind: str, history_label: str | None, what: str,
+                   placed=None) -> Check:
+    return Check.split(code, title, PROBLEM, "household", _housing(condition, kind, placed),
+                       _housing_named(code, kind, history_label, what))
+
+
+register(Check.split("应保尽保", "重点户无兜底保障待核实", REMINDER, "household", households_unsupported,
+                     households_without_support, fingerprint=support_fingerprint))
+register(_housing_check("住房-漏水", "房屋漏水未维修", lambda f: f.leaks, "漏水维修", "房屋漏水", "房屋漏水"))
+register(_housing_check("住房-地灾", "受地灾威胁未过渡安置", lambda f: f.hazard, "地灾过渡安置", "受地灾威胁未搬迁",
+                        "受地质灾害威胁未搬迁"))
+register(_housing_check("住房-无房", "无房户未安置", lambda f: f.with_flags(vocab.TAG_BITS[vocab.TAG_NO_HOUSE]),
+                        "无房户安置", None, "无房户", placed=HousingRecord.placement != ""))

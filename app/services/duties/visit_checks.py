@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.models import Activity, Cadre, PointAssignment, Visit
 from app.rules import coverage
 from app.services import stats
-from app.services.duties.base import PROBLEM, REMINDER, Check, Finding, register
+from app.services.duties.base import PROBLEM, REMINDER, Check, Finding, Found, register
 from app.services.duties.common import (
     among,
     as_date,
@@ -26,25 +26,33 @@ from app.services.duties.common import (
 )
 
 
-def households_not_visited(s: Session, as_of: dt.date) -> list[Finding]:
+def households_behind(s: Session, as_of: dt.date) -> Found:
+    """One-to-one households on the register whose cadre has not visited them this month; detail:
+    {household: (cadre id, cadre, assignment start)}. A problem on the month's last day, before it a reminder."""
     reg = register_of(s, as_of)
-    start = month_start(as_of)
     visited = set(fetch(s, select(Visit.household_id, Visit.cadre_id).distinct()
-                        .where(Visit.date >= start, Visit.date <= as_of)))
+                        .where(Visit.date >= month_start(as_of), Visit.date <= as_of)))
     behind = {hid: (cid, name, began) for hid, cid, name, began in reg.assignments if (hid, cid) not in visited}
+    behind = {hid: behind[hid] for hid in reg.among_present(behind)}
+    return Found(behind, PROBLEM if is_month_end(as_of) else REMINDER, behind)
+
+
+def households_not_visited(s: Session, as_of: dt.date, found: Found) -> list[Finding]:
+    reg = register_of(s, as_of)
+    behind = found.detail
     behind = {hid: behind[hid] for hid in reg.sorted(behind)}
     last: dict[tuple[int, int], dt.date | None] = {}
     for hid, cid, day in fetch(s, select(Visit.household_id, Visit.cadre_id, func.max(Visit.date))
                                .where(among(Visit.household_id), Visit.date <= as_of)
                                .group_by(Visit.household_id, Visit.cadre_id), behind):
         last[(hid, cid)] = as_date(day)
-    severity = PROBLEM if is_month_end(as_of) else REMINDER
     out = []
     for hid in sorted(behind, key=lambda h: (behind[h][1], reg.key[h])):
         cid, cadre, began = behind[hid]
         last_visit = last.get((hid, cid))
         when = f"上次走访 {last_visit.isoformat()}" if last_visit else "包保以来尚未走访"
-        out.append(Finding("走访", severity, reg.label[hid], "household", hid, cadre, last_visit or as_date(began),
+        out.append(Finding("走访", found.severity, reg.label[hid], "household", hid, cadre,
+                           last_visit or as_date(began),
                            f"{as_of.month}月尚未走访（{when}），请{cadre}本月内入户走访并登记"))
     return out
 
@@ -85,5 +93,5 @@ def points_without_fusion(s: Session, as_of: dt.date) -> list[Finding]:
     return out
 
 
-register(Check("走访", "本月未走访", REMINDER, "household", households_not_visited))
+register(Check.split("走访", "本月未走访", REMINDER, "household", households_behind, households_not_visited))
 register(Check("融合共建", "安置点未开展融合共建活动", REMINDER, "point", points_without_fusion))
