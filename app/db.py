@@ -496,9 +496,12 @@ def _open_checked(path: Path, head: bytes | None, readonly: bool, county: bool =
     except DatabaseError:
         engine.dispose()
         raise
-    except Exception as exc:  # a damaged file fails here, on its first real read
+    except (sa_exc.DBAPIError, sqlite3.Error) as exc:  # a damaged file fails here, on its first real read
         engine.dispose()
         raise DatabaseError(f"数据库文件已损坏，无法读取：{path}") from exc
+    except BaseException:  # a program error is not a damaged file: it is reported as what it is
+        engine.dispose()
+        raise
     head_rev = head_revision()
     if revision is not None and revision != head_rev and revision not in known_revisions():
         return Database(

@@ -169,3 +169,20 @@ def test_foreign_sqlite_file_is_refused_untouched(tmp_path, capsys):
         assert_clerk_message(err)
     assert file_digest(path) == digest
     assert not (tmp_path / "out.db").exists()
+
+
+def test_a_program_error_on_opening_is_not_called_a_damaged_file(tmp_path, monkeypatch):
+    """Only what SQLite says about the file makes it 已损坏; a program error while opening stays that error (it is
+    logged and shown as an unexpected error), so nobody restores a good file from a backup because of it."""
+    import app.db as dbmod
+
+    path = tmp_path / "good.db"
+    db, _ids = make_archive(path, households=2)
+    db.close()
+
+    def broken(_engine):
+        raise TypeError("a bug, not a damaged file")
+
+    monkeypatch.setattr(dbmod, "_current_revision", broken)
+    with pytest.raises(TypeError):
+        open_database(path)
