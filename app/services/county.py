@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app import vocab
 from app.db import Database
+from app.ledgers.conditions import people_on_register
 from app.models import Household, Member, Town
 from app.services.town_scope import county_read
 
@@ -38,7 +39,7 @@ def town_counts(s: Session) -> dict[int, tuple[int, int]]:
         Household.status == vocab.HOUSEHOLD_ACTIVE).group_by(Household.town_id)).all())
     members = dict(s.execute(
         select(Household.town_id, func.count()).select_from(Member).join(Household, Household.id == Member.household_id)
-        .where(Household.status == vocab.HOUSEHOLD_ACTIVE, Member.status == vocab.MEMBER_ACTIVE)
+        .where(people_on_register())
         .group_by(Household.town_id)).all())
     return {tid: (households.get(tid, 0), members.get(tid, 0)) for tid in set(households) | set(members)}
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import vocab
+from app.ledgers.conditions import people_on_register
 from app.models import Household, Member, Town
 from app.rules.idnumber import mask_id
 
@@ -43,8 +44,7 @@ def cross_town_duplicates(s: Session, town_id: int | None = None) -> list[Duplic
     whose households belong to one town holds none, and is answered without grouping its members."""
     if (s.scalar(select(func.count(func.distinct(Household.town_id)))) or 0) < 2:
         return []
-    active = (Member.status == vocab.MEMBER_ACTIVE, Household.status == vocab.HOUSEHOLD_ACTIVE,
-              Member.id_number != "")
+    active = (people_on_register(), Member.id_number != "")
     shared = (select(Member.id_number).join(Household, Household.id == Member.household_id).where(*active)
               .group_by(Member.id_number).having(func.count(func.distinct(Household.town_id)) > 1))
     holders: dict[str, list[tuple[int, int, str, str, str]]] = defaultdict(list)
