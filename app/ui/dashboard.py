@@ -319,10 +319,11 @@ class DashboardPage(QWidget):
         self.cards["households"].set_value(f"{s['households']:,}", detail=f"{villages} 个村，{points} 个安置点")
         avg = s["members"] / s["households"] if s["households"] else 0
         self.cards["members"].set_value(f"{s['members']:,}", detail=f"户均 {avg:.1f} 人")
+        # The details are kept short enough for a card at 1366 pixels with six-digit counts (the tooltip repeats them).
         self.cards["sante"].set_value(f"{kg[vocab.GROUP_SANTE]:,}",
-                                      detail="　".join(f"{t[:2]} {kg[t]}" for t in vocab.SANTE_TAGS))
+                                      detail=" ".join(f"{t[:2]}{kg[t]}" for t in vocab.SANTE_TAGS))
         self.cards["sanwu"].set_value(f"{kg[vocab.GROUP_SANWU]:,}",
-                                      detail="　".join(f"{t[:2]} {kg[t]}" for t in vocab.SANWU_TAGS))
+                                      detail=" ".join(f"{t[:2]}{kg[t]}" for t in vocab.SANWU_TAGS))
         incomplete = d.archive.get(vocab.ARCHIVE_INCOMPLETE, 0)
         inconsistent = d.archive.get(vocab.ARCHIVE_INCONSISTENT, 0)
         self.cards["archive"].set_value(f"{incomplete:,}", RED if incomplete else GREEN,
@@ -330,13 +331,13 @@ class DashboardPage(QWidget):
         self.empty_hint.setVisible(s["households"] == 0)
         unc = bb["key_households_uncovered"]
         self.cards["uncovered"].set_value(f"{unc:,}", RED if unc else GREEN,
-                                          f"重点户 {bb['key_households']:,} 户，已落实 {bb['key_households'] - unc:,} 户")
+                                          f"重点户 {bb['key_households']:,}，已落实 {bb['key_households'] - unc:,}")
         self.cards["points"].set_value(
             f"{d.points_failing}", RED if d.points_failing else GREEN,
             f"50户以上 {bb['points_50plus']} 个，缺镇级领导 {bb['points_50plus_without_town_leader']} 个")
         behind = vi["due"] - vi["done"]
         self.cards["visits"].set_value(f"{behind:,}", RED if behind else GREEN,
-                                       f"{int(vi['month'][5:])}月应访 {vi['due']:,} 户，已访 {vi['done']:,} 户")
+                                       f"应访 {vi['due']:,}，已访 {vi['done']:,}")
         self.cards["open"].set_value(f"{pr['open']:,}", BLUE, "待办和办理中")
         self.cards["overdue"].set_value(f"{pr['overdue']:,}", RED if pr["overdue"] else GREEN, "超过办理期限未办结")
         self.village_model.set_rows(d.villages)

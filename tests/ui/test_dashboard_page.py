@@ -110,3 +110,26 @@ def test_the_window_reads_the_home_page_once_and_before_the_household_list(qtbot
     qtbot.waitUntil(lambda: "户档案" in calls, timeout=5000)
     assert calls == ["首页", "户档案"]
     assert window.work.dashboard.cards["households"].value.text() == str(stats.stats(db)["households"])
+
+
+def test_every_card_line_fits_at_1366_pixels_with_county_sized_counts(qtbot, dashboard):
+    """At 1366×705 with six-digit counts, no card's line of detail is cut at the card's edge."""
+    import copy
+
+    def inflated(value):
+        if isinstance(value, dict):
+            return {k: inflated(v) for k, v in value.items()}
+        return 888_888 if isinstance(value, int) and not isinstance(value, bool) else value
+
+    data = copy.copy(dashboard.data)
+    data.stats = inflated(dashboard.data.stats)
+    data.stats["visits"]["month"] = dashboard.data.stats["visits"]["month"]
+    data.stats["baobao"].update(points_50plus=8_888, points_50plus_without_town_leader=8_888)  # points: thousands
+    data.archive = {state: 888_888 for state in dashboard.data.archive}
+    data.points_failing = 888
+    dashboard.resize(1366 - 180, 705)  # the window's width less the navigation bar
+    dashboard.show_data(data)
+    qtbot.wait(10)
+    for name, card in dashboard.cards.items():
+        text = card.detail.text()
+        assert card.detail.fontMetrics().horizontalAdvance(text) <= card.detail.width(), (name, text)
