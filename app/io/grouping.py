@@ -9,7 +9,9 @@ unit line under a header are skipped.
 
 from __future__ import annotations
 
+import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app import vocab
@@ -122,6 +124,20 @@ def skip_reason(cells: tuple) -> str | None:
     text = _first_text(cells)
     if text is None:
         return None
+    try:
+        return _TEXT_REASONS[text]
+    except KeyError:
+        pass
+    reason = _text_reason(text)
+    if len(_TEXT_REASONS) < 50_000:  # a row's first text is mostly its 户编号 or 村, repeated row after row
+        _TEXT_REASONS[text] = reason
+    return reason
+
+
+_TEXT_REASONS: dict[str, str | None] = {}
+
+
+def _text_reason(text: str) -> str | None:
     if _TOTAL.match(text):
         return "合计行"
     if _FOOTER.match(text) or (_STAMP.search(text) and len(text) < 60):
@@ -134,6 +150,8 @@ _NAME_HEADERS: dict[str, bool] = {}
 
 def _names_the_name_column(text: str) -> bool:
     """match_header(text) == "name", remembered: the test runs on every person's name."""
+    if "名" not in text:  # every header naming the name column does (姓名, 成员姓名 …): most names do not
+        return False
     found = _NAME_HEADERS.get(text)
     if found is None:
         found = match_header(text) == "name"
@@ -182,13 +200,22 @@ def _is_numbering_or_units(cells: tuple) -> bool:
     return True
 
 
-def _row_values(cells: tuple, columns: dict[str, int]) -> dict[str, object]:
-    """The row's non-blank values by field (clean_value inlined: it runs for every cell of the register)."""
-    width = len(cells)
-    out: dict[str, object] = {}
-    for key, col in columns.items():
-        if col <= width:
-            v = cells[col - 1]
+def _row_picker(columns: dict[str, int]) -> Callable[[tuple], dict[str, object]]:
+    """A row's non-blank values by field, text stripped (clean_value inlined: it runs for every cell of the
+    register), the sheet's columns picked out by one itemgetter in place of a look-up per field."""
+    keys = tuple(columns)
+    width = max(columns.values(), default=0)
+    pad = (None,) * width
+    get = operator.itemgetter(*(columns[k] - 1 for k in keys)) if keys else None
+
+    def pick(cells: tuple) -> dict[str, object]:
+        if get is None:
+            return {}
+        if len(cells) < width:
+            cells = cells + pad[len(cells):]
+        picked = get(cells)
+        out: dict[str, object] = {}
+        for key, v in zip(keys, picked if len(keys) > 1 else (picked,)):
             if v is None:
                 continue
             if type(v) is str:
@@ -196,7 +223,9 @@ def _row_values(cells: tuple, columns: dict[str, int]) -> dict[str, object]:
                 if not v:
                     continue
             out[key] = v
-    return out
+        return out
+
+    return pick
 
 
 def _is_head(values: dict[str, object]) -> bool:
@@ -248,6 +277,7 @@ def group_sheet(sheet: Sheet, header: Header | None = None) -> SheetParse:
     columns = header.columns
     rows: list[tuple[int, dict[str, object]]] = []
     start = header.data_start
+    row_values = _row_picker(columns)
     for index in range(start - 1, len(sheet.rows)):
         cells = sheet.rows[index]
         number = index + 1
@@ -260,7 +290,7 @@ def group_sheet(sheet: Sheet, header: Header | None = None) -> SheetParse:
             if reason != "空行":
                 result.rows_skipped += 1
             continue
-        values = _row_values(cells, columns)
+        values = row_values(cells)
         if values.keys() <= {"serial"}:
             values = {}  # a pre-numbered empty row of a template
         elif not values.keys() & MEMBER_KEYS and _lone_text(cells):
