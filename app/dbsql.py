@@ -148,28 +148,30 @@ def _executemany(s: Session, table: Table, statement, rows: Sequence[Mapping[str
         if process is not None:
             processors.append((len(picks) - 1, process))
     take = operator.itemgetter(*picks)
-    # Each column's conversions remembered by value: an import's rows repeat the same stamps, dates and flags
-    # (created_at is one value on every row), and a conversion (datetime to text) costs ten dict look-ups.
-    memos: list[dict] = [{} for _ in processors]
-    parameters: list[tuple] = []
-    for row in rows:
-        picked = take(row)
-        values = list(picked) if len(picks) > 1 else [picked]
-        for (i, process), memo in zip(processors, memos):
-            value = values[i]
-            try:
-                values[i] = memo[value]
-            except KeyError:
-                values[i] = memo[value] = process(value)
-            except TypeError:  # an unhashable value
-                values[i] = process(value)
-        for position, value in slots:
-            values.insert(position, value)
-        parameters.append(tuple(values))
+    # Converted a column at a time, each distinct value once: an import's rows repeat the same stamps, dates
+    # and flags (created_at is one value on every row), and a conversion (datetime to text) costs ten dict
+    # look-ups. The columns are then zipped back into rows, the fixed values at their places.
+    picked = [take(row) for row in rows] if len(picks) > 1 else [(take(row),) for row in rows]
+    columns: list = list(zip(*picked)) if picked else [() for _ in picks]
+    for i, process in processors:
+        columns[i] = _converted(columns[i], process)
+    for position, value in slots:
+        columns.insert(position, itertools.repeat(value, len(rows)))
+    parameters: list[tuple] = list(zip(*columns))
     if where_key is None and len(parameters) > 1:
         _insert_values(s, str(compiled), parameters)
         return
     s.connection().exec_driver_sql(str(compiled), parameters)
+
+
+def _converted(values: Sequence, process) -> Sequence:
+    """process() of each value, computed once per distinct value (each value's own conversion when one of them
+    cannot be a dict key)."""
+    try:
+        memo = {v: process(v) for v in set(values)}
+    except TypeError:  # an unhashable value
+        return [process(v) for v in values]
+    return list(map(memo.__getitem__, values))
 
 
 ROWS_PER_INSERT = 500  # rows of one multi-row INSERT (fewer statements gain little; more bound values cost memory)

@@ -8,6 +8,7 @@ one per row, so 10,000 households apply in seconds.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
@@ -41,6 +42,9 @@ CHUNK = 5000  # bound parameters per IN (SQLite allows 32,766)
 _HOUSEHOLD_ATTRS = [f.name for f in fields(HouseholdData)
                     if f.name in HOUSEHOLD_LABELS and f.name not in ("archive_no", "village_id", "settlement_point_id")]
 _MEMBER_ATTRS = [f.name for f in fields(MemberData) if f.name in MEMBER_LABELS]
+# Both attribute lists read in one call (they have more than one attribute each: a tuple comes back).
+_household_values = operator.attrgetter(*_HOUSEHOLD_ATTRS)
+_member_values = operator.attrgetter(*_MEMBER_ATTRS)
 
 
 def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
@@ -187,7 +191,7 @@ def plan(s: Session, validation: Validation, *, skip_invalid: bool, registered_o
             op = Op(h, village=h.village, point=h.point if h.village else None,
                     tags=set(h.data.declared_tags) if h.tags_present else None,
                     new_members=list(h.members))
-            op.values = {attr: getattr(h.data, attr) for attr in _HOUSEHOLD_ATTRS}  # blanks are the defaults
+            op.values = dict(zip(_HOUSEHOLD_ATTRS, _household_values(h.data)))  # blanks are the defaults
             op.values["original_no"] = h.original_no
             op.values["registered_on"] = h.registered_on or batch_date
             if h.data.status != vocab.HOUSEHOLD_ACTIVE:
@@ -429,7 +433,7 @@ def write(s: Session, p: Plan, reason: str, *, progress: Callable[[float], None]
             member_ids.append(next_member)
             added_rows.append({"id": next_member, "household_id": tid, "sort_order": start + offset,
                                "created_at": stamp, "updated_at": stamp,
-                               **{a: getattr(incoming.data, a) for a in _MEMBER_ATTRS}})
+                               **dict(zip(_MEMBER_ATTRS, _member_values(incoming.data)))})
             next_member += 1
         _attach_ids(op.changes, member_ids)
         if index % 1000 == 999:
@@ -453,7 +457,7 @@ def write(s: Session, p: Plan, reason: str, *, progress: Callable[[float], None]
         point_id = points.get((op.village, op.point)) if op.point else None
         values = {"left_on": None, **op.values}  # every row has the same columns (one executemany)
         people = [{"id": mid, "household_id": hid, "sort_order": order, "created_at": stamp, "updated_at": stamp,
-                   **{a: getattr(m.data, a) for a in _MEMBER_ATTRS}}
+                   **dict(zip(_MEMBER_ATTRS, _member_values(m.data)))}
                   for order, (m, mid) in enumerate(zip(op.new_members, member_ids, strict=True))]
         elsewhere = {}
         for person in people:

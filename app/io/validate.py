@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from openpyxl.utils import get_column_letter
 
@@ -38,6 +39,7 @@ from app.rules.members import BIRTH_VS_ID, SEX_VS_ID, head_issues, id_issues
 from app.services.households import HouseholdData, MemberData
 
 ERROR, WARNING = "error", "warning"
+_T = TypeVar("_T")
 EARLIEST_REGISTER = dt.date(1949, 10, 1)  # a registration date before this is a typing error
 
 
@@ -241,6 +243,31 @@ def _choice(value: object, choices: Iterable[str], synonyms: dict[str, str]) -> 
     if key is not None and len(_CHOICES_SEEN) < 10_000:  # a register repeats the same few words
         _CHOICES_SEEN[key] = found
     return found
+
+
+def _remembered(read: Callable[[object], _T]) -> Callable[[object], _T]:
+    """read(value) remembered for each distinct text value (a register repeats the same few words down a
+    column: 户主, 男, 汉, 初中); other values are read each time. `read` must depend on the value alone."""
+    seen: dict[str, _T] = {}
+
+    def remembered(value: object) -> _T:
+        if type(value) is not str:
+            return read(value)
+        try:
+            return seen[value]
+        except KeyError:
+            found = read(value)
+            if len(seen) < 10_000:
+                seen[value] = found
+            return found
+
+    return remembered
+
+
+_relation_of = _remembered(lambda v: normalize_relation(to_halfwidth(text(v))))
+_sex_of = _remembered(lambda v: normalize_sex(text(v)))
+_party_of = _remembered(lambda v: is_party_member(to_halfwidth(text(v))))
+_short_text = _remembered(lambda v: text(v)[:20])
 
 
 _SETTLEMENT = {"集中": "集中安置", "分散": "分散安置"}
@@ -481,7 +508,7 @@ class _Checker:
                            f"{who}没有填写与户主关系，请填写{'、'.join(vocab.RELATIONS)}中的一项", None,
                            self.header.columns.get("relation")))
         else:
-            relation = normalize_relation(to_halfwidth(text(raw_relation)))
+            relation = _relation_of(raw_relation)
             if relation is None:
                 err(self.issue(ERROR, row, "relation",
                                f"{who}的与户主关系“{text(raw_relation)}”无法识别，请填写{'、'.join(vocab.RELATIONS)}中的一项",
@@ -492,7 +519,7 @@ class _Checker:
 
         raw_sex = v.get("sex")
         if raw_sex is not None:
-            sex = normalize_sex(text(raw_sex))
+            sex = _sex_of(raw_sex)
             if sex is None:
                 err(self.issue(ERROR, row, "sex", f"{who}的性别“{text(raw_sex)}”无法识别，请填写男或女",
                                raw_sex, col("sex")))
@@ -541,7 +568,7 @@ class _Checker:
 
         for key, attr in (("ethnic_group", "ethnic_group"), ("education", "education")):
             if key in v:
-                setattr(m, attr, text(v[key])[:20])
+                setattr(m, attr, _short_text(v[key]))
                 present.add(attr)
         for key, attr, choices, synonyms, label in (
             ("health", "health", vocab.HEALTH, _HEALTH, "健康状况"),
@@ -559,7 +586,7 @@ class _Checker:
                     setattr(m, attr, value)
                     present.add(attr)
         if "party_member" in v:
-            m.party_member = is_party_member(to_halfwidth(text(v["party_member"])))
+            m.party_member = _party_of(v["party_member"])
             present.add("party_member")
         if "member_phone" in v:
             m.phone = normalize_phone(v["member_phone"])[:40]

@@ -82,6 +82,8 @@ def id_issues(
     ids = [normalize_id(m.id_number) for m in members]
     label = list(names) if names is not None else [who(m, i) for i, m in enumerate(members)]
     out: list[MemberIssue] = []
+    filled = [idn for idn in ids if idn]
+    repeated = len(set(filled)) < len(filled)  # else no member shares an ID (the household of one, mostly)
     for i, m in enumerate(members):
         if only is not None and i != only or not ids[i]:
             continue
@@ -90,7 +92,7 @@ def id_issues(
         if not check.ok:
             out.append(MemberIssue(i, "id_number", ID_INVALID, f"{name}的{check.error}"))
             continue
-        others = [label[j] for j, other in enumerate(ids) if j != i and other == check.normalized]
+        others = [label[j] for j, other in enumerate(ids) if j != i and other == check.normalized] if repeated else []
         if others:
             out.append(MemberIssue(i, "id_number", ID_DUPLICATE,
                                    f"{name}的身份证号与本户{'、'.join(others)}的相同，同一号码只能属于一个人，请核对后改正"))
