@@ -24,6 +24,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def median_of_5(fn):
+    """(median wall seconds, median CPU seconds, the last result) of five calls of fn."""
+    times, cpus = [], []
+    for _ in range(5):
+        c = time.process_time()
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
+    return statistics.median(times), statistics.median(cpus), result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--households", type=int, default=100_000)
@@ -58,24 +70,12 @@ def main() -> None:
 
     db = open_database(path)
     today = dt.date.today()
-    times, cpus = [], []
-    for _ in range(5):
-        c = time.process_time()
-        t = time.perf_counter()
-        found = duties.findings(db, today)
-        times.append(time.perf_counter() - t)
-        cpus.append(time.process_time() - c)
-    print(f"compute_findings in process, median of 5: wall {statistics.median(times):.2f} s, "
-          f"CPU {statistics.median(cpus):.2f} s   ({len(found.items):,} findings)")
-    times, cpus = [], []
-    for _ in range(5):
-        c = time.process_time()
-        t = time.perf_counter()
-        counted = duties.counts(db, today)
-        times.append(time.perf_counter() - t)
-        cpus.append(time.process_time() - c)
-    print(f"count_findings (the panel's counts, not worded), median of 5: wall {statistics.median(times):.2f} s, "
-          f"CPU {statistics.median(cpus):.2f} s   ({sum(counted.by_rule.values()):,} subjects)")
+    wall, cpu, found = median_of_5(lambda: duties.findings(db, today))
+    print(f"compute_findings in process, median of 5: wall {wall:.2f} s, CPU {cpu:.2f} s   "
+          f"({len(found.items):,} findings)")
+    wall, cpu, counted = median_of_5(lambda: duties.counts(db, today))
+    print(f"count_findings (the panel's counts, not worded), median of 5: wall {wall:.2f} s, CPU {cpu:.2f} s   "
+          f"({sum(counted.by_rule.values()):,} subjects)")
     print("  each rule in one read (the first ones also read what the later ones share):")
     with db.read() as s:
         for check in CHECKS:
