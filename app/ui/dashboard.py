@@ -257,6 +257,7 @@ class DashboardPage(QWidget):
 
     def refresh(self) -> None:
         db = self.db
+        self.list_background.drop_pending()  # a list still being worded is of the records before this refresh
         self.background.submit(lambda: ds.load(db), self.show_data)
         self.duties_background.submit(lambda: duties.counts(db, dt.date.today()), self.show_findings_counts,
                                       self._findings_failed)

@@ -52,6 +52,10 @@ class Background(QObject):
         task.failed.connect(failed)
         task.start()
 
+    def drop_pending(self) -> None:
+        """The results of the work submitted so far are dropped when they arrive: the screen has asked afresh."""
+        self._generation += 1
+
     @property
     def busy(self) -> bool:
         return bool(self._tasks)

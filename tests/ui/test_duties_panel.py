@@ -79,6 +79,36 @@ def test_a_count_clicked_before_its_list_arrives_still_opens_the_list(qtbot, db,
     assert seen == [low] and page.findings.listed
 
 
+def test_a_list_still_being_worded_when_the_page_refreshes_is_not_shown(qtbot, db, add_household, monkeypatch):
+    """The list behind the panel that was being worded when the clerk came back with a changed record (刷新) is
+    of the records before: it is dropped, and only the list of the new counts is shown."""
+    import threading
+
+    add_household("钱低收", tags=("低收入户",))
+    release = threading.Event()
+    listed = duties.findings
+
+    def held(*args, **kwargs):  # reads the records, then waits before it hands the list over
+        found = listed(*args, **kwargs)
+        release.wait(10)
+        return found
+
+    monkeypatch.setattr(duties, "findings", held)
+    page = DashboardPage(db)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.duties_loaded, timeout=5000):
+        page.show()
+    add_household("孙低收", tags=("低收入户",))
+    page.refresh()  # its counts queue behind the list being worded
+    lists: list[duties.Findings] = []
+    page.duties_listed.connect(lambda: lists.append(page.findings))
+    with qtbot.waitSignal(page.duties_loaded, timeout=5000):
+        release.set()
+    assert {r[0]: r[2] for r in page.duties_model.rows}["应保尽保"] == 2
+    qtbot.waitUntil(lambda: bool(lists), timeout=5000)
+    assert [f.by_rule["应保尽保"] for f in lists] == [2]
+
+
 def test_a_support_finding_is_closed_from_the_list_and_a_household_opens(qtbot, db, add_household):
     """确认不符合条件 with a reason removes the finding and keeps the closure; double-clicking a household's
     finding asks to open that household."""
