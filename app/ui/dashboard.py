@@ -35,7 +35,7 @@ from app.ui.baobao_page import ColouredRowsModel
 from app.ui.duties_panel import FindingsDialog, RuleCountsModel, rule_rows
 from app.ui.ledger_widgets import fit_to_text, make_table
 from app.ui.rows_model import Column
-from app.ui.widgets import FIRST_STEPS, busy_cursor, empty_hint, page_title, pct_text
+from app.ui.widgets import FIRST_STEPS, empty_hint, page_title, pct_text
 from app.ui.workers import Background
 
 RED, GREEN, BLUE, GREY = "#c0392b", "#2e7d32", "#1f5fa8", "#4a5a6a"
@@ -125,6 +125,7 @@ class DashboardPage(QWidget):
         self.data: ds.Dashboard | None = None
         self.findings: duties.Findings | None = None  # counted only (listed False) until the list arrives
         self._started_early = False
+        self._open_when_listed: tuple[str | None] | None = None  # (rule,) clicked before its list arrived
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         head.addWidget(page_title("首页"))
@@ -263,6 +264,7 @@ class DashboardPage(QWidget):
                                       self._findings_failed)
 
     def _findings_failed(self, exc: BaseException) -> None:
+        self._open_when_listed = None
         if not isValid(self) or not self.isVisible():
             # Closed (or left) before the findings were computed, maybe with its database: log, don't interrupt.
             from app.errors import log_exception
@@ -285,9 +287,12 @@ class DashboardPage(QWidget):
     def _show_list(self, found: duties.Findings) -> None:
         if not isValid(self) or not isValid(self.table_titles["duties"]):
             return
-        if self.findings is not None and self.findings.as_of == found.as_of:
-            self._show_counts(found)  # the same counts, unless the records changed in between
-            self.duties_listed.emit()
+        self._show_counts(found)  # the same counts, unless the records changed in between
+        self.duties_listed.emit()
+        if self._open_when_listed is not None:
+            rule, self._open_when_listed = self._open_when_listed[0], None
+            if self.isVisible():  # not over another page the clerk has gone to meanwhile
+                self.show_findings(rule)
 
     def _show_counts(self, found: duties.Findings) -> None:
         self.findings = found
@@ -301,9 +306,10 @@ class DashboardPage(QWidget):
         """The list behind a 督办提醒 count (modal); a household's row opens the household."""
         if self.findings is None:
             return None
-        if not self.findings.listed:  # clicked before the list behind the counts arrived: word it now
-            with busy_cursor():
-                self._show_counts(duties.findings(self.db, self.findings.as_of))
+        if not self.findings.listed:  # clicked before the list behind the counts arrived: it opens when that does
+            self._open_when_listed = (rule,)
+            self.table_titles["duties"].setText("督办提醒（正在整理清单…）")
+            return None
         dialog = FindingsDialog(self.db, self.findings, rule, self)
         dialog.household_requested.connect(self.household_requested.emit)
         dialog.changed.connect(lambda: self.show_findings_counts(self.findings))

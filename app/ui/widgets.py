@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLabel, QPushButton, QTableView, QWidget
 
 from app.ui.cadre_picker import CadrePicker
@@ -40,16 +37,6 @@ def primary_button(text: str, parent: QWidget | None = None) -> QPushButton:
     button = QPushButton(text, parent)
     button.setProperty("primary", True)
     return button
-
-
-@contextmanager
-def busy_cursor() -> Iterator[None]:
-    """The wait cursor over the whole application while a short read runs in the GUI thread."""
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        yield
-    finally:
-        QGuiApplication.restoreOverrideCursor()
 
 
 def page_title(text: str) -> QLabel:

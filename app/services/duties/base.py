@@ -140,7 +140,7 @@ def compute_findings(session: Session, as_of: dt.date, *, rules: Iterable[str] |
     out = Findings(as_of)
     _forget(session)  # what the checks share is read afresh each run and dropped after it
     for check in _wanted(rules):
-        _list(session, as_of, check, out)
+        out.items.extend(_list(session, as_of, check, out))
     _forget(session)
     return out
 
@@ -151,7 +151,7 @@ def count_findings(session: Session, as_of: dt.date, *, rules: Iterable[str] | N
     out = Findings(as_of, listed=False)
     _forget(session)
     for check in _wanted(rules):
-        if check.which is None:
+        if check.which is None:  # a rule that finds few: counted from its list
             _list(session, as_of, check, out)
             continue
         found = check.which(session, as_of)
@@ -163,22 +163,22 @@ def count_findings(session: Session, as_of: dt.date, *, rules: Iterable[str] | N
         out.by_rule[check.code] = len(ids)
         if ids:
             out.worst[check.code] = found.severity
-    out.items = []
     _forget(session)
     return out
 
 
-def _list(session: Session, as_of: dt.date, check: Check, out: Findings) -> None:
+def _list(session: Session, as_of: dt.date, check: Check, out: Findings) -> list[Finding]:
+    """One rule's findings less the closed ones; its count, closures and worst severity put in `out`."""
     found = list(check.run(session, as_of))
     if check.fingerprint is not None and found:
         closed = closed_among(session, check, {f.subject_id for f in found if f.subject_id is not None})
         kept = [f for f in found if f.subject_id not in closed]
         out.closed[check.code] = len(found) - len(kept)
         found = kept
-    out.items.extend(found)
     out.by_rule[check.code] = subject_count(found)
     if found:
         out.worst[check.code] = worst_of(found)
+    return found
 
 
 def subject_count(found: Iterable[Finding]) -> int:
