@@ -446,11 +446,13 @@ def write(s: Session, p: Plan, reason: str, *, progress: Callable[[float], None]
         progress(0.3)
 
     held = _held_elsewhere(s, [m.data.id_number for op in p.new for m in op.new_members if m.data.id_number])
-    incoming: dict[str, list[tuple[int, str]]] = {}  # ID -> the new households holding it, described
+    # ID -> the new households holding it (id, archive number, the member's name), worded only where another
+    # household holds the ID too.
+    incoming: dict[str, list[tuple[int, str, str]]] = {}
     for op, hid, number in zip(p.new, created_ids, numbers, strict=True):
         for m in op.new_members:
             if m.data.id_number:
-                incoming.setdefault(m.data.id_number, []).append((hid, f"档案编号 {number} 的{m.data.name}"))
+                incoming.setdefault(m.data.id_number, []).append((hid, number, m.data.name))
     rows, member_rows, tag_rows = [], [], []
     for op, hid, number, member_ids in zip(p.new, created_ids, numbers, new_member_ids, strict=True):
         village_id = villages.get(op.village) if op.village else None
@@ -463,9 +465,12 @@ def write(s: Session, p: Plan, reason: str, *, progress: Callable[[float], None]
         for person in people:
             idn = person["id_number"]
             if idn:
-                for other, who in held.get(idn, []) + incoming.get(idn, []):  # type: ignore[operator]
+                for other, who in held.get(idn, ()):
                     if other != hid:
                         elsewhere[idn] = who
+                for other, other_number, name in incoming.get(idn, ()):
+                    if other != hid:
+                        elsewhere[idn] = f"档案编号 {other_number} 的{name}"
         cache = cache_values([number, values["phone"], village_id, point_id, values["housing_status"],
                               values["land_mu"], values["household_size"], values["original_no"]],
                              [[person[f] for f in CACHE_MEMBER_FIELDS] for person in people],

@@ -36,14 +36,14 @@ _UNITS = frozenset({"亩", "元", "人", "岁", "户", "平方米", "万元"})
 DUAL = {"phone": "member_phone", "notes": "member_notes"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     value: object
     row: int
     col: int
 
 
-@dataclass
+@dataclass(slots=True)
 class RawMember:
     """One person's row: member field -> value (non-blank only), and where each came from."""
 
@@ -52,7 +52,7 @@ class RawMember:
     cols: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class RawHousehold:
     """A household as found: its household values (first non-blank of each), its member rows, conflicts."""
 

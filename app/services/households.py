@@ -231,7 +231,7 @@ def fetch_rows(db: Database, ids: Sequence[int]) -> list[HouseholdRow]:
 # ----------------------------------------------------------------------------------------- one household
 
 
-@dataclass
+@dataclass(slots=True)
 class MemberData:
     id: int | None = None
     name: str = ""
@@ -260,7 +260,7 @@ class AttachmentInfo:
     source_path: Path | None = None  # set for a file added in the editor and not yet saved
 
 
-@dataclass
+@dataclass(slots=True)
 class HouseholdData:
     id: int | None = None
     archive_no: str = ""
