@@ -36,7 +36,7 @@ from app.rules import (
     to_halfwidth,
 )
 from app.rules.dates import read_birth_date, read_date
-from app.rules.members import BIRTH_VS_ID, SEX_VS_ID, head_issues, id_issues
+from app.rules.members import BIRTH_VS_ID, SEX_VS_ID, agreement_issues, head_issues
 from app.services.households import HouseholdData, MemberData
 
 ERROR, WARNING = "error", "warning"
@@ -574,7 +574,7 @@ class _Checker:
             m.birth_date = check.birth_date
             derived.add("birth_date")
         if check is not None and check.ok:
-            for issue in id_issues([m], names=[who], today=self.today):
+            for issue in agreement_issues(m, check, who):
                 if issue.code == SEX_VS_ID:
                     warn(self.issue(WARNING, row, "sex", issue.message, raw_sex, col("sex")))
                 elif issue.code == BIRTH_VS_ID:

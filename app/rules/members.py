@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from app.rules.idnumber import check_id, normalize_id
+from app.rules.idnumber import IdCheck, check_id, normalize_id
 from app.vocab import HEAD, MEMBER_ACTIVE, SEXES
 
 ID_INVALID = "id_invalid"
@@ -100,15 +100,23 @@ def id_issues(
             out.append(MemberIssue(i, "id_number", ID_ELSEWHERE,
                                    f"{name}的身份证号已属于{elsewhere[check.normalized]}，同一号码只能属于一个人，"
                                    "请核对是否录错或重复建档"))
-        birth = m.birth_date.date() if isinstance(m.birth_date, datetime) else m.birth_date
-        if check.birth_date is not None and birth is not None and birth != check.birth_date:
-            out.append(MemberIssue(i, "birth_date", BIRTH_VS_ID,
-                                   f"{name}的出生日期记录为{cn_date(birth)}，身份证号显示为{cn_date(check.birth_date)}，"
-                                   "请核对后改正其中一项"))
-        sex = _clean(m.sex)
-        if check.sex is not None and sex in SEXES and sex != check.sex:
-            out.append(MemberIssue(i, "sex", SEX_VS_ID,
-                                   f"{name}的性别记录为{sex}，身份证号第17位显示为{check.sex}，请核对后改正其中一项"))
+        out.extend(agreement_issues(m, check, name, i))
+    return out
+
+
+def agreement_issues(m: MemberLike, check: IdCheck, name: str, index: int = 0) -> list[MemberIssue]:
+    """The member's birth date and sex against those a valid ID gives (check is check_id of its ID): the last
+    two of id_issues, for a caller that has checked the ID already (the importer, row by row)."""
+    out: list[MemberIssue] = []
+    birth = m.birth_date.date() if isinstance(m.birth_date, datetime) else m.birth_date
+    if check.birth_date is not None and birth is not None and birth != check.birth_date:
+        out.append(MemberIssue(index, "birth_date", BIRTH_VS_ID,
+                               f"{name}的出生日期记录为{cn_date(birth)}，身份证号显示为{cn_date(check.birth_date)}，"
+                               "请核对后改正其中一项"))
+    sex = _clean(m.sex)
+    if check.sex is not None and sex in SEXES and sex != check.sex:
+        out.append(MemberIssue(index, "sex", SEX_VS_ID,
+                               f"{name}的性别记录为{sex}，身份证号第17位显示为{check.sex}，请核对后改正其中一项"))
     return out
 
 

@@ -171,6 +171,19 @@ def test_warnings_do_not_stop_the_import():
     assert v.households[0].ok
 
 
+def test_a_birth_date_against_the_id_is_a_warning_on_the_birth_date_cell():
+    """A 出生日期 that is not the ID's is warned about in its own cell, and the file's date is kept."""
+    header = HEADER + ("出生日期",)
+    born = dt.datetime(1980, 5, 6)
+    head, spouse = family()
+    v = run([head + (born,), spouse], header=header)
+    assert messages(v) == []
+    warned = [(r, c, m) for r, c, m in messages(v, WARNING) if "出生日期记录为" in m]
+    assert [(r, c) for r, c, _ in warned] == [(2, "K")]
+    assert "户主1的出生日期记录为1980年5月6日，身份证号显示为" in warned[0][2]
+    assert v.households[0].members[0].data.birth_date == born.date()
+
+
 def test_phones_with_dashes_and_spaces():
     """Phones lose their dashes and spaces."""
     v = run(family(**{"联系电话": "0851-8822 3344"}))
